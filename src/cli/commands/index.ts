@@ -1,0 +1,6 @@
+// The list of `tengen` commands; each module exports a function that adds its command to the program.
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: RegisterCommand[] = [];
