@@ -1,0 +1,78 @@
+// tfjs backend selection: the fastest that loads, tensorflow (tfjs-node, optional, native) → wasm → cpu,
+// unless overridden by --backend / TENGEN_BACKEND. The wasm binaries are loaded from the package's dist
+// folder in node_modules. Note: tfjs-backend-wasm 4.x hard-disables its threaded build under Node
+// (WASM_HAS_MULTITHREAD_SUPPORT is false when IS_NODE), so wasm runs one thread per process/worker and
+// we get parallelism from worker_threads instead (src/train/worker-pool.ts).
+import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export interface BackendChoice {
+  name: BackendName;
+  /** Why each faster candidate was skipped (empty if the first one loaded). */
+  skipped: { name: BackendName; reason: string }[];
+}
+
+let wasmPathsSet = false;
+
+/** Directory holding tfjs-backend-wasm's .wasm files (with trailing slash). */
+export function wasmDistDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + path.sep + 'dist' + path.sep;
+}
+
+async function tryLoad(name: BackendName): Promise<void> {
+  if (name === 'tensorflow') {
+    // Optional native dependency: absent in most installs, so import it by a computed name.
+    const pkg = '@tensorflow/tfjs-node';
+    await import(pkg);
+  } else if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (!wasmPathsSet) {
+      wasm.setWasmPaths(wasmDistDir());
+      wasmPathsSet = true;
+    }
+  }
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error(`tf.setBackend("${name}") returned false`);
+  await tf.ready();
+}
+
+/** Parses a backend name (or "auto"); throws naming the accepted values. */
+export function parseBackend(raw: string): BackendName | 'auto' {
+  const v = raw.trim().toLowerCase();
+  if (v === 'auto') return 'auto';
+  if ((BACKEND_NAMES as readonly string[]).includes(v)) return v as BackendName;
+  throw new Error(`unknown backend ${JSON.stringify(raw)} (expected auto, ${BACKEND_NAMES.join(', ')})`);
+}
+
+/**
+ * Activates a tfjs backend: `requested` (flag) > TENGEN_BACKEND > auto (tensorflow → wasm → cpu).
+ * An explicitly requested backend that fails to load is an error, not a silent fallback.
+ */
+export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv = process.env): Promise<BackendChoice> {
+  const raw = requested ?? (env.TENGEN_BACKEND && env.TENGEN_BACKEND !== '' ? env.TENGEN_BACKEND : 'auto');
+  const want = parseBackend(raw);
+  if (want !== 'auto') {
+    if (tf.getBackend() === want && tf.findBackend(want)) return { name: want, skipped: [] };
+    try {
+      await tryLoad(want);
+    } catch (err) {
+      throw new Error(`backend "${want}" (from ${requested ? '--backend' : 'TENGEN_BACKEND'}) failed to load: ${(err as Error).message}`);
+    }
+    return { name: want, skipped: [] };
+  }
+  const skipped: BackendChoice['skipped'] = [];
+  for (const name of BACKEND_NAMES) {
+    try {
+      await tryLoad(name);
+      return { name, skipped };
+    } catch (err) {
+      skipped.push({ name, reason: (err as Error).message.split('\n')[0] });
+    }
+  }
+  throw new Error(`no tfjs backend loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+}

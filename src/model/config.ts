@@ -1,0 +1,73 @@
+// Architecture configuration of the pooling-free policy CNN, its named presets and validation.
+// Depth counts the 3×3 conv layers after the 5×5 stem, for both block types, so that presets of
+// the same depth×width cost about the same; a residual net needs an even depth (two convs a block).
+
+export const BOARD = 19;
+export const POINTS = BOARD * BOARD;
+
+export type BlockType = 'plain' | 'residual';
+
+/** Identifies the feature planes a model consumes; must match the data it is trained and served on. */
+export interface FeatureSetId {
+  name: string;
+  version: number;
+  planes: number;
+}
+
+export interface ArchConfig {
+  /** 3×3 conv layers after the 5×5 stem (residual: 2 per block, so even). */
+  depth: number;
+  /** Filters of every hidden conv layer. */
+  width: number;
+  block: BlockType;
+  /** Input planes (from the feature set). */
+  planes: number;
+}
+
+export type PresetName = 'tiny' | 'small' | 'default' | 'large';
+
+const PRESETS: Record<PresetName, Omit<ArchConfig, 'planes'>> = {
+  tiny: { depth: 2, width: 8, block: 'plain' },
+  small: { depth: 6, width: 32, block: 'plain' },
+  default: { depth: 6, width: 64, block: 'plain' },
+  large: { depth: 12, width: 128, block: 'residual' },
+};
+
+export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
+
+/** Returns the architecture of a named preset for the given number of input planes; throws on an unknown name. */
+export function presetConfig(name: string, planes: number): ArchConfig {
+  if (!(name in PRESETS)) {
+    throw new Error(`unknown model preset ${JSON.stringify(name)} (expected one of ${PRESET_NAMES.join(', ')})`);
+  }
+  return validateArchConfig({ ...PRESETS[name as PresetName], planes }, `preset ${name}`);
+}
+
+/** Checks an architecture config (e.g. parsed from tengen.json) and returns it typed; throws naming the bad field. */
+export function validateArchConfig(raw: unknown, where = 'architecture'): ArchConfig {
+  if (typeof raw !== 'object' || raw === null) throw new Error(`${where}: expected an object, got ${JSON.stringify(raw)}`);
+  const r = raw as Record<string, unknown>;
+  const int = (field: string, min: number, max: number): number => {
+    const v = r[field];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      throw new Error(`${where}: field "${field}" must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
+    }
+    return v;
+  };
+  const depth = int('depth', 0, 100);
+  const width = int('width', 1, 1024);
+  const planes = int('planes', 1, 1024);
+  const block = r.block;
+  if (block !== 'plain' && block !== 'residual') {
+    throw new Error(`${where}: field "block" must be "plain" or "residual", got ${JSON.stringify(block)}`);
+  }
+  if (block === 'residual' && depth % 2 !== 0) {
+    throw new Error(`${where}: field "depth" must be even for residual blocks (2 convs each), got ${depth}`);
+  }
+  return { depth, width, block, planes };
+}
+
+/** Short human label such as `6×64 plain`. */
+export function describeArch(c: ArchConfig): string {
+  return `${c.depth}×${c.width} ${c.block} (${c.planes} planes)`;
+}

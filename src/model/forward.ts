@@ -1,0 +1,72 @@
+// Functional forward pass over flat parameter tensors, used for training (gradients via conv2dSame)
+// and for evaluation inside the trainer. Mirrors buildModel() layer by layer; the test suite checks
+// that both give the same probabilities.
+import * as tf from '@tensorflow/tfjs';
+import { BOARD, POINTS, type ArchConfig } from './config.js';
+import { conv2dSame } from './conv-grad.js';
+import { layerSpecs } from './params.js';
+import { BN_EPSILON } from './build.js';
+
+export interface ForwardResult {
+  /** [batch, 361] pre-softmax scores. */
+  logits: tf.Tensor2D;
+  /** Training mode only: per batch-norm layer, its batch mean and variance (in layer order). */
+  batchStats: tf.Tensor1D[];
+}
+
+/**
+ * Runs the network on x [N,19,19,planes]; `params` are tensors in canonical order (params.ts).
+ * training=true normalises with batch statistics (and reports them), false with the moving ones.
+ */
+export function forward(c: ArchConfig, params: readonly tf.Tensor[], x: tf.Tensor4D, training: boolean): ForwardResult {
+  let p = 0;
+  const next = (): tf.Tensor => {
+    const t = params[p++];
+    if (!t) throw new Error(`forward: parameter list too short (${params.length}) for ${c.depth}×${c.width} ${c.block}`);
+    return t;
+  };
+  const batchStats: tf.Tensor1D[] = [];
+  let h: tf.Tensor4D = x;
+  let skip: tf.Tensor4D | null = null;
+  for (const l of layerSpecs(c)) {
+    if (l.type === 'conv') {
+      h = conv2dSame(h, next() as tf.Tensor4D);
+      if (l.bias) h = tf.add(h, next()) as tf.Tensor4D;
+      if (l.relu) h = tf.relu(h) as tf.Tensor4D;
+    } else if (l.type === 'bn') {
+      const gamma = next() as tf.Tensor1D;
+      const beta = next() as tf.Tensor1D;
+      const movingMean = next() as tf.Tensor1D;
+      const movingVar = next() as tf.Tensor1D;
+      if (training) {
+        const { mean, variance } = tf.moments(h, [0, 1, 2]);
+        batchStats.push(mean as tf.Tensor1D, variance as tf.Tensor1D);
+        h = tf.batchNorm(h, mean, variance, beta, gamma, BN_EPSILON) as tf.Tensor4D;
+      } else {
+        h = tf.batchNorm(h, movingMean, movingVar, beta, gamma, BN_EPSILON);
+      }
+      if (l.relu) h = tf.relu(h) as tf.Tensor4D;
+    } else if (l.type === 'residual-start') {
+      skip = h;
+    } else {
+      h = tf.add(h, skip as tf.Tensor4D) as tf.Tensor4D;
+      if (l.relu) h = tf.relu(h) as tf.Tensor4D;
+      skip = null;
+    }
+  }
+  if (p !== params.length) throw new Error(`forward: ${params.length} parameters given, architecture uses ${p}`);
+  return { logits: tf.reshape(h, [-1, POINTS]) as tf.Tensor2D, batchStats };
+}
+
+/** Mean softmax cross-entropy of logits [N,361] against point labels (int32 [N]). */
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const oneHot = tf.oneHot(labels, POINTS);
+    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+  });
+}
+
+/** Shape check for an input batch: size×19×19×planes floats. */
+export function inputShape(size: number, planes: number): [number, number, number, number] {
+  return [size, BOARD, BOARD, planes];
+}
