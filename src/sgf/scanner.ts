@@ -44,6 +44,12 @@ export interface ScanResult {
   nodeCount: number;
 }
 
+/** Appends a child; the first child gets an exact-size array (most nodes have exactly one). */
+function addChild(parent: SgfNode, child: SgfNode): void {
+  if (parent.children.length === 0) parent.children = [child];
+  else parent.children.push(child);
+}
+
 /** Removes SGF escapes from text[start, end): `\x` → `x`, backslash + newline (soft line break) → nothing. */
 function unescapeValue(text: string, start: number, end: number): string {
   let out = '';
@@ -174,10 +180,10 @@ export function scanSgf(text: string, maxNodes: number): ScanResult {
       }
       const node: SgfNode = { props: {}, children: [] };
       const tail = tails[level];
-      if (tail !== null) tail.children.push(node);
+      if (tail !== null) addChild(tail, node);
       else {
         const parent = parents[level];
-        if (parent !== null) parent.children.push(node);
+        if (parent !== null) addChild(parent, node);
         else gameRoot = node;
       }
       tails[level] = node;
@@ -219,11 +225,7 @@ export function scanSgf(text: string, maxNodes: number): ScanResult {
           recover();
           continue outer;
         }
-        let values = props[ident];
-        if (values === undefined) {
-          values = [];
-          props[ident] = values;
-        }
+        let values: string[] | undefined = props[ident];
         // Values: '[' ... ']' repeated, whitespace allowed in between.
         while (c === LBRACK) {
           const open = i;
@@ -252,7 +254,11 @@ export function scanSgf(text: string, maxNodes: number): ScanResult {
             const b = text.charCodeAt(start + 1) - 97;
             value = a >= 0 && a < 26 && b >= 0 && b < 26 ? TWO_LOWER[a * 26 + b]! : text.slice(start, i);
           } else value = len === 0 ? '' : text.slice(start, i);
-          values.push(value);
+          // Exact-size arrays: push() on an empty array reserves 17 slots, and there is one per node.
+          if (values === undefined) {
+            values = [value];
+            props[ident] = values;
+          } else values.push(value);
           i++;
           while (i < n && (c = text.charCodeAt(i)) <= 32) i++;
           if (i >= n) continue outer;
