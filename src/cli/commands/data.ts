@@ -1,0 +1,96 @@
+// `tengen data build <inputs...> --out DIR` (build a dataset) and `tengen data info DIR` (validate and summarise).
+import type { Command } from 'commander';
+import { resolveOption } from '../../config.js';
+import { buildDataset, formatBuildSummary, DEFAULT_MIN_MOVES, DEFAULT_VAL_FRACTION } from '../../data/build.js';
+import { openDataset } from '../../data/dataset.js';
+import { fractionToPermille } from '../../data/hash.js';
+import { createProgressBar } from '../../data/progress.js';
+
+function parseFraction(raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error(`expected a fraction in 0..1, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function parseNonNegativeInt(raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+interface BuildFlags {
+  out: string;
+  minMoves?: string;
+  allowHandicap?: boolean;
+  valFraction?: string;
+  split?: string;
+  force?: boolean;
+  progress: boolean;
+}
+
+/** Registers `tengen data build` and `tengen data info`. */
+export function registerDataCommand(program: Command): void {
+  const data = program.command('data').description('build and inspect training datasets');
+
+  data
+    .command('build')
+    .description('build a dataset folder from .sgf / .sgf.gz files and folders (recursively)')
+    .argument('<inputs...>', 'SGF files, .sgf.gz collections or folders')
+    .requiredOption('-o, --out <dir>', 'output dataset folder (written atomically)')
+    .option('--min-moves <n>', `drop games with fewer moves (env TENGEN_MIN_MOVES, default ${DEFAULT_MIN_MOVES})`)
+    .option('--allow-handicap', 'keep handicap / setup-stone games (dropped by default)')
+    .option('--val-fraction <f>', `fraction of games (by hash) in the validation split (env TENGEN_VAL_FRACTION, default ${DEFAULT_VAL_FRACTION})`)
+    .option('--split <mode>', '"hash" (default: train/val by --val-fraction) or "all-val" (whole dataset is an evaluation set)')
+    .option('--force', 'replace an existing output folder')
+    .option('--no-progress', 'no progress bar on stderr')
+    .action(async (inputs: string[], flags: BuildFlags) => {
+      const minMoves = resolveOption(flags.minMoves === undefined ? undefined : parseNonNegativeInt(flags.minMoves), 'TENGEN_MIN_MOVES', DEFAULT_MIN_MOVES, parseNonNegativeInt);
+      let valFraction = resolveOption(flags.valFraction === undefined ? undefined : parseFraction(flags.valFraction), 'TENGEN_VAL_FRACTION', DEFAULT_VAL_FRACTION, parseFraction);
+      const split = flags.split ?? 'hash';
+      if (split !== 'hash' && split !== 'all-val') throw new Error(`--split: expected "hash" or "all-val", got ${JSON.stringify(split)}`);
+      if (split === 'all-val') valFraction = 1;
+      const bar = flags.progress ? createProgressBar() : null;
+      const stopSignals = new AbortController();
+      const onSignal = (sig: NodeJS.Signals): void => stopSignals.abort(new Error(`interrupted by ${sig}`));
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const result = await buildDataset(inputs, flags.out, {
+          minMoves,
+          allowHandicap: flags.allowHandicap === true,
+          valPermille: fractionToPermille(valFraction),
+          overwrite: flags.force === true,
+          onProgress: bar ? (e) => bar.update(e) : undefined,
+          signal: stopSignals.signal,
+        });
+        bar?.stop();
+        process.stdout.write(formatBuildSummary(result));
+      } catch (err) {
+        bar?.stop();
+        if (stopSignals.signal.aborted) process.exitCode = 130;
+        throw err;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+
+  data
+    .command('info')
+    .description('validate a dataset folder (digests, index) and print its manifest summary')
+    .argument('<dir>', 'dataset folder')
+    .action((dir: string) => {
+      const ds = openDataset(dir);
+      const m = ds.manifest;
+      const c = m.counts;
+      process.stdout.write(
+        [
+          `dataset ${ds.dir} (format v${m.version}, content ${m.contentHash.slice(0, 16)})`,
+          `games ${c.games} (train ${c.trainGames}, val ${c.valGames}); positions ${c.positions}; labelled ${c.labelledPositions} (train ${c.trainLabelled}, val ${c.valLabelled})`,
+          `options: min moves ${m.options.minMoves}, handicap ${m.options.allowHandicap ? 'kept' : 'dropped'}, validation ${m.options.valPermille}/1000`,
+          `dropped: ${Object.entries(m.dropped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+          '',
+        ].join('\n'),
+      );
+    });
+}
