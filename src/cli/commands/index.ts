@@ -1,6 +1,7 @@
 // The list of `tengen` commands; each module exports a function that adds its command to the program.
 import type { Command } from 'commander';
+import { registerDataCommand } from './data.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerDataCommand];
