@@ -5,7 +5,7 @@ export { SgfError, lineColumnAt, type SgfErrorCode } from './errors.js';
 export { parseSgf, parseSgfGame, type ParseResult } from './parse.js';
 export { readSgfFile, readSgfFileSync } from './file.js';
 export { writeSgf, escapeSgfValue } from './writer.js';
-export { mainLine, variationLine, walkTree, countNodes } from './tree.js';
+export { mainLine, variationLine, walkTree, countNodes, treesEqual } from './tree.js';
 export { decodeSgfBytes, charsetToEncoding, findDeclaredCharset, type DecodedSgf } from './charset.js';
 export { isGzip, gunzipLimited } from './gzip.js';
 export { normaliseKomi } from './komi.js';

@@ -64,3 +64,27 @@ export function countNodes(root: SgfNode): number {
   });
   return count;
 }
+
+/** Deep equality of two trees (same property names, values and children, in order), iterative. */
+export function treesEqual(a: SgfNode, b: SgfNode): boolean {
+  const left: SgfNode[] = [a];
+  const right: SgfNode[] = [b];
+  while (left.length > 0) {
+    const x = left.pop()!;
+    const y = right.pop()!;
+    const kx = Object.keys(x.props);
+    if (kx.length !== Object.keys(y.props).length) return false;
+    for (const k of kx) {
+      const vx = x.props[k]!;
+      const vy = y.props[k];
+      if (vy === undefined || vx.length !== vy.length) return false;
+      for (let i = 0; i < vx.length; i++) if (vx[i] !== vy[i]) return false;
+    }
+    if (x.children.length !== y.children.length) return false;
+    for (let i = 0; i < x.children.length; i++) {
+      left.push(x.children[i]!);
+      right.push(y.children[i]!);
+    }
+  }
+  return true;
+}
