@@ -26,7 +26,7 @@ export interface GameRecord {
   komi: number | null;
   handicap: number;
   rules: string | null;
-  /** AB/AW/AE of the root node. */
+  /** AB/AW/AE of the root node and of any node before the first move (the starting position). */
   setup: SetupStones;
   /** AB/AW/AE of later nodes on the chosen line, applied once `moveIndex` moves have been played. */
   laterSetup: (SetupStones & { moveIndex: number })[];
@@ -134,7 +134,13 @@ export function toGameRecord(root: SgfNode, opts: { path?: number[] } = {}): Gam
     const moveNumber = rec.moves.length + 1;
     if (k > 0) {
       const s = setupOf(np, `before move ${moveNumber}`);
-      if (s !== null) rec.laterSetup.push({ moveIndex: rec.moves.length, ...s });
+      // Setup before the first move (Fox puts handicap AB in the node after the root) is still the
+      // starting position; only setup after moves needs its own move index.
+      if (s !== null && rec.moves.length === 0) {
+        rec.setup.black.push(...s.black);
+        rec.setup.white.push(...s.white);
+        rec.setup.empty.push(...s.empty);
+      } else if (s !== null) rec.laterSetup.push({ moveIndex: rec.moves.length, ...s });
     }
     const b = np.B;
     const w = np.W;
