@@ -79,11 +79,16 @@ export function findDeclaredCharset(bytes: Uint8Array): string | null {
   }
   // Walk the root's properties until the next node or variation.
   let ident = '';
+  // A backslash right after a non-ASCII byte may be the trail byte of a double-byte character.
+  let derailed = false;
   while (i < n) {
     const b = bytes[i]!;
     if (b === 91) {
       const start = ++i;
-      while (i < n && bytes[i] !== 93) i += bytes[i] === 92 ? 2 : 1;
+      while (i < n && bytes[i] !== 93) {
+        if (bytes[i] === 92 && bytes[i - 1]! >= 0x80) derailed = true;
+        i += bytes[i] === 92 ? 2 : 1;
+      }
       if (ident === 'CA') return latin1(bytes, start, Math.min(i, n));
       i++;
     } else if (b === 59 || b === 40 || b === 41) break;
@@ -98,7 +103,8 @@ export function findDeclaredCharset(bytes: Uint8Array): string | null {
     }
   }
   // The structural walk can be derailed by a double-byte character ending in 0x5C before CA;
-  // fall back to a plain search in the file head.
+  // then fall back to a plain search in the file head.
+  if (!derailed) return null;
   const head = Math.min(n, 8192);
   for (let k = 0; k + 3 <= head; k++) {
     if (bytes[k] === 67 && bytes[k + 1] === 65 && bytes[k + 2] === 91 && (k === 0 || !isUpper(bytes[k - 1]!))) {
