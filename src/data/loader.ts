@@ -35,6 +35,12 @@ export interface TrainingSourceOptions {
   augment?: boolean;
   /** Population to sample (default 'train'). */
   split?: Split;
+  /**
+   * Samples drawn from each game picked (default 1: i.i.d. uniform positions). k > 1 draws one uniform position
+   * and k−1 more uniform positions of the same game, so one replay serves k samples (replay, not encoding, is the
+   * main cost: ~110 moves per sample at k = 1); the price is k correlated samples per batch.
+   */
+  positionsPerGame?: number;
 }
 
 /** Everything needed to continue a training stream exactly where it stopped (JSON-serialisable). */
@@ -44,6 +50,7 @@ export interface TrainingSourceState {
   features: string;
   split: Split;
   augment: boolean;
+  positionsPerGame: number;
   prng: PrngState;
   samples: number;
 }
@@ -107,6 +114,7 @@ export class TrainingBatchSource implements BatchSource {
   readonly planes: number;
   readonly split: Split;
   readonly augment: boolean;
+  readonly positionsPerGame: number;
   private readonly population: Uint32Array;
   private readonly rng: Prng;
   private readonly replayer: Replayer;
@@ -121,6 +129,10 @@ export class TrainingBatchSource implements BatchSource {
     this.planes = this.features.planes;
     this.split = options.split ?? 'train';
     this.augment = options.augment ?? true;
+    this.positionsPerGame = options.positionsPerGame ?? 1;
+    if (!Number.isInteger(this.positionsPerGame) || this.positionsPerGame < 1) {
+      throw new Error(`createTrainingSource: positionsPerGame ${options.positionsPerGame} is not a positive integer`);
+    }
     this.population = dataset.labelledPositions(this.split);
     if (this.population.length === 0) {
       throw new Error(`dataset ${dataset.dir}: no labelled positions in the "${this.split}" split (built with --split all-val?)`);
@@ -140,8 +152,17 @@ export class TrainingBatchSource implements BatchSource {
     checkBatchSize(batchSize, 'TrainingBatchSource.next');
     const batch = newBatch(batchSize, this.planes);
     const pop = this.population;
+    const k = this.positionsPerGame;
+    let lo = 0;
+    let hi = pop.length;
     for (let i = 0; i < batchSize; i++) {
-      batch.entries[i] = pop[this.rng.nextInt(pop.length)];
+      if (i % k === 0) {
+        const j = this.rng.nextInt(pop.length);
+        batch.entries[i] = pop[j];
+        if (k > 1) [lo, hi] = this.gameRange(j);
+      } else {
+        batch.entries[i] = pop[lo + this.rng.nextInt(hi - lo)];
+      }
       // Drawn even without augmentation so the positions drawn do not depend on the augment switch.
       const s = this.rng.nextInt(SYMMETRY_COUNT);
       batch.symmetries[i] = this.augment ? s : 0;
@@ -149,6 +170,20 @@ export class TrainingBatchSource implements BatchSource {
     fillBatch(this.replayer, this.features, this.scratch, batch, sortSlotsByEntry(batch.entries, batchSize), batchSize);
     this.samples += batchSize;
     return batch;
+  }
+
+  /** [lo, hi): the population indices of the game owning population index j. */
+  private gameRange(j: number): [number, number] {
+    const ds = this.dataset;
+    const pop = this.population;
+    const g = ds.gameOfEntry(pop[j]);
+    const first = ds.gameStart(g) + ds.setupCount(g);
+    const end = first + ds.moveCount(g);
+    let lo = j;
+    while (lo > 0 && pop[lo - 1] >= first) lo--;
+    let hi = j + 1;
+    while (hi < pop.length && pop[hi] < end) hi++;
+    return [lo, hi];
   }
 
   /** Moves replayed so far (replay work, for benchmarks). */
@@ -164,6 +199,7 @@ export class TrainingBatchSource implements BatchSource {
       features: this.features.name,
       split: this.split,
       augment: this.augment,
+      positionsPerGame: this.positionsPerGame,
       prng: this.rng.getState(),
       samples: this.samples,
     };
@@ -179,6 +215,7 @@ export class TrainingBatchSource implements BatchSource {
     if (state.features !== this.features.name) mismatch.push(`features ${state.features} ≠ ${this.features.name}`);
     if (state.split !== this.split) mismatch.push(`split ${state.split} ≠ ${this.split}`);
     if (state.augment !== this.augment) mismatch.push(`augment ${state.augment} ≠ ${this.augment}`);
+    if (state.positionsPerGame !== this.positionsPerGame) mismatch.push(`positionsPerGame ${state.positionsPerGame} ≠ ${this.positionsPerGame}`);
     if (mismatch.length > 0) throw new Error(`TrainingBatchSource.setState: state does not match this source: ${mismatch.join('; ')}`);
     this.rng.setState(state.prng);
     this.samples = state.samples;

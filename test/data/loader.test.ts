@@ -81,6 +81,17 @@ describe('loader', () => {
     checkAgainstSource(batch, 'alphago48');
   });
 
+  it('positionsPerGame draws groups of samples from one game, still equal to a replay', () => {
+    const src = createTrainingSource(ds, { features: 'basic', seed: 3, augment: false, positionsPerGame: 4 });
+    const batch = src.next(16);
+    for (let i = 0; i < 16; i += 4) {
+      const g = ds.gameOfEntry(batch.entries[i]);
+      for (let j = 1; j < 4; j++) expect(ds.gameOfEntry(batch.entries[i + j])).toBe(g);
+    }
+    checkAgainstSource(batch, 'basic');
+    expect(() => createTrainingSource(ds, { features: 'basic', positionsPerGame: 0 })).toThrow(/positionsPerGame 0/);
+  });
+
   it('an augmented sample is the symmetry-transformed unaugmented one', () => {
     const plain = createTrainingSource(ds, { features: 'alphago48', seed: 5, augment: false }).next(40);
     const aug = createTrainingSource(ds, { features: 'alphago48', seed: 5 }).next(40);
