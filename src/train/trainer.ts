@@ -1,0 +1,283 @@
+// The training loop: gradients from a GradEngine (in-thread or worker pool), optimiser and schedule on
+// flat arrays in this thread, periodic validation (metrics.jsonl, best/), atomic checkpoints
+// (checkpoint/), resume, early stopping and a wall-clock budget.
+import { promises as fs, existsSync } from 'node:fs';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Logger } from 'pino';
+import { selectBackend } from '../model/backend.js';
+import { describeArch, type ArchConfig, type FeatureSetId } from '../model/config.js';
+import { initParams, paramSpecs } from '../model/params.js';
+import { BN_MOMENTUM } from '../model/build.js';
+import { saveModel } from '../model/io.js';
+import { LocalGradEngine, type GradEngine } from './grad-engine.js';
+import { WorkerPoolEngine } from './worker-pool.js';
+import { Optimizer, type OptimizerConfig } from './optimizer.js';
+import { learningRate, type ScheduleKind } from './schedule.js';
+import { Rng } from './rng.js';
+import { loadCheckpoint, saveCheckpoint, type BestRecord, type TrainState } from './checkpoint.js';
+import type { BatchSource, ValidationSource } from './types.js';
+
+export interface TrainOptions {
+  out: string;
+  arch: ArchConfig;
+  featureSet: FeatureSetId;
+  batch: number;
+  lr: number;
+  optimizer: OptimizerConfig;
+  schedule: ScheduleKind;
+  warmup: number;
+  seed: number;
+  /** Total steps; overrides epochs. */
+  steps?: number;
+  epochs?: number;
+  /** Validate every N steps (0: once per epoch if the source knows its size, else only at the end). */
+  evalEvery: number;
+  /** Checkpoint every N steps (default: evalEvery, or 100). */
+  checkpointEvery?: number;
+  timeBudgetSeconds?: number;
+  /** Stop after this many validations without a better top-1 (0/undefined: never). */
+  patience?: number;
+  resume: boolean;
+  workers: number;
+  backend?: string;
+  progress: boolean;
+  logger?: Logger;
+  /** Aborting stops cleanly after the current step (checkpoint written). */
+  signal?: AbortSignal;
+}
+
+export interface ValMetrics {
+  loss: number;
+  top1: number;
+  top5: number;
+  positions: number;
+}
+
+export type StopReason = 'steps' | 'time-budget' | 'early-stop' | 'aborted';
+
+export interface TrainResult {
+  steps: number;
+  positionsSeen: number;
+  stopReason: StopReason;
+  best: BestRecord | null;
+  lastVal: ValMetrics | null;
+  backend: string;
+  workers: number;
+  /** Training throughput of this run (excludes validation and checkpoint time). */
+  positionsPerSecond: number;
+  resumedFrom: number | null;
+}
+
+/** Validation loss/top-1/top-5 over every position of `val`. */
+export async function validate(engine: GradEngine, params: readonly Float32Array[], val: ValidationSource, batch: number): Promise<ValMetrics> {
+  let lossSum = 0, top1 = 0, top5 = 0, n = 0;
+  for (const b of val.batches(batch)) {
+    const r = await engine.evaluate(params, b);
+    lossSum += r.lossSum;
+    top1 += r.top1;
+    top5 += r.top5;
+    n += r.size;
+  }
+  if (n === 0) throw new Error('validation source yielded no positions');
+  return { loss: lossSum / n, top1: top1 / n, top5: top5 / n, positions: n };
+}
+
+async function truncateMetrics(file: string, maxStep: number): Promise<void> {
+  if (!existsSync(file)) return;
+  const lines = (await fs.readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  // Lines after the checkpoint's step belong to the killed run's lost tail; the resumed run redoes them.
+  const keep = lines.filter((l) => {
+    try {
+      return (JSON.parse(l) as { step: number }).step <= maxStep;
+    } catch {
+      return false;
+    }
+  });
+  await fs.writeFile(file, keep.map((l) => l + '\n').join(''));
+}
+
+/** Trains per `opts` on `source`, validating on `val`; writes metrics.jsonl, best/ and checkpoint/ under opts.out. */
+export async function train(source: BatchSource, val: ValidationSource | null, opts: TrainOptions): Promise<TrainResult> {
+  const log = opts.logger;
+  const { arch } = opts;
+  if (source.planes !== arch.planes) throw new Error(`training data has ${source.planes} planes, the model expects ${arch.planes} (feature set ${opts.featureSet.name})`);
+  if (val && val.planes !== arch.planes) throw new Error(`validation data has ${val.planes} planes, the model expects ${arch.planes}`);
+  if (!Number.isInteger(opts.batch) || opts.batch < 1) throw new Error(`--batch must be a positive integer, got ${opts.batch}`);
+  if (!(opts.lr > 0)) throw new Error(`--lr must be > 0, got ${opts.lr}`);
+  const stepsPerEpoch = source.positions ? Math.ceil(source.positions / opts.batch) : undefined;
+  let totalSteps = opts.steps;
+  if (totalSteps === undefined && opts.epochs !== undefined) {
+    if (!stepsPerEpoch) throw new Error('--epochs needs a data source that knows its size; use --steps instead');
+    totalSteps = opts.epochs * stepsPerEpoch;
+  }
+  if (totalSteps === undefined && opts.timeBudgetSeconds === undefined) throw new Error('give --steps, --epochs or --time-budget');
+  if (totalSteps === undefined && opts.schedule !== 'constant') {
+    throw new Error(`--lr-schedule ${opts.schedule} needs a known length: give --steps or --epochs (or use --lr-schedule constant)`);
+  }
+  const evalEvery = opts.evalEvery > 0 ? opts.evalEvery : (stepsPerEpoch ?? Number.POSITIVE_INFINITY);
+  const checkpointEvery = opts.checkpointEvery ?? (Number.isFinite(evalEvery) ? evalEvery : 100);
+
+  const choice = await selectBackend(opts.backend);
+  log?.info({ backend: choice.name, skipped: choice.skipped, workers: opts.workers, arch: describeArch(arch) }, 'training backend');
+  const specs = paramSpecs(arch);
+  const optimizer = new Optimizer(opts.optimizer, specs);
+  const rng = new Rng(opts.seed);
+  let params: Float32Array[];
+  let state: TrainState;
+  const ckDir = path.join(opts.out, 'checkpoint');
+  const metricsFile = path.join(opts.out, 'metrics.jsonl');
+  const ck = opts.resume ? await loadCheckpoint(ckDir) : null;
+  if (opts.resume && !ck) log?.warn({ dir: ckDir }, 'no checkpoint to resume from; starting fresh');
+  if (ck) {
+    if (JSON.stringify(ck.architecture) !== JSON.stringify(arch)) {
+      throw new Error(`--resume: checkpoint architecture ${describeArch(ck.architecture)} differs from the requested ${describeArch(arch)}`);
+    }
+    if (ck.featureSet?.name !== opts.featureSet.name || ck.featureSet?.planes !== opts.featureSet.planes) {
+      throw new Error(`--resume: checkpoint feature set ${ck.featureSet?.name} differs from --features ${opts.featureSet.name}`);
+    }
+    params = ck.params;
+    optimizer.setState(ck.optimizer);
+    state = ck.state;
+    rng.setState(state.rng);
+    if (state.dataCursor != null) {
+      if (!source.setCursor) throw new Error('--resume: the checkpoint has a data cursor but this data source cannot seek');
+      source.setCursor(state.dataCursor);
+    }
+    await truncateMetrics(metricsFile, state.step);
+    log?.info({ step: state.step, positionsSeen: state.positionsSeen }, 'resumed from checkpoint');
+  } else {
+    params = initParams(arch, () => rng.next());
+    state = { step: 0, positionsSeen: 0, rng: rng.getState(), dataCursor: null, best: null, evalsWithoutImprovement: 0, elapsedSeconds: 0 };
+  }
+  const resumedFrom = ck ? ck.state.step : null;
+  await fs.mkdir(opts.out, { recursive: true });
+
+  const engine: GradEngine = opts.workers > 1 ? await WorkerPoolEngine.create(arch, opts.workers, choice.name) : new LocalGradEngine(arch, choice.name);
+  const sched = { kind: opts.schedule, baseLr: opts.lr, warmup: opts.warmup, totalSteps: totalSteps ?? 0 };
+  const bnIdx = specs.flatMap((s, i) => (s.kind === 'movingMean' ? [i] : []));
+  const startWall = performance.now() - state.elapsedSeconds * 1000;
+  const elapsed = (): number => (performance.now() - startWall) / 1000;
+  let trainSeconds = 0;
+  let trainPositions = 0;
+  let emaLoss = NaN, emaAcc = NaN;
+  let lastVal: ValMetrics | null = null;
+  let stopReason: StopReason = 'steps';
+  let savedAt = -1;
+
+  const meta = (metrics: Record<string, number>) => ({
+    featureSet: opts.featureSet,
+    dataManifestHash: source.manifestHash ?? null,
+    steps: state.step,
+    positionsSeen: state.positionsSeen,
+    metrics,
+    backend: `${choice.name}${opts.workers > 1 ? ` ×${opts.workers} workers` : ''}`,
+    wallClockSeconds: Math.round(elapsed() * 10) / 10,
+  });
+  const valMetrics = (v: ValMetrics | null): Record<string, number> => (v ? { top1: v.top1, top5: v.top5, loss: v.loss, positions: v.positions } : {});
+  const checkpoint = async (): Promise<void> => {
+    state.rng = rng.getState();
+    state.dataCursor = source.getCursor ? source.getCursor() : null;
+    state.elapsedSeconds = elapsed();
+    await saveCheckpoint(ckDir, { architecture: arch, featureSet: opts.featureSet, params, optimizer: optimizer.getState(), state }, meta(valMetrics(lastVal)));
+    savedAt = state.step;
+  };
+
+  const bar = opts.progress
+    ? new cliProgress.SingleBar(
+        { stream: process.stderr, format: '{bar} {value}/{total} steps | {pps} pos/s | loss {loss} | acc {acc} | ETA {eta_formatted}', etaBuffer: 50, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(totalSteps ?? 0, state.step, { pps: '-', loss: '-', acc: '-' });
+
+  try {
+    while (totalSteps === undefined || state.step < totalSteps) {
+      if (opts.timeBudgetSeconds !== undefined && elapsed() >= opts.timeBudgetSeconds) {
+        stopReason = 'time-budget';
+        break;
+      }
+      if (opts.signal?.aborted) {
+        stopReason = 'aborted';
+        break;
+      }
+      const t0 = performance.now();
+      const b = source.next(opts.batch);
+      const r = await engine.computeGradients(params, b);
+      if (!Number.isFinite(r.loss)) throw new Error(`training diverged: loss is ${r.loss} at step ${state.step} (try a lower --lr)`);
+      optimizer.step(params, r.grads, learningRate(sched, state.step));
+      // Moving batch-norm statistics follow Keras: moving = m·moving + (1−m)·batch.
+      bnIdx.forEach((pi, l) => {
+        const mm = params[pi], mv = params[pi + 1], bm = r.bnStats[2 * l], bv = r.bnStats[2 * l + 1];
+        for (let i = 0; i < mm.length; i++) {
+          mm[i] = BN_MOMENTUM * mm[i] + (1 - BN_MOMENTUM) * bm[i];
+          mv[i] = BN_MOMENTUM * mv[i] + (1 - BN_MOMENTUM) * bv[i];
+        }
+      });
+      state.step++;
+      state.positionsSeen += r.size;
+      trainSeconds += (performance.now() - t0) / 1000;
+      trainPositions += r.size;
+      const acc = r.correct / r.size;
+      emaLoss = Number.isNaN(emaLoss) ? r.loss : 0.95 * emaLoss + 0.05 * r.loss;
+      emaAcc = Number.isNaN(emaAcc) ? acc : 0.95 * emaAcc + 0.05 * acc;
+      bar?.update(state.step, { pps: (trainPositions / trainSeconds).toFixed(0), loss: emaLoss.toFixed(3), acc: emaAcc.toFixed(3) });
+
+      const last = totalSteps !== undefined && state.step >= totalSteps;
+      let stopEarly = false;
+      if (state.step % evalEvery === 0 || (last && Number.isFinite(evalEvery))) {
+        const line: Record<string, unknown> = {
+          step: state.step,
+          positionsSeen: state.positionsSeen,
+          epoch: stepsPerEpoch ? state.step / stepsPerEpoch : null,
+          seconds: Math.round(elapsed() * 10) / 10,
+          lr: learningRate(sched, state.step - 1),
+          trainLoss: emaLoss,
+          trainTop1: emaAcc,
+          positionsPerSecond: trainPositions / trainSeconds,
+        };
+        if (val) {
+          lastVal = await validate(engine, params, val, Math.max(opts.batch, 64));
+          Object.assign(line, { valLoss: lastVal.loss, valTop1: lastVal.top1, valTop5: lastVal.top5 });
+          // Loss breaks top-1 ties only when it moved meaningfully, so float noise does not reset patience.
+          const better = !state.best || lastVal.top1 > state.best.top1 || (lastVal.top1 === state.best.top1 && lastVal.loss < state.best.loss - 1e-4);
+          if (better) {
+            state.best = { step: state.step, loss: lastVal.loss, top1: lastVal.top1 };
+            state.evalsWithoutImprovement = 0;
+            await saveModel(path.join(opts.out, 'best'), arch, params, meta(valMetrics(lastVal)));
+          } else {
+            state.evalsWithoutImprovement++;
+            if (opts.patience && state.evalsWithoutImprovement >= opts.patience) stopEarly = true;
+          }
+        }
+        await fs.appendFile(metricsFile, JSON.stringify(line) + '\n');
+        log?.debug(line, 'evaluation');
+        await checkpoint();
+      } else if (state.step % checkpointEvery === 0) {
+        await checkpoint();
+      }
+      if (stopEarly) {
+        stopReason = 'early-stop';
+        break;
+      }
+    }
+    if (savedAt !== state.step) await checkpoint();
+    if (!val) await saveModel(path.join(opts.out, 'best'), arch, params, meta({}));
+  } finally {
+    bar?.stop();
+    await engine.close();
+  }
+  const result: TrainResult = {
+    steps: state.step,
+    positionsSeen: state.positionsSeen,
+    stopReason,
+    best: state.best,
+    lastVal,
+    backend: choice.name,
+    workers: engine.workers,
+    positionsPerSecond: trainSeconds > 0 ? trainPositions / trainSeconds : 0,
+    resumedFrom,
+  };
+  log?.info(result, 'training finished');
+  return result;
+}
