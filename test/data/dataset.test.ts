@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +16,8 @@ const DEV = join(DATA, 'tom9d/dev');
 const TRAIN = join(DATA, 'tom9d/train');
 const haveDev = existsSync(join(DEV, 'tom-2010-07.sgf.gz'));
 const haveTrain = existsSync(TRAIN);
+const WILD = join(DATA, 'sgf-wild');
+const haveWild = existsSync(join(WILD, 'manifest.tsv'));
 
 let fx: FixtureSet;
 let tmp: string;
@@ -112,6 +114,34 @@ describe('real data (tom9d)', () => {
     expect(r.manifest.counts.games).toBe(stats.files['tom-2010-07.sgf.gz'].games);
     expect(r.manifest.dropped).toEqual({});
     expect(r.manifest.counts.valGames).toBe(r.manifest.counts.games);
+  });
+
+  it.skipIf(!haveWild)('sgf-wild: drop reasons agree with the check column of manifest.tsv', async () => {
+    const rows = readFileSync(join(WILD, 'manifest.tsv'), 'utf8').trim().split('\n').slice(1);
+    const want: Record<string, number> = {};
+    for (const r of rows) {
+      const check = r.split('\t')[7];
+      if (check !== 'ok') want[check] = (want[check] ?? 0) + 1;
+    }
+    const r = await buildDataset([WILD], join(tmp, 'wild'), { minMoves: 40, allowHandicap: false, valPermille: 20 });
+    const { duplicate = 0, 'illegal_move:superko': superko = 0, ...rest } = r.manifest.dropped;
+    // The source tooling checked neither duplicates nor superko; everything else must match file for file.
+    expect(rest).toEqual(want);
+    expect(r.manifest.counts.games + duplicate + superko).toBe(rows.length - Object.values(want).reduce((a, b) => a + b, 0));
+    expect(r.manifest.counts.gamesRead).toBe(rows.length);
+  });
+
+  it('the CLI builds an all-validation set and prints the summary', () => {
+    const out = join(tmp, 'cli');
+    const r = spawnSync(process.execPath, [join(REPO, 'bin/tengen.js'), 'data', 'build', fx.dir, '--out', out, '--split', 'all-val', '--no-progress'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`kept ${fx.kept} \\(train 0, val ${fx.kept}\\)`));
+    expect(openDataset(out).manifest.counts.valGames).toBe(fx.kept);
+    const bad = spawnSync(process.execPath, [join(REPO, 'bin/tengen.js'), 'data', 'build', fx.dir, '--out', out, '--val-fraction', '2'], { encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/expected a fraction in 0\.\.1, got "2"/);
   });
 
   it.skipIf(!haveTrain)('a build killed with SIGKILL leaves no complete-looking dataset; the next build cleans up', async () => {
