@@ -161,7 +161,7 @@ describe('recordToSgf', () => {
       ranks: fc.record({ black: text, white: text }, { requiredKeys: [] }),
       date: fc.option(text),
       gameName: fc.option(text),
-      properties: fc.constant({ XY: ['kept ] \\ value'] }),
+      properties: fc.constant<Record<string, string[]>>({ XY: ['kept ] \\ value'] }),
     });
     fc.assert(
       fc.property(record, (rec0) => {
