@@ -114,7 +114,7 @@ export class Alphago48Encoder {
     const seen = this.seen;
     const candidate = this.candidate;
     const libPoints = this.libs;
-    let loaded = false;
+    this.ladder.attach(board);
     for (let p = 0; p < NPOINTS; p++) {
       const c = board.colorAt(p);
       if (c === EMPTY) continue;
@@ -133,10 +133,6 @@ export class Alphago48Encoder {
         const prev = candidate[q] >>> 2 === stamp ? candidate[q] & 3 : 0;
         if (prev & bit) continue;
         candidate[q] = (stamp << 2) | prev | bit;
-        if (!loaded) {
-          this.ladder.load(board);
-          loaded = true;
-        }
         const base = offset + q * PLANES;
         if (isCapture) {
           if (this.ladder.captureWorks(q, me)) out[base + LADDER_CAPTURE] = 1;

@@ -22,13 +22,15 @@ export const LADDER_NODE_BUDGET = 2000;
 // Per-ply candidate slots on one preallocated stack: the defender rarely has more than a handful of options.
 const SLOT = 16;
 
-/** Reusable reader with its own scratch board; load() a position, then ask captureWorks/escapeWorks. */
+/** Reusable reader with its own scratch board; attach() or load() a position, then ask captureWorks/escapeWorks. */
 export class LadderReader {
   private readonly board = new Board();
   private readonly stones = new Int16Array(NPOINTS);
   private readonly libs = new Int16Array(NPOINTS);
   private readonly stack = new Int16Array((LADDER_MAX_DEPTH + 2) * SLOT);
   private readonly targets = new Int16Array(4);
+  private source: Board | null = null;
+  private loaded = false;
   private nodes = 0;
   private aborted = false;
   /** Nodes visited by the last query (for benchmarks and tests of the bound). */
@@ -36,24 +38,50 @@ export class LadderReader {
   /** True if the last query hit a bound and answered "unknown" (false). */
   lastAborted = false;
 
+  /** Reads position from now on (copied to the scratch board only once a search is really needed). */
+  attach(position: Board): void {
+    this.source = position;
+    this.loaded = false;
+  }
+
   /** Copies position into the scratch board; later queries read it and leave it unchanged. */
   load(position: Board): void {
-    this.board.copyFrom(position);
+    this.attach(position);
+    this.ensureLoaded();
+  }
+
+  private ensureLoaded(): Board {
+    if (!this.loaded) {
+      if (this.source === null) throw new Error('LadderReader: no position attached (call attach or load first)');
+      this.board.copyFrom(this.source);
+      this.loaded = true;
+    }
+    return this.board;
   }
 
   /** True if color playing p ataris an adjacent opponent chain that had 2 liberties and it cannot escape. */
   captureWorks(p: number, color: Player): boolean {
-    const b = this.board;
+    const src = this.source;
+    if (src === null) throw new Error('LadderReader.captureWorks: no position attached');
+    this.nodes = 0;
+    this.aborted = false;
     const opp = (3 - color) as Player;
-    if (b.colorAt(p) !== EMPTY || !b.isLegal(p, color)) return this.finish(false);
+    if (src.colorAt(p) !== EMPTY || !src.isLegal(p, color)) return this.finish(false);
     let nt = 0;
     for (let k = 0; k < 4; k++) {
       const q = NEIGHBOURS[p * 4 + k];
-      if (q >= 0 && b.colorAt(q) === opp && b.liberties(q) === 2) this.targets[nt++] = q;
+      if (q < 0 || src.colorAt(q) !== opp || src.liberties(q) !== 2) continue;
+      // Exact shortcut without search: if extending on the chain's other liberty e gives the defender ≥ 4
+      // liberties on the current board (and captures nothing the atari could save), then after the atari it still
+      // has ≥ 3 — the stone on p removes at most one liberty — so this target escapes.
+      src.chainLibertyPoints(q, this.libs);
+      const e = this.libs[0] === p ? this.libs[1] : this.libs[0];
+      if (src.preview(e, opp, 4) === null && src.previewCaptures === 0 && src.previewLiberties >= 4) continue;
+      this.targets[nt++] = q;
     }
     if (nt === 0) return this.finish(false);
-    this.nodes = 0;
-    this.aborted = false;
+    const b = this.ensureLoaded();
+    if (!b.isLegal(p, color)) return this.finish(false); // the scratch mirrors src; this only guards play()
     b.play(p, color);
     let works = false;
     for (let i = 0; i < nt && !works; i++) {
@@ -68,22 +96,25 @@ export class LadderReader {
 
   /** True if color playing p saves an adjacent own chain in atari from capture by ladder (or outright). */
   escapeWorks(p: number, color: Player): boolean {
-    const b = this.board;
-    const opp = (3 - color) as Player;
-    if (b.colorAt(p) !== EMPTY || !b.isLegal(p, color)) return this.finish(false);
-    let nt = 0;
-    for (let k = 0; k < 4; k++) {
-      const q = NEIGHBOURS[p * 4 + k];
-      if (q >= 0 && b.colorAt(q) === color && b.liberties(q) === 1) this.targets[nt++] = q;
-    }
-    if (nt === 0) return this.finish(false);
+    const src = this.source;
+    if (src === null) throw new Error('LadderReader.escapeWorks: no position attached');
     this.nodes = 0;
     this.aborted = false;
+    const opp = (3 - color) as Player;
+    if (src.colorAt(p) !== EMPTY) return this.finish(false);
+    let inAtari = false;
+    for (let k = 0; k < 4; k++) {
+      const q = NEIGHBOURS[p * 4 + k];
+      if (q >= 0 && src.colorAt(q) === color && src.liberties(q) === 1) inAtari = true;
+    }
+    if (!inAtari) return this.finish(false);
+    // All those chains become one chain through p; its liberty count decides unless it is exactly 2.
+    if (src.preview(p, color, 3) !== null) return this.finish(false);
+    const libs = src.previewLiberties;
+    if (libs !== 2) return this.finish(libs >= 3);
+    const b = this.ensureLoaded();
     b.play(p, color);
-    // All those chains are now one chain through p, so one read decides.
-    const libs = b.liberties(p);
-    let works = libs >= 3;
-    if (libs === 2) works = !this.attackerWins(p, opp, color, 1) && !this.aborted;
+    const works = !this.attackerWins(p, opp, color, 1) && !this.aborted;
     b.undo();
     return this.finish(works && !this.aborted);
   }
