@@ -1,4 +1,4 @@
-// Public API of the SGF layer.
+// Public API of the SGF layer: parse (text, bytes, .sgf.gz, any charset), write, walk, and extract GameRecords.
 export type { SgfNode, ParseOptions } from './types.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES } from './types.js';
 export { SgfError, lineColumnAt, type SgfErrorCode } from './errors.js';

@@ -103,6 +103,10 @@ export function scanSgf(text: string, maxNodes: number): ScanResult {
   let posLine = 1;
   let posLineStart = 0;
   const error = (message: string, offset: number, code: 'syntax' | 'limit' = 'syntax'): SgfError => {
+    if (offset < posOffset) {
+      const at = lineColumnAt(text, offset); // out of order (not expected): compute from scratch
+      return new SgfError(message, code, at.line, at.column, gameIndex, offset);
+    }
     const end = Math.min(offset, n);
     for (let k = posOffset; k < end; k++) {
       const c = text.charCodeAt(k);
