@@ -147,6 +147,24 @@ export class TrainingBatchSource implements BatchSource {
     return this.population.length;
   }
 
+  // The optional members of src/train/types.ts BatchSource, so the trainer can use this source as is.
+  /** Labelled positions of the split (one "epoch"). */
+  get positions(): number {
+    return this.population.length;
+  }
+  /** The dataset's contentHash, recorded by the trainer in tengen.json. */
+  get manifestHash(): string {
+    return this.dataset.manifest.contentHash;
+  }
+  /** Alias of getState for the trainer's checkpoint cursor. */
+  getCursor(): TrainingSourceState {
+    return this.getState();
+  }
+  /** Alias of setState for the trainer's checkpoint cursor. */
+  setCursor(cursor: unknown): void {
+    this.setState(cursor as TrainingSourceState);
+  }
+
   /** Next batch of batchSize fresh samples (new arrays each call, so the caller may keep them). */
   next(batchSize: number): Batch {
     checkBatchSize(batchSize, 'TrainingBatchSource.next');
@@ -254,6 +272,11 @@ export class EvalSample {
 
   get count(): number {
     return this.entries.length;
+  }
+
+  /** Alias of evalBatches (the trainer's ValidationSource interface). */
+  batches(batchSize: number): Iterable<Batch> {
+    return this.evalBatches(batchSize);
   }
 
   /** Visits the sample in its fixed order, identity symmetry; the last batch may be smaller. */

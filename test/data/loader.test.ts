@@ -118,6 +118,11 @@ describe('loader', () => {
     expect(Array.from(resumed.entries)).toEqual(Array.from(second.entries));
     expect(Array.from(resumed.symmetries)).toEqual(Array.from(second.symmetries));
     expect(Array.from(resumed.inputs)).toEqual(Array.from(second.inputs));
+    const c = createTrainingSource(ds, { features: 'basic', seed: 2 });
+    c.setCursor(JSON.parse(JSON.stringify(a.getCursor())));
+    expect(Array.from(c.next(16).entries)).toEqual(Array.from(a.next(16).entries));
+    expect(c.manifestHash).toBe(ds.manifest.contentHash);
+    expect(c.positions).toBe(ds.manifest.counts.trainLabelled);
     const other = createTrainingSource(ds, { features: 'alphago48', seed: 1 });
     expect(() => other.setState(state)).toThrow(/features basic/);
   });
