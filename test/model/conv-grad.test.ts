@@ -54,9 +54,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       await selectBackend(backend);
       const xs = [1, 4, 5, 2];
       const fs = [3, 3, 2, 2];
-      const xv = rand(xs, 4).dataSync().slice();
-      const fv = rand(fs, 5).dataSync().slice();
-      const wv = rand([1, 4, 5, 2], 6).dataSync().slice();
+      const xv = Float32Array.from(rand(xs, 4).dataSync());
+      const fv = Float32Array.from(rand(fs, 5).dataSync());
+      const wv = Float32Array.from(rand([1, 4, 5, 2], 6).dataSync());
       const f64 = (xa: Float32Array, fa: Float32Array): number =>
         tf.tidy(() => lossOf(tf.conv2d(tf.tensor4d(xa, xs as [number, number, number, number]), tf.tensor4d(fa, fs as [number, number, number, number]), 1, 'same'), tf.tensor(wv, [1, 4, 5, 2])).dataSync()[0]);
       const [gx, gf] = tf.grads((x: tf.Tensor, f: tf.Tensor) => lossOf(conv2dSame(x as tf.Tensor4D, f as tf.Tensor4D), tf.tensor(wv, [1, 4, 5, 2])))([

@@ -58,11 +58,11 @@ for (const block of ['plain', 'residual'] as const) {
             const g = next(), b = next();
             next(); next();
             const { mean, variance } = tf.moments(h, [0, 1, 2]);
-            h = tf.batchNorm(h, mean, variance, b, g, 1e-3);
-            if (l.relu) h = tf.relu(h);
+            h = tf.batchNorm(h, mean, variance, b, g, 1e-3) as tf.Tensor4D;
+            if (l.relu) h = tf.relu(h) as tf.Tensor4D;
           } else if (l.type === 'residual-start') skip = h;
           else {
-            h = tf.relu(tf.add(h, skip as tf.Tensor4D));
+            h = tf.relu(tf.add(h, skip as tf.Tensor4D)) as tf.Tensor4D;
           }
         }
         return crossEntropy(tf.reshape(h, [-1, 361]) as tf.Tensor2D, y);

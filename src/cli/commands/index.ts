@@ -1,7 +1,8 @@
 // The list of `tengen` commands; each module exports a function that adds its command to the program.
 import type { Command } from 'commander';
 import { registerDataCommand } from './data.js';
+import { registerTrainCommand } from './train.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerDataCommand];
+export const commands: RegisterCommand[] = [registerDataCommand, registerTrainCommand];

@@ -1,0 +1,140 @@
+// `tengen train`: trains a policy net on a dataset folder (or synthetic:<rule>), writing metrics.jsonl,
+// best/ and checkpoint/ under --out. Ctrl-C stops after the current step with a checkpoint.
+import type { Command } from 'commander';
+import { parseDuration, parsePositiveInt, resolveOption } from '../../config.js';
+import { createLogger } from '../../log.js';
+import { getFeatureSet } from '../../features/registry.js';
+import { presetConfig, validateArchConfig, PRESET_NAMES } from '../../model/config.js';
+import { train } from '../../train/trainer.js';
+import { openTrainingData } from '../../train/data-sources.js';
+import { parseSchedule } from '../../train/schedule.js';
+
+interface TrainFlags {
+  data: string;
+  out: string;
+  preset: string;
+  depth?: string;
+  width?: string;
+  block?: string;
+  features?: string;
+  batch: string;
+  lr?: string;
+  optimizer: string;
+  momentum: string;
+  weightDecay: string;
+  lrSchedule: string;
+  warmup: string;
+  seed: string;
+  epochs?: string;
+  steps?: string;
+  evalEvery: string;
+  checkpointEvery?: string;
+  valPositions: string;
+  timeBudget?: string;
+  patience?: string;
+  resume?: boolean;
+  workers?: string;
+  backend?: string;
+  progress: boolean;
+}
+
+function num(raw: string, flag: string, min = 0): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min) throw new Error(`${flag}: expected a number >= ${min}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function int(raw: string, flag: string, min = 0): number {
+  const n = num(raw, flag, min);
+  if (!Number.isInteger(n)) throw new Error(`${flag}: expected an integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** Registers `tengen train`. */
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('train the move-prediction CNN (resumable; see src/train)')
+    .requiredOption('--data <dir>', 'dataset folder from `tengen data build`, or synthetic:stone|adjacent|noise')
+    .requiredOption('--out <dir>', 'run folder: metrics.jsonl, best/, checkpoint/')
+    .option('--preset <name>', `architecture preset (${PRESET_NAMES.join(', ')})`, 'default')
+    .option('--depth <n>', 'override the preset: 3×3 conv layers after the 5×5 stem')
+    .option('--width <n>', 'override the preset: filters per layer')
+    .option('--block <type>', 'override the preset: plain | residual')
+    .option('--features <name>', 'feature set (alphago48, basic); required for a dataset folder')
+    .option('--batch <n>', 'positions per step', '64')
+    .option('--lr <x>', 'base learning rate (default 0.001 for adam, 0.01 for sgd)')
+    .option('--optimizer <name>', 'adam | sgd', 'adam')
+    .option('--momentum <x>', 'SGD momentum', '0.9')
+    .option('--weight-decay <x>', 'L2 on conv kernels (decoupled for adam)', '0.0001')
+    .option('--lr-schedule <name>', 'cosine | step | constant', 'cosine')
+    .option('--warmup <steps>', 'linear warm-up steps', '0')
+    .option('--seed <n>', 'seed of initialisation and sampling', '1')
+    .option('--epochs <n>', 'passes over the training positions')
+    .option('--steps <n>', 'total optimiser steps (overrides --epochs)')
+    .option('--eval-every <n>', 'validate (and checkpoint) every N steps; 0 = each epoch', '0')
+    .option('--checkpoint-every <n>', 'checkpoint every N steps (default: --eval-every)')
+    .option('--val-positions <n>', 'fixed validation positions (0 = none)', '4096')
+    .option('--time-budget <dur>', 'stop cleanly after this wall time (e.g. 90m, 2h), checkpoint, exit 0')
+    .option('--patience <n>', 'early stop after N validations without a better top-1')
+    .option('--resume', 'continue from <out>/checkpoint')
+    .option('--workers <n>', 'gradient worker threads (env TENGEN_TRAIN_WORKERS, default 1)')
+    .option('--backend <name>', 'auto | tensorflow | wasm | cpu (env TENGEN_BACKEND)')
+    .option('--no-progress', 'no progress bar on stderr')
+    .action(async (f: TrainFlags) => {
+      const log = createLogger();
+      const featureSet = f.features ? getFeatureSet(f.features) : null;
+      const fsId = featureSet ? { name: featureSet.name, version: featureSet.version, planes: featureSet.planes } : null;
+      const seed = int(f.seed, '--seed');
+      const data = openTrainingData({ data: f.data, featureSet: fsId, seed, valPositions: int(f.valPositions, '--val-positions') });
+      const base = presetConfig(f.preset, data.featureSet.planes);
+      const arch = validateArchConfig(
+        {
+          ...base,
+          ...(f.depth !== undefined ? { depth: int(f.depth, '--depth') } : {}),
+          ...(f.width !== undefined ? { width: int(f.width, '--width', 1) } : {}),
+          ...(f.block !== undefined ? { block: f.block } : {}),
+        },
+        'architecture flags',
+      );
+      const optimizer = f.optimizer;
+      if (optimizer !== 'adam' && optimizer !== 'sgd') throw new Error(`--optimizer: expected adam or sgd, got ${JSON.stringify(optimizer)}`);
+      const workers = resolveOption(f.workers === undefined ? undefined : parsePositiveInt(f.workers), 'TENGEN_TRAIN_WORKERS', 1, parsePositiveInt);
+      const abort = new AbortController();
+      const onSignal = (): void => {
+        log.warn('interrupt: stopping after the current step (checkpoint will be written)');
+        abort.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const r = await train(data.train, data.val, {
+          out: f.out,
+          arch,
+          featureSet: data.featureSet,
+          batch: int(f.batch, '--batch', 1),
+          lr: f.lr !== undefined ? num(f.lr, '--lr') : optimizer === 'adam' ? 0.001 : 0.01,
+          optimizer: { kind: optimizer, momentum: num(f.momentum, '--momentum'), weightDecay: num(f.weightDecay, '--weight-decay') },
+          schedule: parseSchedule(f.lrSchedule),
+          warmup: int(f.warmup, '--warmup'),
+          seed,
+          steps: f.steps !== undefined ? int(f.steps, '--steps', 1) : undefined,
+          epochs: f.epochs !== undefined ? num(f.epochs, '--epochs') : undefined,
+          evalEvery: int(f.evalEvery, '--eval-every'),
+          checkpointEvery: f.checkpointEvery !== undefined ? int(f.checkpointEvery, '--checkpoint-every', 1) : undefined,
+          timeBudgetSeconds: f.timeBudget !== undefined ? parseDuration(f.timeBudget) : undefined,
+          patience: f.patience !== undefined ? int(f.patience, '--patience') : undefined,
+          resume: Boolean(f.resume),
+          workers,
+          backend: f.backend,
+          progress: f.progress && process.stderr.isTTY === true,
+          logger: log,
+          signal: abort.signal,
+        });
+        process.stdout.write(JSON.stringify(r) + '\n');
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}

@@ -1,0 +1,52 @@
+// Opens the trainer's data: a dataset folder built by `tengen data build` (via src/data) or a built-in
+// toy stream `synthetic:<rule>` (smoke tests, benchmarks, the kill-and-resume test).
+import { openDataset } from '../data/dataset.js';
+import { createTrainingSource, validationPositions } from '../data/loader.js';
+import type { FeatureSetId } from '../model/config.js';
+import { parseRule, SyntheticSource, SyntheticValidation } from './synthetic.js';
+import type { BatchSource, ValidationSource } from './types.js';
+
+export interface OpenedData {
+  train: BatchSource;
+  val: ValidationSource | null;
+  featureSet: FeatureSetId;
+}
+
+export interface OpenDataOptions {
+  /** Folder, or `synthetic:stone|adjacent|noise`. */
+  data: string;
+  /** Feature set of a dataset (from the registry); for synthetic data only its plane count is used. */
+  featureSet: FeatureSetId | null;
+  seed: number;
+  valPositions: number;
+}
+
+/** Opens training and validation sources; throws naming the folder or rule at fault. */
+export function openTrainingData(o: OpenDataOptions): OpenedData {
+  if (o.data.startsWith('synthetic:')) {
+    const rule = parseRule(o.data.slice('synthetic:'.length));
+    const planes = o.featureSet?.planes ?? 2;
+    return {
+      train: new SyntheticSource(rule, planes, o.seed),
+      val: o.valPositions > 0 ? new SyntheticValidation(rule, planes, o.valPositions, o.seed + 1) : null,
+      featureSet: { name: `synthetic:${rule}`, version: 1, planes },
+    };
+  }
+  if (!o.featureSet) throw new Error('--features is required with a dataset folder');
+  const ds = openDataset(o.data);
+  const src = createTrainingSource(ds, { features: o.featureSet.name, seed: o.seed });
+  const train: BatchSource = {
+    planes: src.planes,
+    positions: src.populationSize,
+    manifestHash: ds.manifest.contentHash,
+    next: (n) => src.next(n),
+    getCursor: () => src.getState(),
+    setCursor: (c) => src.setState(c as ReturnType<typeof src.getState>),
+  };
+  let val: ValidationSource | null = null;
+  if (o.valPositions > 0) {
+    const sample = validationPositions(ds, { count: o.valPositions, seed: o.seed, features: o.featureSet.name });
+    if (sample.count > 0) val = { planes: sample.planes, batches: (n) => sample.evalBatches(n) };
+  }
+  return { train, val, featureSet: o.featureSet };
+}
