@@ -16,5 +16,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   process.stderr.write(`tengen: ${(err as Error).message}\n`);
-  process.exitCode = 1;
+  // Keep a code a command chose already (e.g. 130 after Ctrl-C).
+  if (!process.exitCode) process.exitCode = 1;
 }
