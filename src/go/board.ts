@@ -39,6 +39,9 @@ const MAX_WRITES_PER_STEP = 8 * NCELLS;
 
 const DIAGS = [DIAG0, DIAG1, DIAG2, DIAG3];
 
+// Liberties every preview counts up to at least (features saturate at 8), see analyse().
+const MIN_CAP = 8;
+
 /** Area counts of a position. */
 export interface AreaScore {
   black: number;
@@ -51,8 +54,7 @@ export class Board {
   toPlay: Player = BLACK;
   /** Moves played so far (passes included, setup stones not). */
   moveNumber = 0;
-  /** Whether positional superko is enforced (simple ko always is). */
-  superko = true;
+  private _superko = true;
 
   private s = new Int32Array(STATE_LEN);
   private trail = new Int32Array(4 * MAX_WRITES_PER_STEP);
@@ -72,6 +74,10 @@ export class Board {
   private tabHi = new Int32Array(2048);
   private tabUsed = new Uint8Array(2048);
   private tabCount = 0;
+  private tabStones = new Int16Array(2048); // stone count of the position in each slot
+  // History positions per total stone count: a position with a count never seen cannot repeat,
+  // which skips the table probe for almost every move of a real game.
+  private seenByStones = new Int32Array(NPOINTS + 1);
   private baseSlot = 0;
   // Scratch for queries: generation marks and small head lists, reused so queries allocate nothing.
   private mark = new Uint32Array(NCELLS);
@@ -81,6 +87,17 @@ export class Board {
   private pvCaptures = 0;
   private pvLiberties = 0;
   private pvChainSize = 0;
+  // Memo of the last legality / preview analysis, valid while `version` is unchanged, so the
+  // encoder's separate per-point queries (isLegal, captures, liberties, self-atari) share one pass.
+  private version = 0;
+  private mVersion = -1;
+  private mI = -1;
+  private mC = 0;
+  private mReason = 0;
+  private mCap = -1;
+  private mLibs = 0;
+  private mCaptures = 0;
+  private mSize = 0;
 
   /** An empty 19×19 board, Black to play; throws for any other size. */
   constructor(size = 19) {
@@ -108,8 +125,20 @@ export class Board {
     this.toPlay = BLACK;
     this.moveNumber = 0;
     this.tabUsed.fill(0);
+    this.seenByStones.fill(0);
     this.tabCount = 0;
-    this.baseSlot = this.tabInsert(0, 0);
+    this.baseSlot = this.tabInsert(0, 0, 0);
+    this.version++;
+  }
+
+  /** Whether positional superko is enforced (simple ko always is); default true. */
+  get superko(): boolean {
+    return this._superko;
+  }
+
+  set superko(on: boolean) {
+    this._superko = on;
+    this.version++;
   }
 
   /** Empties the board and forgets the history, keeping the allocated buffers (and `superko`). */
@@ -290,12 +319,10 @@ export class Board {
   // Would the stone hash after playing c at i (a basically legal move) repeat an earlier position?
   private repeatsPosition(i: number, c: number): boolean {
     const s = this.s;
-    let lo = this.hLo ^ ZOBRIST_LO[c * NCELLS + i];
-    let hi = this.hHi ^ ZOBRIST_HI[c * NCELLS + i];
     const opp = 3 - c;
-    const zo = opp * NCELLS;
     const heads = this.heads;
     let nh = 0;
+    let stones = this.nBlack + this.nWhite + 1;
     for (let k = 0; k < 4; k++) {
       const a = i + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3);
       if (s[COL + a] !== opp) continue;
@@ -305,6 +332,15 @@ export class Board {
       for (let q = 0; q < nh; q++) if (heads[q] === h) seen = true;
       if (seen) continue;
       heads[nh++] = h;
+      stones -= s[NSTONES + h];
+    }
+    // No earlier position had this many stones: no need to hash.
+    if (this.seenByStones[stones] === 0) return false;
+    let lo = this.hLo ^ ZOBRIST_LO[c * NCELLS + i];
+    let hi = this.hHi ^ ZOBRIST_HI[c * NCELLS + i];
+    const zo = opp * NCELLS;
+    for (let q = 0; q < nh; q++) {
+      const h = heads[q];
       let j = h;
       do {
         lo ^= ZOBRIST_LO[zo + j];
@@ -312,14 +348,26 @@ export class Board {
         j = s[NEXT + j];
       } while (j !== h);
     }
-    return this.tabHas(lo, hi);
+    return this.tabHas(lo, hi, stones);
   }
 
   private reasonCode(i: number, c: number): number {
     const r = this.basicReason(i, c);
     if (r !== LEGAL) return r;
-    if (this.superko && this.repeatsPosition(i, c)) return R_SUPERKO;
+    if (this._superko && this.repeatsPosition(i, c)) return R_SUPERKO;
     return LEGAL;
+  }
+
+  // reasonCode through the memo.
+  private reasonFor(i: number, c: number): number {
+    if (this.mVersion === this.version && this.mI === i && this.mC === c) return this.mReason;
+    const r = this.reasonCode(i, c);
+    this.mVersion = this.version;
+    this.mI = i;
+    this.mC = c;
+    this.mReason = r;
+    this.mCap = -1;
+    return r;
   }
 
   /** Why `color` (default: side to move) may not play p, or null if legal; PASS is always legal, a non-point is 'offboard'. */
@@ -327,7 +375,7 @@ export class Board {
     const c = this.player(color, 'legality');
     if (p === PASS) return null;
     if (!isMove(p)) return 'offboard';
-    return REASONS[this.reasonCode(E2I[p], c)];
+    return REASONS[this.reasonFor(E2I[p], c)];
   }
 
   /** Whether `color` (default: side to move) may play p (PASS always; off-board never). */
@@ -375,6 +423,7 @@ export class Board {
     rec[o + R_CAPW] = this.capWhite;
     rec[o + R_MOVENO] = this.moveNumber;
     this.nrec++;
+    this.version++;
   }
 
   // Reverts the newest record: trail writes in reverse, then the scalars it saved.
@@ -399,6 +448,7 @@ export class Board {
     this.capWhite = rec[o + R_CAPW];
     this.moveNumber = rec[o + R_MOVENO];
     this.nrec--;
+    this.version++;
   }
 
   /** Exact inverse of the last play, pass or setStone (stones, chains, liberties, ko, hash, toPlay, ages); throws if none. */
@@ -414,19 +464,13 @@ export class Board {
 
   // ---------------------------------------------------------------- superko table
 
-  private tabInsert(lo: number, hi: number): number {
+  private tabInsert(lo: number, hi: number, stones: number): number {
     if ((this.tabCount + 1) * 2 > this.tabUsed.length) this.tabGrow();
-    const mask = this.tabUsed.length - 1;
-    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-    while (this.tabUsed[slot]) slot = (slot + 1) & mask;
-    this.tabUsed[slot] = 1;
-    this.tabLo[slot] = lo;
-    this.tabHi[slot] = hi;
-    this.tabCount++;
-    return slot;
+    return this.tabInsertRaw(lo, hi, stones);
   }
 
-  private tabHas(lo: number, hi: number): boolean {
+  private tabHas(lo: number, hi: number, stones: number): boolean {
+    if (this.seenByStones[stones] === 0) return false;
     const mask = this.tabUsed.length - 1;
     let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     while (this.tabUsed[slot]) {
@@ -439,6 +483,7 @@ export class Board {
   // Only the newest insertion is ever removed, so no later key can have probed past its slot.
   private tabRemove(slot: number): void {
     this.tabUsed[slot] = 0;
+    this.seenByStones[this.tabStones[slot]]--;
     this.tabCount--;
   }
 
@@ -448,29 +493,40 @@ export class Board {
     this.tabLo = new Int32Array(n);
     this.tabHi = new Int32Array(n);
     this.tabUsed = new Uint8Array(n);
+    this.tabStones = new Int16Array(n);
+    this.seenByStones.fill(0);
     const count = this.tabCount;
     this.tabCount = 0;
     if (count === 0) return;
     const rec = this.rec;
-    // Hash before step r is saved in record r; the base position is the hash before step 0.
-    const hashAfter = (r: number): [number, number] =>
-      r + 1 < this.nrec ? [rec[(r + 1) * REC + R_HLO], rec[(r + 1) * REC + R_HHI]] : [this.hLo, this.hHi];
-    const [blo, bhi] = this.nrec > 0 ? [rec[R_HLO], rec[R_HHI]] : [this.hLo, this.hHi];
-    this.baseSlot = this.tabInsertRaw(blo, bhi);
+    // Record r saves the position before step r, so the position after step r is in record r + 1
+    // (or is the current one); the base position is the one before step 0.
+    const after = (r: number, f: number, cur: number): number => (r + 1 < this.nrec ? rec[(r + 1) * REC + f] : cur);
+    const b0 = this.nrec > 0;
+    this.baseSlot = this.tabInsertRaw(
+      b0 ? rec[R_HLO] : this.hLo,
+      b0 ? rec[R_HHI] : this.hHi,
+      b0 ? rec[R_NB] + rec[R_NW] : this.nBlack + this.nWhite,
+    );
     for (let r = 0; r < this.nrec; r++) {
       if (rec[r * REC + R_SLOT] < 0) continue;
-      const [lo, hi] = hashAfter(r);
-      rec[r * REC + R_SLOT] = this.tabInsertRaw(lo, hi);
+      rec[r * REC + R_SLOT] = this.tabInsertRaw(
+        after(r, R_HLO, this.hLo),
+        after(r, R_HHI, this.hHi),
+        after(r, R_NB, this.nBlack) + after(r, R_NW, this.nWhite),
+      );
     }
   }
 
-  private tabInsertRaw(lo: number, hi: number): number {
+  private tabInsertRaw(lo: number, hi: number, stones: number): number {
     const mask = this.tabUsed.length - 1;
     let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     while (this.tabUsed[slot]) slot = (slot + 1) & mask;
     this.tabUsed[slot] = 1;
     this.tabLo[slot] = lo;
     this.tabHi[slot] = hi;
+    this.tabStones[slot] = stones;
+    this.seenByStones[stones]++;
     this.tabCount++;
     return slot;
   }
@@ -484,7 +540,7 @@ export class Board {
       this.pushRecord(K_PASS, PASS, c);
       this.ko = -1;
       this.koColor = 0;
-      this.rec[(this.nrec - 1) * REC + R_SLOT] = this.tabInsert(this.hLo, this.hHi);
+      this.rec[(this.nrec - 1) * REC + R_SLOT] = this.tabInsert(this.hLo, this.hHi, this.nBlack + this.nWhite);
       this.moveNumber++;
       this.toPlay = (3 - c) as Player;
       return;
@@ -496,11 +552,11 @@ export class Board {
     this.pushRecord(K_MOVE, p, c);
     this.moveNumber++;
     this.placeStone(i, c);
-    if (this.superko && this.tabHas(this.hLo, this.hHi)) {
+    if (this._superko && this.tabHas(this.hLo, this.hHi, this.nBlack + this.nWhite)) {
       this.popRecord();
       throw new IllegalMoveError('superko', p, c, this.moveNumber + 1);
     }
-    this.rec[(this.nrec - 1) * REC + R_SLOT] = this.tabInsert(this.hLo, this.hHi);
+    this.rec[(this.nrec - 1) * REC + R_SLOT] = this.tabInsert(this.hLo, this.hHi, this.nBlack + this.nWhite);
     this.toPlay = (3 - c) as Player;
   }
 
@@ -668,7 +724,7 @@ export class Board {
       const what = color === EMPTY ? 'removing the stone at' : `a ${colorLetter(color)} setup stone at`;
       throw new Error(`setStone: ${what} ${pointToGtp(p)} leaves the chain at ${pointToGtp(I2E[dead])} without liberties`);
     }
-    this.rec[(this.nrec - 1) * REC + R_SLOT] = this.tabInsert(this.hLo, this.hHi);
+    this.rec[(this.nrec - 1) * REC + R_SLOT] = this.tabInsert(this.hLo, this.hHi, this.nBlack + this.nWhite);
   }
 
   private chainWithoutLiberties(): number {
@@ -736,14 +792,22 @@ export class Board {
 
   // Analyses c at i without touching observable state: fills pv* and returns the reason code.
   // Liberties are counted up to `cap` (exact below it), since features usually saturate.
-  private analyse(i: number, c: number, cap: number): number {
-    const r = this.reasonCode(i, c);
+  private analyse(i: number, c: number, wanted: number): number {
+    const r = this.reasonFor(i, c);
     if (r !== LEGAL) {
       this.pvCaptures = 0;
       this.pvLiberties = 0;
       this.pvChainSize = 0;
       return r;
     }
+    if (this.mCap >= wanted) {
+      this.pvCaptures = this.mCaptures;
+      this.pvLiberties = this.mLibs < wanted ? this.mLibs : wanted;
+      this.pvChainSize = this.mSize;
+      return LEGAL;
+    }
+    // Count at least MIN_CAP liberties so a later query with a small cap reuses this pass.
+    const cap = wanted > MIN_CAP ? wanted : MIN_CAP;
     const s = this.s;
     const mark = this.mark;
     const gen = this.nextGen();
@@ -810,8 +874,12 @@ export class Board {
         j = s[NEXT + j];
       } while (j !== h);
     }
+    this.mCap = cap;
+    this.mLibs = libs;
+    this.mCaptures = captures;
+    this.mSize = size;
     this.pvCaptures = captures;
-    this.pvLiberties = libs < cap ? libs : cap;
+    this.pvLiberties = libs < wanted ? libs : wanted;
     this.pvChainSize = size;
     return LEGAL;
   }
@@ -898,10 +966,13 @@ export class Board {
       this.tabLo = new Int32Array(other.tabLo.length);
       this.tabHi = new Int32Array(other.tabHi.length);
       this.tabUsed = new Uint8Array(other.tabUsed.length);
+      this.tabStones = new Int16Array(other.tabStones.length);
     }
     this.tabLo.set(other.tabLo);
     this.tabHi.set(other.tabHi);
     this.tabUsed.set(other.tabUsed);
+    this.tabStones.set(other.tabStones);
+    this.seenByStones.set(other.seenByStones);
     this.tabCount = other.tabCount;
     this.baseSlot = other.baseSlot;
     this.hLo = other.hLo;
@@ -914,7 +985,8 @@ export class Board {
     this.capWhite = other.capWhite;
     this.toPlay = other.toPlay;
     this.moveNumber = other.moveNumber;
-    this.superko = other.superko;
+    this._superko = other._superko;
+    this.version++;
   }
 
   // ---------------------------------------------------------------- scoring and display

@@ -227,8 +227,31 @@ describe('positional superko', () => {
     expect(reasonOf(() => b.play(a, WHITE))).toBe('superko');
     expect(b.moveNumber).toBe(3);
     b.superko = false;
+    expect(b.legality(a, WHITE)).toBe(null);
     b.play(a, WHITE);
     expect(b.colorAt(bp)).toBe(EMPTY);
+  });
+
+  it('still detects a cycle after a long history has grown the position table', () => {
+    const b = new Board();
+    const k1 = addKo(b, 1, 1, true);
+    const k2 = addKo(b, 8, 1, false);
+    const k3 = addKo(b, 1, 8, true);
+    for (let n = 0; n < 1500; n++) b.play(PASS); // 1500 repeated positions, the table has to grow
+    b.play(k1.bp, BLACK);
+    b.play(k2.a, WHITE);
+    b.play(k3.bp, BLACK);
+    b.play(k1.a, WHITE);
+    b.play(k2.bp, BLACK);
+    expect(b.legality(k3.a, WHITE)).toBe('superko');
+    const c = b.clone();
+    expect(c.legality(k3.a, WHITE)).toBe('superko');
+    for (let n = 0; n < 5; n++) b.undo();
+    // Back before the cycle: the ko-3 retake would no longer repeat anything.
+    expect(b.legality(k3.bp, BLACK)).toBe(null);
+    while (b.historyLength > 0) b.undo();
+    expect(b.stoneCount(BLACK) + b.stoneCount(WHITE)).toBe(0);
+    expect(b.hashKey()).toBe(0);
   });
 
   it('rejects the sixth move of a triple-ko cycle', () => {
