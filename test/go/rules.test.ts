@@ -350,3 +350,29 @@ describe('chain helpers', () => {
     expect(seen).toEqual([P('C18')]);
   });
 });
+
+describe('display and history', () => {
+  it('draws the board with GTP coordinates', () => {
+    const b = new Board();
+    playAll(b, 'B Q16, W D4');
+    const lines = b.toString().split('\n');
+    expect(lines).toHaveLength(21);
+    expect(lines[0]).toBe('   A B C D E F G H J K L M N O P Q R S T');
+    // Row 16 is the 4th board line; Q is the 16th column.
+    expect(lines[4]).toBe('16 ' + [...'...............X...'].join(' ') + ' 16');
+    expect(lines[16]).toBe(' 4 ' + [...'...O...............'].join(' ') + '  4');
+    expect(lines[20]).toBe(lines[0]);
+  });
+
+  it('keeps setup stones out of the move history', () => {
+    const b = new Board();
+    b.placeFixedHandicap(2);
+    playAll(b, 'W C3, B pass, W R4');
+    b.setStone(P('K10'), BLACK);
+    expect(b.lastMoves(10)).toEqual([P('R4'), PASS, P('C3')]);
+    expect(b.lastMove()).toBe(P('R4'));
+    expect(b.moveNumber).toBe(3);
+    expect(b.historyLength).toBe(6); // 2 handicap stones, 3 moves, 1 setup stone
+    expect(new Board().lastMove()).toBe(-1);
+  });
+});
