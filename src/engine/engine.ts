@@ -1,0 +1,238 @@
+// The move-suggestion engine shared by HTTP and GTP: loads a model once, encodes positions, batches
+// concurrent requests into shared forward passes, masks illegal points (ko and superko included) and
+// optionally averages the 8 board symmetries.
+import * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import type { Board } from '../go/board.js';
+import { NPOINTS, PASS } from '../go/constants.js';
+import { assertFeatureSetCompatible, getFeatureSet } from '../features/registry.js';
+import { symmetryTable, transformPlanes, SYMMETRY_COUNT } from '../features/symmetry.js';
+import type { FeatureSet } from '../features/types.js';
+import { selectBackend } from '../model/backend.js';
+import { loadModel } from '../model/io.js';
+import type { ModelMetadata } from '../model/metadata.js';
+import type { Logger } from '../log.js';
+import { Batcher, type BatcherStats } from './batcher.js';
+
+/** tengen.json of the served model plus where it came from. */
+export type ModelInfo = ModelMetadata & { id: string; dir: string };
+
+export interface EngineOptions {
+  modelDir: string;
+  /** tfjs backend name or "auto" (default: TENGEN_BACKEND, else auto). */
+  backend?: string;
+  /** Most positions in one forward pass (default 64). */
+  maxBatch?: number;
+  /** Longest a request waits for others to share its pass, in ms (default 2). */
+  maxWaitMs?: number;
+  /** Most requests waiting before new ones are refused with EngineBusyError (default 1024). */
+  maxQueue?: number;
+  logger?: Logger;
+}
+
+export interface PolicyOptions {
+  /** 1 = the position as is; 8 = average over the 8 rotations/reflections (8× the compute). */
+  symmetries?: 1 | 8;
+}
+
+export interface Suggestion {
+  point: number;
+  prob: number;
+}
+
+export interface EngineStats extends BatcherStats {
+  backend: string;
+  model: string;
+  ready: boolean;
+}
+
+/** Writes the legal mask of the side to move (1 = legal) into `out` (361 bytes); returns the count of legal points. */
+export function legalMask(board: Board, out: Uint8Array): number {
+  let n = 0;
+  for (let p = 0; p < NPOINTS; p++) {
+    const ok = board.isLegal(p) ? 1 : 0;
+    out[p] = ok;
+    n += ok;
+  }
+  return n;
+}
+
+/**
+ * Zeroes illegal entries of a 361-point distribution in place and renormalises the rest to sum 1; if the model
+ * put (numerically) nothing on any legal point they share the mass uniformly; with no legal point all stay 0.
+ */
+export function maskAndNormalise(policy: Float32Array, legal: Uint8Array): void {
+  let sum = 0;
+  let nLegal = 0;
+  for (let p = 0; p < NPOINTS; p++) {
+    if (legal[p]) {
+      const v = policy[p]! > 0 ? policy[p]! : 0;
+      policy[p] = v;
+      sum += v;
+      nLegal++;
+    } else policy[p] = 0;
+  }
+  if (nLegal === 0) return;
+  if (sum > 0 && Number.isFinite(sum)) {
+    const inv = 1 / sum;
+    for (let p = 0; p < NPOINTS; p++) policy[p]! *= inv;
+  } else {
+    for (let p = 0; p < NPOINTS; p++) policy[p] = legal[p] ? 1 / nLegal : 0;
+  }
+}
+
+/** The k most probable points of a masked policy (prob > 0), best first; pass (prob 1) when no point is legal. */
+export function topMoves(policy: Float32Array, k: number): Suggestion[] {
+  const out: Suggestion[] = [];
+  if (k <= 0) return out;
+  // Insertion into a short sorted list: k is small (≤ 361) and this beats sorting 361 entries for k ≈ 10.
+  for (let p = 0; p < NPOINTS; p++) {
+    const v = policy[p]!;
+    if (!(v > 0)) continue;
+    if (out.length === k && v <= out[k - 1]!.prob) continue;
+    let i = out.length < k ? out.length : k - 1;
+    if (out.length < k) out.push({ point: p, prob: v });
+    while (i > 0 && out[i - 1]!.prob < v) {
+      out[i] = out[i - 1]!;
+      i--;
+    }
+    out[i] = { point: p, prob: v };
+  }
+  if (out.length === 0) out.push({ point: PASS, prob: 1 });
+  return out;
+}
+
+export class Engine {
+  private readonly rowLen: number;
+  private readonly batcher: Batcher;
+  private readonly encodeBuf: Float32Array;
+  private isReady = false;
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly net: tf.LayersModel,
+    readonly model: ModelInfo,
+    readonly backend: string,
+    private readonly features: FeatureSet,
+    opts: Required<Pick<EngineOptions, 'maxBatch' | 'maxWaitMs' | 'maxQueue'>>,
+    private readonly logger?: Logger,
+  ) {
+    this.rowLen = NPOINTS * features.planes;
+    this.encodeBuf = new Float32Array(this.rowLen);
+    this.batcher = new Batcher({ rowLen: this.rowLen, outLen: NPOINTS, ...opts }, (input, rows) => this.forward(input, rows));
+  }
+
+  /** Selects the backend, loads and validates the model, checks its feature set, warms it up; throws naming what failed. */
+  static async load(opts: EngineOptions): Promise<Engine> {
+    const maxBatch = opts.maxBatch ?? 64;
+    const maxWaitMs = opts.maxWaitMs ?? 2;
+    const maxQueue = opts.maxQueue ?? 1024;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 1024) throw new Error(`Engine: maxBatch must be an integer in 1..1024, got ${maxBatch}`);
+    if (!(maxWaitMs >= 0 && maxWaitMs <= 1000)) throw new Error(`Engine: maxWaitMs must be in 0..1000, got ${maxWaitMs}`);
+    if (!Number.isInteger(maxQueue) || maxQueue < 1) throw new Error(`Engine: maxQueue must be a positive integer, got ${maxQueue}`);
+    const backend = await selectBackend(opts.backend);
+    for (const s of backend.skipped) opts.logger?.debug({ backend: s.name, reason: s.reason }, 'tfjs backend skipped');
+    const loaded = await loadModel(opts.modelDir);
+    let features: FeatureSet;
+    try {
+      features = getFeatureSet(loaded.meta.featureSet.name);
+      assertFeatureSetCompatible(loaded.meta.featureSet, features);
+    } catch (err) {
+      loaded.model.dispose();
+      throw new Error(`${loaded.dir}: ${(err as Error).message}`);
+    }
+    const info: ModelInfo = { ...loaded.meta, id: path.basename(loaded.dir).replace(/\.old$/, ''), dir: loaded.dir };
+    const engine = new Engine(loaded.model, info, backend.name, features, { maxBatch, maxWaitMs, maxQueue }, opts.logger);
+    await engine.warmUp(maxBatch);
+    opts.logger?.info({ model: info.id, backend: backend.name, maxBatch, maxWaitMs, maxQueue }, 'engine ready');
+    return engine;
+  }
+
+  // The first passes compile kernels (wasm) and size buffers; doing them at load keeps that off the first request.
+  private async warmUp(maxBatch: number): Promise<void> {
+    const zeros = new Float32Array(this.rowLen * Math.min(maxBatch, 8));
+    await this.forward(zeros, 1);
+    await this.forward(zeros, Math.min(maxBatch, 8));
+    this.isReady = true;
+  }
+
+  /** True once the model is loaded and warmed up, false again after close(). */
+  get ready(): boolean {
+    return this.isReady && this.closing === null;
+  }
+
+  /** Feature planes per point of the served model's feature set. */
+  get planes(): number {
+    return this.features.planes;
+  }
+
+  private async forward(input: Float32Array, rows: number): Promise<Float32Array> {
+    const out = tf.tidy(() => {
+      const n = rows * this.rowLen;
+      const x = tf.tensor4d(input.length === n ? input : input.subarray(0, n), [rows, 19, 19, this.features.planes]);
+      return this.net.predict(x) as tf.Tensor;
+    });
+    try {
+      return (await out.data()) as Float32Array;
+    } finally {
+      out.dispose();
+    }
+  }
+
+  /**
+   * Probabilities of the side to move over the 361 points: illegal points (occupied, suicide, ko, superko) are 0 and
+   * the rest sum to 1. The board is read synchronously at the call, so the caller may change it once this returns.
+   * Rejects EngineBusyError when the queue is full, EngineClosedError after close().
+   */
+  async policy(board: Board, opts: PolicyOptions = {}): Promise<Float32Array> {
+    const sym = opts.symmetries ?? 1;
+    if (sym !== 1 && sym !== 8) throw new Error(`Engine.policy: symmetries must be 1 or 8, got ${String(sym)}`);
+    const legal = new Uint8Array(NPOINTS);
+    legalMask(board, legal);
+    const planes = this.features.planes;
+    const input = new Float32Array(this.rowLen * sym);
+    if (sym === 1) {
+      this.features.encode(board, input, 0);
+    } else {
+      this.features.encode(board, this.encodeBuf, 0);
+      for (let s = 0; s < SYMMETRY_COUNT; s++) transformPlanes(this.encodeBuf, input, planes, s, 0, s * this.rowLen);
+    }
+    const out = await this.batcher.submit(input, sym);
+    const policy = new Float32Array(NPOINTS);
+    if (sym === 1) {
+      policy.set(out.subarray(0, NPOINTS));
+    } else {
+      // Row s saw the board transformed by s, so the original point p is read at T_s(p).
+      for (let s = 0; s < SYMMETRY_COUNT; s++) {
+        const t = symmetryTable(s);
+        const base = s * NPOINTS;
+        for (let p = 0; p < NPOINTS; p++) policy[p]! += out[base + t[p]!]! / SYMMETRY_COUNT;
+      }
+    }
+    maskAndNormalise(policy, legal);
+    return policy;
+  }
+
+  /** The masked policy and its `topK` (default 10) most probable legal moves, best first. */
+  async suggest(board: Board, opts: PolicyOptions & { topK?: number } = {}): Promise<{ moves: Suggestion[]; policy: Float32Array }> {
+    const topK = opts.topK ?? 10;
+    if (!Number.isInteger(topK) || topK < 1 || topK > NPOINTS) throw new Error(`Engine.suggest: topK must be an integer in 1..361, got ${String(topK)}`);
+    const policy = await this.policy(board, opts);
+    return { moves: topMoves(policy, topK), policy };
+  }
+
+  /** Batching counters, queue depth, backend and readiness. */
+  stats(): EngineStats {
+    return { ...this.batcher.stats(), backend: this.backend, model: this.model.id, ready: this.ready };
+  }
+
+  /** Stops accepting requests, answers the queued ones, then frees the model. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.batcher.close();
+      this.net.dispose();
+      this.logger?.info('engine closed');
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,17 @@
+// Public surface of the engine: what HTTP and GTP import.
+export { Engine, legalMask, maskAndNormalise, topMoves } from './engine.js';
+export type { EngineOptions, EngineStats, ModelInfo, PolicyOptions, Suggestion } from './engine.js';
+export { EngineBusyError, EngineClosedError } from './errors.js';
+export { BATCH_BUCKETS, type BatcherStats } from './batcher.js';
+export {
+  PositionError,
+  parseColor,
+  parseVertex,
+  positionFromMoves,
+  positionFromRecord,
+  recordFirstPlayer,
+  recordFromSgf,
+  type BuiltPosition,
+  type MoveInput,
+  type MovesSpec,
+} from './position.js';
