@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Board } from '../../src/go/board.js';
 import { BLACK, PASS, WHITE } from '../../src/go/constants.js';
 import type { Player } from '../../src/go/constants.js';
-import { sgfToPoint } from '../../src/go/coords.js';
+import { gtpToPoint, sgfToPoint } from '../../src/go/coords.js';
 import { floodChain, scratchHash } from './helpers.js';
 
 // The package is CommonJS (module.exports = GoBoard) but its typings declare an ES default export.
@@ -28,6 +28,27 @@ function loadGames(limit: number): [Player, number][][] {
   }
   return games;
 }
+
+const cycleFile = path.resolve(repoRoot, '../shared/data/tom9d/dev/tom-2010-09.sgf.gz');
+
+describe.skipIf(!fs.existsSync(cycleFile))('a real game that repeats a position', () => {
+  it('tom-101654758: move 109 B S1 is a superko violation, legal under simple ko', () => {
+    const lines = zlib.gunzipSync(fs.readFileSync(cycleFile)).toString('utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('GN[tom-101654758]'));
+    expect(at).toBeGreaterThanOrEqual(0);
+    const moves = [...lines[at + 1].matchAll(/;([BW])\[([a-s]{0,2})\]/g)].map(
+      (m) => [m[1] === 'B' ? BLACK : WHITE, sgfToPoint(m[2])] as [Player, number],
+    );
+    const b = new Board();
+    for (let k = 0; k < 108; k++) b.play(moves[k][1], moves[k][0]);
+    expect(moves[108]).toEqual([BLACK, gtpToPoint('S1')]);
+    expect(b.koPoint).not.toBe(moves[108][1]);
+    expect(b.legality(moves[108][1], BLACK)).toBe('superko');
+    b.superko = false;
+    for (let k = 108; k < moves.length; k++) b.play(moves[k][1], moves[k][0]);
+    expect(b.moveNumber).toBe(moves.length);
+  });
+});
 
 describe.skipIf(!haveData)('real games (../shared/data/tom9d/dev; skipped when the data folder is missing)', () => {
   it('matches @sabaki/go-board position and captures after every move of 25 games', () => {
