@@ -100,5 +100,11 @@ describe('alphago48 on hand-made positions', () => {
     expect(age(0, 0)).toEqual([]); // captured: empty point has no age
     // No stone is 5 turns old (that turn was a pass).
     expect(pointsOn(out, 48, 8)).toEqual([]);
+    // One more move: (10,10) is now 5 turns old, (10,3) 8 → ≥8.
+    b.play(pt(17, 17), B);
+    const next = encode(b);
+    expect(pointsOn(next, 48, 8)).toEqual([pt(10, 10)]);
+    expect(pointsOn(next, 48, 4)).toEqual([pt(17, 17)]);
+    expect(onPlanes(next, 48, pt(10, 3))).toContain(11);
   });
 });

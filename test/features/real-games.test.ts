@@ -23,7 +23,9 @@ suite('alphago48 on real games', () => {
         board.play(moves[i], board.toPlay);
         if (moves[i] !== PASS) playedAt[moves[i]] = i + 1;
         if (i % 37 !== 36) continue;
+        const before = [board.hashKey(), board.moveNumber, board.toPlay, board.historyLength];
         alphago48.encode(board, out);
+        expect([board.hashKey(), board.moveNumber, board.toPlay, board.historyLength]).toEqual(before);
         alphago48.encode(board.clone(), outCopy); // ages must survive copies
         expect(outCopy).toEqual(out);
         let nonZero = 0;
