@@ -33,6 +33,8 @@ export interface EngineOptions {
 export interface PolicyOptions {
   /** 1 = the position as is; 8 = average over the 8 rotations/reflections (8× the compute). */
   symmetries?: 1 | 8;
+  /** false = the network's distribution as is, illegal points included (for diagnostics); default true. */
+  mask?: boolean;
 }
 
 export interface Suggestion {
@@ -209,7 +211,7 @@ export class Engine {
         for (let p = 0; p < NPOINTS; p++) policy[p]! += out[base + t[p]!]! / SYMMETRY_COUNT;
       }
     }
-    maskAndNormalise(policy, legal);
+    if (opts.mask !== false) maskAndNormalise(policy, legal);
     return policy;
   }
 
