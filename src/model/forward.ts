@@ -30,7 +30,7 @@ export function forward(c: ArchConfig, params: readonly tf.Tensor[], x: tf.Tenso
   let skip: tf.Tensor4D | null = null;
   for (const l of layerSpecs(c)) {
     if (l.type === 'conv') {
-      h = conv2dSame(h, next() as tf.Tensor4D);
+      h = conv2dSame(h, next() as tf.Tensor4D, h !== x);
       if (l.bias) h = tf.add(h, next()) as tf.Tensor4D;
       if (l.relu) h = tf.relu(h) as tf.Tensor4D;
     } else if (l.type === 'bn') {

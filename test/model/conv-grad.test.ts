@@ -80,6 +80,20 @@ for (const backend of ['cpu', 'wasm'] as const) {
   });
 }
 
+describe('conv2dSame without input gradient (network input)', () => {
+  it('returns a zero input gradient and the same filter gradient', async () => {
+    await selectBackend('wasm');
+    const x = rand([2, 5, 5, 3], 8);
+    const f = rand([5, 5, 3, 2], 9);
+    const w = rand([2, 5, 5, 2], 10);
+    const [gx0, gf0] = tf.grads((a: tf.Tensor, b: tf.Tensor) => lossOf(conv2dSame(a as tf.Tensor4D, b as tf.Tensor4D, false), w))([x, f]);
+    const [gx1, gf1] = tf.grads((a: tf.Tensor, b: tf.Tensor) => lossOf(conv2dSame(a as tf.Tensor4D, b as tf.Tensor4D), w))([x, f]);
+    expect(tf.max(tf.abs(gx0)).dataSync()[0]).toBe(0);
+    expect(tf.max(tf.abs(gx1)).dataSync()[0]).toBeGreaterThan(0);
+    expect(maxAbsDiff(gf0, gf1)).toBe(0);
+  });
+});
+
 describe('convFilterGrad by hand', () => {
   it('1 channel, 1×3 board, 3×3 kernel: df[a][b] = sum x[i+a-1][j+b-1]·dy[i][j]', async () => {
     await selectBackend('cpu');

@@ -1,0 +1,92 @@
+// Training throughput (positions/s) per preset: wasm in-thread vs 2 worker threads, and cpu for reference.
+// Usage: npx tsx bench/train.bench.ts [--quick] [--batch 64] [--planes 48]
+// Full optimiser steps (gradients + Adam on flat arrays) on random 48-plane inputs; no I/O.
+import * as tf from '@tensorflow/tfjs';
+import { presetConfig, type PresetName } from '../src/model/config.js';
+import { buildModel, setParams } from '../src/model/build.js';
+import { initParams, paramSpecs, countTrainable } from '../src/model/params.js';
+import { selectBackend } from '../src/model/backend.js';
+import { LocalGradEngine, type GradEngine } from '../src/train/grad-engine.js';
+import { WorkerPoolEngine } from '../src/train/worker-pool.js';
+import { Optimizer } from '../src/train/optimizer.js';
+import { SyntheticSource } from '../src/train/synthetic.js';
+import { Rng } from '../src/train/rng.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const opt = (name: string, dflt: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const batch = opt('--batch', 64);
+const planes = opt('--planes', 48);
+// Measure for about this long per cell (after one warm-up step), at least 2 steps.
+const seconds = quick ? 4 : 20;
+
+async function measure(engine: GradEngine, preset: PresetName): Promise<number> {
+  const arch = presetConfig(preset, planes);
+  const rng = new Rng(1);
+  const params = initParams(arch, () => rng.next());
+  const o = new Optimizer({ kind: 'adam', momentum: 0, weightDecay: 1e-4 }, paramSpecs(arch));
+  const src = new SyntheticSource('noise', planes, 2);
+  const step = async (): Promise<void> => {
+    const r = await engine.computeGradients(params, src.next(batch));
+    o.step(params, r.grads, 1e-3);
+  };
+  await step();
+  let n = 0;
+  const t0 = performance.now();
+  while (n < 2 || performance.now() - t0 < seconds * 1000) {
+    await step();
+    n++;
+  }
+  return (n * batch) / ((performance.now() - t0) / 1000);
+}
+
+/** p50 latency (ms) of one position through the layers model (inference path of the engine). */
+function latencyP50(preset: PresetName): number {
+  const arch = presetConfig(preset, planes);
+  const rng = new Rng(3);
+  const m = buildModel(arch);
+  setParams(m, arch, initParams(arch, () => rng.next()));
+  const x = tf.randomUniform([1, 19, 19, planes]);
+  const times: number[] = [];
+  for (let i = 0; i < (quick ? 13 : 53); i++) {
+    const t0 = performance.now();
+    const y = m.predict(x) as tf.Tensor;
+    y.dataSync();
+    y.dispose();
+    if (i >= 3) times.push(performance.now() - t0);
+  }
+  m.dispose();
+  x.dispose();
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1];
+}
+
+const presets: PresetName[] = ['tiny', 'small', 'default'];
+const rows: string[] = [];
+await selectBackend('wasm');
+for (const p of presets) {
+  const arch = presetConfig(p, planes);
+  const lat = latencyP50(p);
+  const one = await measure(new LocalGradEngine(arch, 'wasm'), p);
+  const pool = await WorkerPoolEngine.create(arch, 2, 'wasm');
+  const two = await measure(pool, p);
+  await pool.close();
+  let cpu = NaN;
+  // cpu is ~30× slower than wasm: in --quick mode only the tiny net, as a reference point.
+  if (!quick || p === 'tiny') {
+    await selectBackend('cpu');
+    cpu = await measure(new LocalGradEngine(arch, 'cpu'), p);
+    await selectBackend('wasm');
+  }
+  rows.push(
+    `| ${p} | ${arch.depth}×${arch.width} ${arch.block} | ${countTrainable(paramSpecs(arch))} | ${one.toFixed(1)} | ${two.toFixed(1)} | ${(two / one).toFixed(2)}× | ${Number.isNaN(cpu) ? '–' : cpu.toFixed(1)} | ${lat.toFixed(1)} |`,
+  );
+  process.stderr.write(`${p} done\n`);
+}
+console.log(`\nTraining throughput, batch ${batch}, ${planes} planes, Adam, positions/s (${quick ? 'quick' : 'full'} run, ${seconds}s per cell)\n`);
+console.log('| preset | arch | params | wasm 1 thread | wasm 2 workers | 2w / 1 | cpu 1 thread | wasm predict 1 pos p50 ms |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) console.log(r);
