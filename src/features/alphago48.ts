@@ -20,6 +20,7 @@
 // "Legal" is board.isLegal for the player to move (occupied, suicide, ko and — if the board enforces it — superko).
 import type { Board } from '../go/board.js';
 import { EMPTY, NPOINTS, type Player } from '../go/constants.js';
+import { NEIGHBOURS } from '../go/coords.js';
 import { LadderReader } from './ladder.js';
 import { checkOutput, planeNamesOf, type FeatureSet, type PlaneRange } from './types.js';
 
@@ -64,6 +65,7 @@ const SENSIBLE = 46;
 export class Alphago48Encoder {
   private readonly ladder = new LadderReader();
   private readonly libs = new Int16Array(NPOINTS);
+  private readonly colors = new Uint8Array(NPOINTS);
   private readonly seen = new Int32Array(NPOINTS);
   private readonly candidate = new Int32Array(NPOINTS);
   private stamp = 0;
@@ -77,9 +79,12 @@ export class Alphago48Encoder {
     const me = board.toPlay;
     const moveNumber = board.moveNumber;
     let ladderCandidates = 0;
+    // Colours first, so the eye test below can rule out most points without a board call.
+    const colors = this.colors;
+    for (let p = 0; p < NPOINTS; p++) colors[p] = board.colorAt(p);
     for (let p = 0, base = offset; p < NPOINTS; p++, base += PLANES) {
       out[base + ONES] = 1;
-      const c = board.colorAt(p);
+      const c = colors[p];
       if (c === EMPTY) {
         out[base + STONE + 2] = 1;
         // One preview gives legality, captures, liberties (capped at 8: the planes saturate) and chain size.
@@ -92,7 +97,13 @@ export class Alphago48Encoder {
           const size = board.previewChainSize;
           out[base + SELF_ATARI + (size < 8 ? size : 8) - 1] = 1;
         }
-        if (!board.isEyeOf(p, me)) out[base + SENSIBLE] = 1;
+        // An eye needs own stones (or the edge) on all four sides; only then ask the board's full eye rule.
+        let ownSides = true;
+        for (let k = 0; k < 4 && ownSides; k++) {
+          const q = NEIGHBOURS[p * 4 + k];
+          if (q >= 0 && colors[q] !== me) ownSides = false;
+        }
+        if (!ownSides || !board.isEyeOf(p, me)) out[base + SENSIBLE] = 1;
         continue;
       }
       out[base + STONE + (c === me ? 0 : 1)] = 1;
@@ -100,6 +111,7 @@ export class Alphago48Encoder {
       const placed = board.placedAt(p);
       const age = placed < 0 ? 8 : moveNumber - placed + 1;
       out[base + TURNS + (age < 8 ? age - 1 : 7)] = 1;
+      // The board keeps one liberty count per chain (read through the chain head), so this is per chain, not a walk.
       const libs = board.liberties(p);
       out[base + LIBS + (libs < 8 ? libs : 8) - 1] = 1;
       if (libs <= 2 && (libs === 2) === (c !== me)) ladderCandidates++;

@@ -148,10 +148,19 @@ export class LadderReader {
       }
     }
     b.chainLibertyPoints(target, this.libs);
-    n = pushUnique(stack, slot, n, this.libs[0]);
+    const lastLiberty = this.libs[0];
+    n = pushUnique(stack, slot, n, lastLiberty);
     for (let k = 0; k < n; k++) {
       const m = stack[slot + k];
-      if (!b.isLegal(m, def)) continue;
+      if (m === lastLiberty) {
+        // Extending merges with the target, so a preview tells the outcome; only 2 liberties needs a deeper read.
+        if (b.preview(m, def, 3) !== null) continue;
+        const after = b.previewLiberties;
+        if (after >= 3) return true;
+        if (after < 2) continue;
+      } else if (!b.isLegal(m, def)) {
+        continue;
+      }
       b.play(m, def);
       const libs = b.liberties(target);
       const safe = libs >= 3 || (libs === 2 && !this.attackerWins(target, att, def, depth + 1));
@@ -175,6 +184,10 @@ export class LadderReader {
     stack[slot + 1] = this.libs[1];
     for (let k = 0; k < 2; k++) {
       const l = stack[slot + k];
+      // Same exact shortcut as captureWorks: if extending on the other liberty gives ≥ 4 liberties now (without
+      // captures), it still gives ≥ 3 after this atari, so the atari fails and needs no play.
+      const other = stack[slot + 1 - k];
+      if (b.preview(other, def, 4) === null && b.previewCaptures === 0 && b.previewLiberties >= 4) continue;
       if (!b.isLegal(l, att)) continue;
       b.play(l, att);
       const wins = b.liberties(target) === 1 && !this.defenderEscapes(target, def, att, depth + 1);
