@@ -1,6 +1,7 @@
 // Feature encoder throughput on real games: replays every game of ../shared/data/tom9d/dev (--quick: the first
-// file, first 300 games) and encodes every position (before each move), best of 3 rounds (2 for the full set). Prints positions/s for replay alone, basic,
-// alphago48 without ladders and the full alphago48, encode-only rates (replay time subtracted) and ratios.
+// file, first 300 games) and encodes every position (before each move). Cases are interleaved over rounds and the
+// best time kept (3 rounds with --quick, 2 otherwise). Prints positions/s for replay alone, basic, alphago48
+// without ladders and the full alphago48, encode-only rates (replay time subtracted) and ratios.
 // Usage: npx tsx bench/features.bench.ts [--quick]
 import { gunzipSync } from 'node:zlib';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
