@@ -61,7 +61,7 @@ const LADDER_CAPTURE = 44;
 const LADDER_ESCAPE = 45;
 const SENSIBLE = 46;
 
-/** Encoder state reused across calls (scratch board for ladders, chain marks); one per thread of use. */
+/** Encoder with reusable buffers (ladder scratch board, colours, chain marks); not re-entrant, one per worker. */
 export class Alphago48Encoder {
   private readonly ladder = new LadderReader();
   private readonly libs = new Int16Array(NPOINTS);
@@ -126,9 +126,10 @@ export class Alphago48Encoder {
     const seen = this.seen;
     const candidate = this.candidate;
     const libPoints = this.libs;
+    const colors = this.colors; // filled by encode() for this position
     this.ladder.attach(board);
     for (let p = 0; p < NPOINTS; p++) {
-      const c = board.colorAt(p);
+      const c = colors[p];
       if (c === EMPTY) continue;
       const libs = board.liberties(p);
       const isCapture = c !== me && libs === 2;
