@@ -80,3 +80,34 @@ describe('tengen train --resume after SIGKILL', () => {
     expect(a!.optimizer.t).toBe(target);
   });
 });
+
+describe('checkpoint validation', () => {
+  it('names the file when a checkpoint is truncated, and returns null when there is none', async () => {
+    const { saveCheckpoint } = await import('../../src/train/checkpoint.js');
+    const { initParams } = await import('../../src/model/params.js');
+    const { selectBackend } = await import('../../src/model/backend.js');
+    const { writeFileSync } = await import('node:fs');
+    await selectBackend('cpu');
+    const arch = { depth: 2, width: 4, block: 'plain' as const, planes: 2 };
+    const dir = path.join(tmp, 'ck');
+    expect(await loadCheckpoint(dir)).toBeNull();
+    const params = initParams(arch, () => 0.5);
+    const fsId = { name: 'synthetic:stone', version: 1, planes: 2 };
+    await saveCheckpoint(
+      dir,
+      {
+        architecture: arch,
+        featureSet: fsId,
+        params,
+        optimizer: { kind: 'sgd', t: 3, slots: params.map((p) => new Float32Array(p.length)) },
+        state: { step: 3, positionsSeen: 48, rng: [1, 2, 3, 4], dataCursor: null, best: null, evalsWithoutImprovement: 0, elapsedSeconds: 1 },
+      },
+      { featureSet: fsId, dataManifestHash: null, steps: 3, positionsSeen: 48, metrics: {}, backend: 'cpu', wallClockSeconds: 1 },
+    );
+    expect((await loadCheckpoint(dir))!.state.step).toBe(3);
+    writeFileSync(path.join(dir, 'params.bin'), new Uint8Array(10));
+    await expect(loadCheckpoint(dir)).rejects.toThrow(/params\.bin: 10 bytes, expected/);
+    writeFileSync(path.join(dir, 'state.json'), '{');
+    await expect(loadCheckpoint(dir)).rejects.toThrow(/state\.json: corrupt/);
+  });
+});
