@@ -1,0 +1,70 @@
+// `tengen gtp`: the GTP v2 engine on stdin/stdout for Sabaki, Lizzie, GoGui, KaTrain, gtp2ogs and match
+// tools. stdout carries GTP only; logs go to stderr (LOG_LEVEL, default "warn" here to keep GUIs quiet).
+import type { Command } from 'commander';
+import { resolveOption } from '../../config.js';
+import { createLogger } from '../../log.js';
+import { loadEngineSource } from '../../gtp/engine-source.js';
+import { FakePolicy, type PolicySource } from '../../gtp/policy-source.js';
+import { serveGtp } from '../../gtp/serve.js';
+import { GtpSession } from '../../gtp/session.js';
+
+interface GtpFlags {
+  model?: string;
+  backend?: string;
+  temperature?: string;
+  seed?: string;
+  symmetries?: string;
+  komi?: string;
+  name?: string;
+  fakePolicy?: boolean;
+}
+
+function parseNumber(raw: string, what: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new Error(`${what}: expected a number in ${min}..${max}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** Registers `tengen gtp`. */
+export function registerGtpCommand(program: Command): void {
+  program
+    .command('gtp')
+    .description('run as a GTP v2 engine on stdin/stdout (Sabaki, Lizzie, GoGui, gtp2ogs, tengen match)')
+    .option('--model <dir>', 'model folder (env TENGEN_MODEL, default models/default)')
+    .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (env TENGEN_BACKEND)')
+    .option('--temperature <t>', '0 = always the most probable move (default); > 0 samples policy^(1/t) (env TENGEN_TEMPERATURE)')
+    .option('--seed <n>', 'seed of the sampling generator (env TENGEN_SEED, default 1)')
+    .option('--symmetries <n>', '1 (default) or 8: average the policy over the 8 board symmetries (env TENGEN_SYMMETRIES)')
+    .option('--komi <k>', 'komi until the controller sets one (default 7.5)')
+    .option('--name <name>', 'answer to the GTP `name` command (default Tengen)')
+    .option('--fake-policy', 'no model: a deterministic line-preference policy, for protocol tests and demos')
+    .action(async (flags: GtpFlags) => {
+      const logger = createLogger(process.env.LOG_LEVEL || 'warn', 'tengen-gtp');
+      const temperature = resolveOption(flags.temperature, 'TENGEN_TEMPERATURE', '0', String);
+      const seed = resolveOption(flags.seed, 'TENGEN_SEED', '1', String);
+      const symmetries = resolveOption(flags.symmetries, 'TENGEN_SYMMETRIES', '1', String);
+      if (symmetries !== '1' && symmetries !== '8') throw new Error(`--symmetries: expected 1 or 8, got ${JSON.stringify(symmetries)}`);
+      const seedN = parseNumber(seed, '--seed', 0, 2 ** 32 - 1);
+      if (!Number.isInteger(seedN)) throw new Error(`--seed: expected an integer, got ${JSON.stringify(seed)}`);
+      let source: PolicySource;
+      if (flags.fakePolicy) source = new FakePolicy();
+      else {
+        const modelDir = resolveOption(flags.model, 'TENGEN_MODEL', 'models/default', String);
+        source = await loadEngineSource(modelDir, resolveOption(flags.backend, 'TENGEN_BACKEND', undefined, String), logger);
+      }
+      const session = new GtpSession(source, {
+        name: flags.name ?? 'Tengen',
+        version: '0.1.0',
+        temperature: parseNumber(temperature, '--temperature', 0, 100),
+        seed: seedN,
+        symmetries: symmetries === '8' ? 8 : 1,
+        komi: flags.komi === undefined ? 7.5 : parseNumber(flags.komi, '--komi', -1000, 1000),
+        logger,
+      });
+      logger.info({ source: source.name }, 'GTP engine ready');
+      await serveGtp(session, process.stdin, process.stdout);
+      await source.close?.();
+      // stdin may still be open (quit before EOF) and tfjs may hold timers: exit once stdout is flushed.
+      process.stdout.write('', () => process.exit(0));
+    });
+}

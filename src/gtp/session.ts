@@ -1,0 +1,367 @@
+// The GTP engine state machine: one board, komi and clock, and a handler per command. I/O lives in
+// serve.ts; a handler returns a GtpResult, and streaming commands (lz-/kata-analyze, *genmove_analyze)
+// write through a StreamChannel until the next command arrives.
+import { Board, IllegalMoveError } from '../go/board.js';
+import { BLACK, EMPTY, NPOINTS, PASS, WHITE, colorLetter, type Player } from '../go/constants.js';
+import { pointToGtp } from '../go/coords.js';
+import { fixedHandicapPoints } from '../go/handicap.js';
+import { readSgfFile, toGameRecord } from '../sgf/index.js';
+import { positionFromRecord } from '../engine/position.js';
+import type { Logger } from '../log.js';
+import { expectArgs, parseGtpColor, parseGtpFloat, parseGtpInt, parseGtpVertex } from './args.js';
+import { formatAnalysisLine, parseAnalyzeArgs, type AnalysisFlavour } from './analysis.js';
+import { MoveChooser, seededRandom, type MoveDecision } from './move-choice.js';
+import type { PolicySource } from './policy-source.js';
+import { GtpError, failure, formatResponse, responseHead, success, type GtpCommand, type GtpResult } from './protocol.js';
+
+/** How a streaming command talks to the client while it runs. */
+export interface StreamChannel {
+  /** Writes raw text to the client (already framed by the caller). */
+  write(text: string): void;
+  /** Waits up to `ms`; resolves true as soon as another command (or end of input) is pending, else false. */
+  waitForInput(ms: number): Promise<boolean>;
+}
+
+export interface SessionOptions {
+  /** Name answered to `name` (default "Tengen"). */
+  name?: string;
+  version?: string;
+  /** 0 = argmax (default). */
+  temperature?: number;
+  /** Seed of the sampling generator (default 1). */
+  seed?: number;
+  /** Symmetries averaged by the policy source (1 or 8). */
+  symmetries?: 1 | 8;
+  /** Default komi (7.5). */
+  komi?: number;
+  logger?: Logger;
+}
+
+/** Time settings as last told by the controller (seconds); kept for logs, moves are fast anyway. */
+export interface ClockState {
+  system: 'none' | 'absolute' | 'byoyomi' | 'canadian';
+  mainTime: number;
+  periodTime: number;
+  periodStones: number;
+  left: Record<Player, { time: number; stones: number } | null>;
+}
+
+type Handler = (args: string[]) => GtpResult | Promise<GtpResult>;
+type StreamHandler = (id: number | null, args: string[], ch: StreamChannel) => Promise<string>;
+
+// Shortest interval between repeated info lines, so `lz-analyze 0`-style floods cannot happen.
+const MIN_INTERVAL_MS = 50;
+
+/** One GTP game session over a policy source. */
+export class GtpSession {
+  readonly board = new Board();
+  komi: number;
+  clock: ClockState = { system: 'none', mainTime: 0, periodTime: 0, periodStones: 0, left: { [BLACK]: null, [WHITE]: null } as ClockState['left'] };
+  /** Set by `quit`: the server stops reading after sending the response. */
+  quitRequested = false;
+  private movesPlayed = 0; // moves GTP `undo` may revert (setup stones are not moves)
+  private readonly chooser = new MoveChooser();
+  private readonly random: () => number;
+  private readonly handlers = new Map<string, Handler>();
+  private readonly streams = new Map<string, StreamHandler>();
+
+  constructor(
+    readonly source: PolicySource,
+    readonly opts: SessionOptions = {},
+  ) {
+    this.komi = opts.komi ?? 7.5;
+    this.random = seededRandom(opts.seed ?? 1);
+    this.register();
+  }
+
+  /** Names of all commands, in `list_commands` order. */
+  commandNames(): string[] {
+    return [...this.handlers.keys(), ...this.streams.keys()];
+  }
+
+  /** True if `name` is a command of this session. */
+  knows(name: string): boolean {
+    return this.handlers.has(name) || this.streams.has(name);
+  }
+
+  /**
+   * Runs one command and returns the text still to send (the whole framed response for ordinary commands,
+   * the tail for streaming ones, which write their head through `ch`). Never throws.
+   */
+  async execute(cmd: GtpCommand, ch: StreamChannel): Promise<string> {
+    const stream = this.streams.get(cmd.name);
+    if (stream) {
+      try {
+        return await stream(cmd.id, cmd.args, ch);
+      } catch (err) {
+        return formatResponse(false, cmd.id, this.errorText(cmd, err));
+      }
+    }
+    const h = this.handlers.get(cmd.name);
+    if (!h) return formatResponse(false, cmd.id, cmd.name === '' ? 'syntax error: missing command name' : 'unknown command');
+    try {
+      const r = await h(cmd.args);
+      return formatResponse(r.ok, cmd.id, r.text);
+    } catch (err) {
+      return formatResponse(false, cmd.id, this.errorText(cmd, err));
+    }
+  }
+
+  private errorText(cmd: GtpCommand, err: unknown): string {
+    if (err instanceof GtpError) return err.message;
+    this.opts.logger?.error({ err, command: cmd.name, args: cmd.args }, 'GTP command failed');
+    return `internal error in ${cmd.name}: ${(err as Error)?.message ?? String(err)}`;
+  }
+
+  // ------------------------------------------------------------------ moves
+
+  private async policyFor(board: Board): Promise<Float32Array> {
+    const p = await this.source.policy(board, this.opts.symmetries === undefined ? undefined : { symmetries: this.opts.symmetries });
+    if (!(p instanceof Float32Array) || p.length < NPOINTS) throw new Error(`policy source ${this.source.name} returned ${p?.length} values, expected ${NPOINTS}`);
+    return p;
+  }
+
+  /** Chooses (and unless `dryRun`, plays) a move for `color`; returns the decision. */
+  async generate(color: Player, opts: { cleanup?: boolean; dryRun?: boolean } = {}): Promise<MoveDecision> {
+    const saved = this.board.toPlay;
+    this.board.toPlay = color;
+    try {
+      const policy = await this.policyFor(this.board);
+      const d = this.chooser.choose(this.board, policy, { temperature: this.opts.temperature ?? 0, random: this.random, cleanup: opts.cleanup });
+      this.opts.logger?.debug(
+        { move: this.board.moveNumber + 1, color: colorLetter(color), vertex: d.point === PASS ? 'pass' : pointToGtp(d.point), prior: d.prior, passReason: d.passReason },
+        'genmove',
+      );
+      if (!opts.dryRun) {
+        this.board.play(d.point, color);
+        this.movesPlayed++;
+      }
+      return d;
+    } finally {
+      if (opts.dryRun) this.board.toPlay = saved;
+    }
+  }
+
+  private requireEmpty(): void {
+    if (this.board.stoneCount(BLACK) + this.board.stoneCount(WHITE) > 0 || this.board.moveNumber > 0) throw new GtpError('board not empty');
+  }
+
+  private handicapCount(raw: string | undefined): number {
+    const n = parseGtpInt(raw, 'number of stones', 0);
+    if (n < 2 || n > NPOINTS - 1) throw new GtpError('invalid number of stones');
+    return n;
+  }
+
+  private clear(): void {
+    this.board.reset();
+    this.movesPlayed = 0;
+  }
+
+  // ------------------------------------------------------------------ streaming analysis
+
+  private async analyzeStream(id: number | null, args: string[], ch: StreamChannel, flavour: AnalysisFlavour, genmove: boolean): Promise<string> {
+    const a = parseAnalyzeArgs(args);
+    const color = a.color ?? this.board.toPlay;
+    // Analysis looks at a copy, so the game board keeps its side to move.
+    const view = this.board.clone();
+    view.toPlay = color;
+    const policy = await this.policyFor(view);
+    const line = formatAnalysisLine(policy, flavour, a.maxMoves);
+    ch.write(`${responseHead(true, id)}\n`);
+    if (genmove) {
+      if (line !== '') ch.write(line + '\n');
+      const d = await this.generate(color);
+      return `play ${d.point === PASS ? 'pass' : pointToGtp(d.point)}\n\n`;
+    }
+    if (line !== '') ch.write(line + '\n');
+    const interval = a.intervalCs > 0 ? Math.max(MIN_INTERVAL_MS, a.intervalCs * 10) : 0;
+    // The policy of a fixed position does not change: repeat it each interval so GUIs that clear stale
+    // analysis keep showing it, until the next command arrives.
+    for (;;) {
+      const stop = await ch.waitForInput(interval > 0 ? interval : 60_000);
+      if (stop) break;
+      if (interval > 0 && line !== '') ch.write(line + '\n');
+    }
+    return '\n';
+  }
+
+  // ------------------------------------------------------------------ command table
+
+  private register(): void {
+    const h = this.handlers;
+    h.set('protocol_version', (args) => (expectArgs(args, 0, 0, 'no arguments'), success('2')));
+    h.set('name', () => success(this.opts.name ?? 'Tengen'));
+    h.set('version', () => success(this.opts.version ?? '0.1.0'));
+    h.set('known_command', (args) => (expectArgs(args, 1, 1, 'a command name'), success(this.knows(args[0]!.toLowerCase()) ? 'true' : 'false')));
+    h.set('list_commands', () => success(this.commandNames().join('\n')));
+    h.set('quit', () => {
+      this.quitRequested = true;
+      return success();
+    });
+    h.set('boardsize', (args) => {
+      expectArgs(args, 1, 1, 'a board size');
+      const n = parseGtpInt(args[0], 'board size', 0);
+      if (n !== 19) return failure('unacceptable size');
+      this.clear();
+      return success();
+    });
+    h.set('clear_board', () => (this.clear(), success()));
+    h.set('komi', (args) => {
+      expectArgs(args, 1, 1, 'a komi value');
+      this.komi = parseGtpFloat(args[0], 'komi');
+      return success();
+    });
+    h.set('play', (args) => {
+      expectArgs(args, 2, 2, 'a color and a vertex');
+      const color = parseGtpColor(args[0]);
+      const p = parseGtpVertex(args[1]);
+      try {
+        this.board.play(p, color);
+      } catch (err) {
+        if (err instanceof IllegalMoveError) {
+          this.opts.logger?.info({ reason: err.reason }, err.message);
+          return failure('illegal move');
+        }
+        throw err;
+      }
+      this.movesPlayed++;
+      return success();
+    });
+    const genmove = async (args: string[], cleanup: boolean, dryRun: boolean): Promise<GtpResult> => {
+      expectArgs(args, 1, 1, 'a color');
+      const d = await this.generate(parseGtpColor(args[0]), { cleanup, dryRun });
+      return success(d.point === PASS ? 'pass' : pointToGtp(d.point));
+    };
+    h.set('genmove', (args) => genmove(args, false, false));
+    h.set('reg_genmove', (args) => genmove(args, false, true));
+    h.set('kgs-genmove_cleanup', (args) => genmove(args, true, false));
+    h.set('undo', (args) => {
+      expectArgs(args, 0, 0, 'no arguments');
+      if (this.movesPlayed === 0) return failure('cannot undo');
+      this.board.undo();
+      this.movesPlayed--;
+      return success();
+    });
+    h.set('showboard', () => {
+      const b = this.board;
+      const info = `Black captured ${b.capturesBy(BLACK)}, White captured ${b.capturesBy(WHITE)}, ${b.toPlay === BLACK ? 'Black' : 'White'} to play, move ${b.moveNumber}, komi ${this.komi}`;
+      return success(`\n${b.toString()}\n${info}`);
+    });
+    h.set('fixed_handicap', (args) => {
+      expectArgs(args, 1, 1, 'a number of stones');
+      const n = this.handicapCount(args[0]);
+      if (n > 9) return failure('invalid number of stones');
+      this.requireEmpty();
+      return success(this.board.placeFixedHandicap(n).map(pointToGtp).join(' '));
+    });
+    h.set('place_free_handicap', async (args) => {
+      expectArgs(args, 1, 1, 'a number of stones');
+      const n = this.handicapCount(args[0]);
+      this.requireEmpty();
+      // The fixed points for up to 9 stones; beyond, the policy's favourite black points one at a time.
+      const pts = fixedHandicapPoints(Math.min(n, 9));
+      for (const p of pts) this.board.setStone(p, BLACK);
+      for (let k = pts.length; k < n; k++) {
+        this.board.toPlay = BLACK;
+        const pol = await this.policyFor(this.board);
+        let best = -1;
+        for (let p = 0; p < NPOINTS; p++) {
+          if (this.board.colorAt(p) !== EMPTY || !this.board.isLegal(p, BLACK) || this.board.libertiesAfterPlay(p, BLACK, 2) < 2) continue;
+          if (best < 0 || pol[p]! > pol[best]!) best = p;
+        }
+        if (best < 0) break;
+        this.board.setStone(best, BLACK);
+        pts.push(best);
+      }
+      this.board.toPlay = WHITE;
+      return success(pts.map(pointToGtp).join(' '));
+    });
+    h.set('set_free_handicap', (args) => {
+      const pts = args.map(parseGtpVertex);
+      if (pts.length < 2 || pts.length > NPOINTS - 1 || pts.includes(PASS) || new Set(pts).size !== pts.length) return failure('bad vertex list');
+      this.requireEmpty();
+      for (const p of pts) this.board.setStone(p, BLACK);
+      this.board.toPlay = WHITE;
+      return success();
+    });
+    h.set('loadsgf', async (args) => {
+      expectArgs(args, 1, 2, 'a file name and an optional move number');
+      const moveNumber = args.length === 2 ? parseGtpInt(args[1], 'move number', 1) : null;
+      let board: Board;
+      let komi: number | null;
+      let moves: number;
+      let later: number;
+      try {
+        const parsed = await readSgfFile(args[0]!);
+        const root = parsed.games[0];
+        if (!root) throw new Error(parsed.errors[0]?.message ?? 'no game in file');
+        const rec = toGameRecord(root);
+        // "loadsgf f n" sets up the position before move n is played.
+        moves = moveNumber === null ? rec.moves.length : Math.min(moveNumber - 1, rec.moves.length);
+        board = positionFromRecord(rec, moves);
+        komi = rec.komi;
+        later = rec.laterSetup.filter((s) => s.moveIndex <= moves).length;
+      } catch (err) {
+        this.opts.logger?.warn({ file: args[0], err: (err as Error).message }, 'loadsgf failed');
+        return failure(`cannot load file: ${(err as Error).message}`);
+      }
+      this.board.copyFrom(board);
+      if (komi !== null) this.komi = komi;
+      // Later setup nodes sit between moves in the undo history, so GTP undo stops at the load then.
+      this.movesPlayed = later === 0 ? moves : 0;
+      return success(this.board.toPlay === BLACK ? 'black' : 'white');
+    });
+    h.set('final_score', () => success(this.board.scoreString(this.komi)));
+    h.set('final_status_list', (args) => {
+      expectArgs(args, 1, 1, 'alive, dead or seki');
+      const kind = args[0]!.toLowerCase();
+      if (kind !== 'alive' && kind !== 'dead' && kind !== 'seki') throw new GtpError(`syntax error: expected alive, dead or seki, got "${args[0]}"`);
+      // Without life-and-death reading Tengen calls every stone alive (Tromp-Taylor, as final_score counts).
+      if (kind !== 'alive') return success();
+      const out: string[] = [];
+      for (let p = 0; p < NPOINTS; p++) if (this.board.colorAt(p) !== EMPTY) out.push(pointToGtp(p));
+      return success(out.join(' '));
+    });
+    h.set('time_settings', (args) => {
+      expectArgs(args, 3, 3, 'main time, byo-yomi time and byo-yomi stones');
+      const main = parseGtpInt(args[0], 'main time');
+      const period = parseGtpInt(args[1], 'byo-yomi time');
+      const stones = parseGtpInt(args[2], 'byo-yomi stones');
+      this.clock = { ...this.clock, system: period > 0 && stones === 0 ? 'none' : period === 0 ? 'absolute' : 'canadian', mainTime: main, periodTime: period, periodStones: stones };
+      return success();
+    });
+    h.set('time_left', (args) => {
+      expectArgs(args, 3, 3, 'a color, a time and a stone count');
+      const c = parseGtpColor(args[0]);
+      const time = parseGtpFloat(args[1], 'time');
+      const stones = parseGtpInt(args[2], 'stones');
+      this.clock.left[c] = { time, stones };
+      return success();
+    });
+    h.set('kgs-time_settings', (args) => {
+      const sys = (args[0] ?? '').toLowerCase();
+      if (sys === 'none') {
+        expectArgs(args, 1, 1, 'none');
+        this.clock = { ...this.clock, system: 'none', mainTime: 0, periodTime: 0, periodStones: 0 };
+      } else if (sys === 'absolute') {
+        expectArgs(args, 2, 2, 'absolute and a main time');
+        this.clock = { ...this.clock, system: 'absolute', mainTime: parseGtpInt(args[1], 'main time'), periodTime: 0, periodStones: 0 };
+      } else if (sys === 'byoyomi' || sys === 'canadian') {
+        expectArgs(args, 4, 4, `${sys}, main time, period time and ${sys === 'byoyomi' ? 'periods' : 'stones'}`);
+        this.clock = {
+          ...this.clock,
+          system: sys,
+          mainTime: parseGtpInt(args[1], 'main time'),
+          periodTime: parseGtpInt(args[2], 'period time'),
+          periodStones: parseGtpInt(args[3], sys === 'byoyomi' ? 'periods' : 'stones'),
+        };
+      } else throw new GtpError(`syntax error: time system must be none, absolute, byoyomi or canadian, got "${args[0] ?? ''}"`);
+      return success();
+    });
+    const s = this.streams;
+    s.set('lz-analyze', (id, args, ch) => this.analyzeStream(id, args, ch, 'lz', false));
+    s.set('kata-analyze', (id, args, ch) => this.analyzeStream(id, args, ch, 'kata', false));
+    s.set('lz-genmove_analyze', (id, args, ch) => this.analyzeStream(id, args, ch, 'lz', true));
+    s.set('kata-genmove_analyze', (id, args, ch) => this.analyzeStream(id, args, ch, 'kata', true));
+  }
+}
