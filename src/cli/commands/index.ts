@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { registerDataCommand } from './data.js';
 import { registerTrainCommand } from './train.js';
+import { registerGtpCommand } from './gtp.js';
+import { registerMatchCommand } from './match.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerDataCommand, registerTrainCommand];
+export const commands: RegisterCommand[] = [registerDataCommand, registerTrainCommand, registerGtpCommand, registerMatchCommand];
