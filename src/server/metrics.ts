@@ -1,0 +1,86 @@
+// Prometheus text exposition, hand-rolled (no metrics library is installed): request counters and a latency
+// histogram per route, plus the engine's batching counters, batch-size histogram and queue depth.
+import { BATCH_BUCKETS, type EngineStats } from '../engine/index.js';
+
+/** Latency histogram bounds in seconds. */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+
+interface Series {
+  count: number;
+  sum: number;
+  buckets: Float64Array;
+}
+
+function esc(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+export class Metrics {
+  private readonly requests = new Map<string, number>();
+  private readonly latency = new Map<string, Series>();
+  private readonly started = Date.now();
+
+  /** Records one answered request: route pattern (not the raw URL, to bound cardinality), method, status, seconds. */
+  observe(route: string, method: string, status: number, seconds: number): void {
+    const key = `route="${esc(route)}",method="${esc(method)}",status="${status}"`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    const lk = `route="${esc(route)}",method="${esc(method)}"`;
+    let s = this.latency.get(lk);
+    if (!s) {
+      s = { count: 0, sum: 0, buckets: new Float64Array(LATENCY_BUCKETS.length) };
+      this.latency.set(lk, s);
+    }
+    s.count++;
+    s.sum += seconds;
+    for (let i = 0; i < LATENCY_BUCKETS.length; i++) if (seconds <= LATENCY_BUCKETS[i]!) s.buckets[i]!++;
+  }
+
+  /** The whole exposition text (format 0.0.4). */
+  render(engine: EngineStats | null): string {
+    const out: string[] = [];
+    out.push('# HELP tengen_http_requests_total HTTP requests answered, by route, method and status.');
+    out.push('# TYPE tengen_http_requests_total counter');
+    for (const [k, v] of this.requests) out.push(`tengen_http_requests_total{${k}} ${v}`);
+    out.push('# HELP tengen_http_request_duration_seconds Time from request start to response end.');
+    out.push('# TYPE tengen_http_request_duration_seconds histogram');
+    for (const [k, s] of this.latency) {
+      LATENCY_BUCKETS.forEach((b, i) => out.push(`tengen_http_request_duration_seconds_bucket{${k},le="${b}"} ${s.buckets[i]}`));
+      out.push(`tengen_http_request_duration_seconds_bucket{${k},le="+Inf"} ${s.count}`);
+      out.push(`tengen_http_request_duration_seconds_sum{${k}} ${s.sum}`);
+      out.push(`tengen_http_request_duration_seconds_count{${k}} ${s.count}`);
+    }
+    out.push('# HELP tengen_uptime_seconds Seconds since the server started.');
+    out.push('# TYPE tengen_uptime_seconds gauge');
+    out.push(`tengen_uptime_seconds ${(Date.now() - this.started) / 1000}`);
+    if (engine) {
+      const lbl = `model="${esc(engine.model)}",backend="${esc(engine.backend)}"`;
+      out.push('# HELP tengen_engine_ready 1 when the model is loaded and warmed up.');
+      out.push('# TYPE tengen_engine_ready gauge');
+      out.push(`tengen_engine_ready{${lbl}} ${engine.ready ? 1 : 0}`);
+      const counters: [string, string, number][] = [
+        ['tengen_engine_requests_total', 'Policy requests accepted by the engine.', engine.requests],
+        ['tengen_engine_positions_total', 'Positions evaluated (8 per request with symmetry averaging).', engine.rows],
+        ['tengen_engine_batches_total', 'Forward passes run.', engine.batches],
+        ['tengen_engine_rejected_total', 'Requests refused because the queue was full.', engine.rejected],
+        ['tengen_engine_forward_seconds_total', 'Time spent in forward passes.', engine.forwardSeconds],
+      ];
+      for (const [name, help, v] of counters) out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${v}`);
+      out.push('# HELP tengen_engine_queue_depth Requests waiting for a forward pass.');
+      out.push('# TYPE tengen_engine_queue_depth gauge');
+      out.push(`tengen_engine_queue_depth ${engine.queueDepth}`);
+      out.push('# HELP tengen_engine_batch_size Positions per forward pass.');
+      out.push('# TYPE tengen_engine_batch_size histogram');
+      let cum = 0;
+      BATCH_BUCKETS.forEach((b, i) => {
+        if (i < BATCH_BUCKETS.length - 1) {
+          cum += engine.batchSizeHistogram[i] ?? 0;
+          out.push(`tengen_engine_batch_size_bucket{le="${b}"} ${cum}`);
+        }
+      });
+      out.push(`tengen_engine_batch_size_bucket{le="+Inf"} ${engine.batches}`);
+      out.push(`tengen_engine_batch_size_sum ${engine.rows}`);
+      out.push(`tengen_engine_batch_size_count ${engine.batches}`);
+    }
+    return out.join('\n') + '\n';
+  }
+}

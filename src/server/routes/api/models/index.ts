@@ -1,0 +1,26 @@
+// GET /v1/models: the model being served (tengen.json summary).
+import type { RouteContext, ZodApp } from '../../../context.js';
+import { ModelsReply } from '../../../schemas/models.js';
+
+/** Registers GET /v1/models. */
+export function modelsRoutes(ctx: RouteContext) {
+  return async (app: ZodApp): Promise<void> => {
+    app.get('/v1/models', { schema: { summary: 'The served model', tags: ['models'], response: { 200: ModelsReply } } }, async () => {
+      const m = ctx.engine.model;
+      return {
+        models: [
+          {
+            id: m.id,
+            featureSet: m.featureSet,
+            architecture: m.architecture,
+            steps: m.steps,
+            positionsSeen: m.positionsSeen,
+            metrics: m.metrics,
+            date: m.date,
+            backend: ctx.engine.backend,
+          },
+        ],
+      };
+    });
+  };
+}

@@ -1,0 +1,31 @@
+// Shared pieces of the request/response schemas (zod → validation and OpenAPI).
+import { z } from 'zod';
+
+/** A move or point as clients write it: GTP vertex `Q16`, SGF point `pd`, or `pass`. */
+export const Vertex = z.string().min(1).max(8).describe('GTP vertex (Q16), SGF point (pd) or "pass"');
+
+export const Color = z.enum(['B', 'W', 'b', 'w', 'black', 'white']).describe('side: B or W');
+
+/** A ranked move in answers: both coordinate systems plus the probability. */
+export const RankedMove = z.object({
+  gtp: z.string().describe('GTP vertex, e.g. Q16'),
+  sgf: z.string().describe('SGF point, e.g. pd'),
+  prob: z.number().describe('probability under the legal-masked policy'),
+});
+
+export const Symmetries = z.union([z.literal(1), z.literal(8)]).describe('1 = as is, 8 = average over the 8 board symmetries');
+
+/** RFC 9457 problem details as sent for every error. */
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    field: z.string().optional(),
+    moveNumber: z.number().int().optional(),
+    vertex: z.string().optional(),
+    line: z.number().int().optional(),
+    column: z.number().int().optional(),
+  })
+  .passthrough();

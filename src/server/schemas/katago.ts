@@ -1,0 +1,22 @@
+// The subset of KataGo's JSON analysis-engine protocol a policy network can honour (docs/Analysis_Engine.md).
+// Validation here is lenient on purpose: protocol errors are answered in KataGo's own {error, field, id} form.
+import { z } from 'zod';
+
+export const KatagoQuery = z
+  .object({
+    id: z.string().describe('query id, echoed in every response line'),
+    action: z.string().optional().describe('query_version | clear_cache | terminate'),
+    moves: z.array(z.tuple([z.string(), z.string()])).optional(),
+    initialStones: z.array(z.tuple([z.string(), z.string()])).optional(),
+    initialPlayer: z.string().optional(),
+    rules: z.unknown().optional(),
+    komi: z.number().optional(),
+    boardXSize: z.number().optional(),
+    boardYSize: z.number().optional(),
+    analyzeTurns: z.array(z.number()).optional(),
+    includePolicy: z.boolean().optional(),
+    maxVisits: z.number().optional().describe('ignored: no search'),
+  })
+  .passthrough();
+
+export type KatagoQueryT = z.infer<typeof KatagoQuery>;
