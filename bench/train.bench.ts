@@ -1,5 +1,5 @@
 // Training throughput (positions/s) per preset: wasm in-thread vs 2 worker threads, and cpu for reference.
-// Usage: npx tsx bench/train.bench.ts [--quick] [--batch 64] [--planes 48]
+// Usage: npx tsx bench/train.bench.ts [--quick] [--batch 64] [--planes 48] [--presets tiny,small,default]
 // Full optimiser steps (gradients + Adam on flat arrays) on random 48-plane inputs; no I/O.
 import * as tf from '@tensorflow/tfjs';
 import { presetConfig, type PresetName } from '../src/model/config.js';
@@ -23,6 +23,9 @@ const planes = opt('--planes', 48);
 // Measure for about this long per cell (after one warm-up step), at least 2 steps.
 const seconds = quick ? 4 : 20;
 
+let overheadMs = 0;
+let stepMs = 0;
+
 async function measure(engine: GradEngine, preset: PresetName): Promise<number> {
   const arch = presetConfig(preset, planes);
   const rng = new Rng(1);
@@ -35,11 +38,17 @@ async function measure(engine: GradEngine, preset: PresetName): Promise<number> 
   };
   await step();
   let n = 0;
+  overheadMs = 0;
   const t0 = performance.now();
   while (n < 2 || performance.now() - t0 < seconds * 1000) {
+    const s0 = performance.now();
     await step();
+    // Pool overhead: step wall time not covered by the slowest worker's compute (staging, transfer, Adam).
+    if (engine instanceof WorkerPoolEngine) overheadMs += performance.now() - s0 - Math.max(...engine.lastComputeMs);
     n++;
   }
+  stepMs = (performance.now() - t0) / n;
+  overheadMs /= n;
   return (n * batch) / ((performance.now() - t0) / 1000);
 }
 
@@ -64,7 +73,8 @@ function latencyP50(preset: PresetName): number {
   return times[times.length >> 1];
 }
 
-const presets: PresetName[] = ['tiny', 'small', 'default'];
+const pi = args.indexOf('--presets');
+const presets = (pi >= 0 ? args[pi + 1].split(',') : ['tiny', 'small', 'default']).map((name) => presetConfig(name, planes) && (name as PresetName));
 const rows: string[] = [];
 await selectBackend('wasm');
 for (const p of presets) {
@@ -73,6 +83,7 @@ for (const p of presets) {
   const one = await measure(new LocalGradEngine(arch, 'wasm'), p);
   const pool = await WorkerPoolEngine.create(arch, 2, 'wasm');
   const two = await measure(pool, p);
+  const overheadPct = (100 * overheadMs) / stepMs;
   await pool.close();
   let cpu = NaN;
   // cpu is ~30× slower than wasm: in --quick mode only the tiny net, as a reference point.
@@ -82,11 +93,11 @@ for (const p of presets) {
     await selectBackend('wasm');
   }
   rows.push(
-    `| ${p} | ${arch.depth}×${arch.width} ${arch.block} | ${countTrainable(paramSpecs(arch))} | ${one.toFixed(1)} | ${two.toFixed(1)} | ${(two / one).toFixed(2)}× | ${Number.isNaN(cpu) ? '–' : cpu.toFixed(1)} | ${lat.toFixed(1)} |`,
+    `| ${p} | ${arch.depth}×${arch.width} ${arch.block} | ${countTrainable(paramSpecs(arch))} | ${one.toFixed(1)} | ${two.toFixed(1)} | ${(two / one).toFixed(2)}× | ${Number.isNaN(cpu) ? '–' : cpu.toFixed(1)} | ${lat.toFixed(1)} | ${overheadPct.toFixed(1)}% |`,
   );
   process.stderr.write(`${p} done\n`);
 }
 console.log(`\nTraining throughput, batch ${batch}, ${planes} planes, Adam, positions/s (${quick ? 'quick' : 'full'} run, ${seconds}s per cell)\n`);
-console.log('| preset | arch | params | wasm 1 thread | wasm 2 workers | 2w / 1 | cpu 1 thread | wasm predict 1 pos p50 ms |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+console.log('| preset | arch | params | wasm 1 thread | wasm 2 workers | 2w / 1 | cpu 1 thread | wasm predict 1 pos p50 ms | 2w pool overhead |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) console.log(r);

@@ -19,7 +19,7 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { type: 'ready'; backend: string }
-  | { type: 'step'; id: number; packed: Float32Array; loss: number; correct: number; size: number }
+  | { type: 'step'; id: number; packed: Float32Array; loss: number; correct: number; size: number; computeMs: number }
   | { type: 'eval'; id: number; lossSum: number; top1: number; top5: number; size: number }
   | { type: 'error'; id: number; message: string };
 
@@ -54,6 +54,7 @@ try {
         port.postMessage({ type: 'eval', id: m.id, ...r } satisfies WorkerReply);
         return;
       }
+      const t0 = performance.now();
       const r = await engine.computeGradients(params, batch);
       // Pack grads then batch-norm stats into one buffer so a single transfer carries them.
       let total = 0;
@@ -63,7 +64,7 @@ try {
       let off = 0;
       for (const a of r.grads) packed.set(a, (off += a.length) - a.length);
       for (const a of r.bnStats) packed.set(a, (off += a.length) - a.length);
-      port.postMessage({ type: 'step', id: m.id, packed, loss: r.loss, correct: r.correct, size: r.size } satisfies WorkerReply, [packed.buffer]);
+      port.postMessage({ type: 'step', id: m.id, packed, loss: r.loss, correct: r.correct, size: r.size, computeMs: performance.now() - t0 } satisfies WorkerReply, [packed.buffer]);
     } catch (err) {
       port.postMessage({ type: 'error', id: m.id, message: (err as Error).message } satisfies WorkerReply);
     }

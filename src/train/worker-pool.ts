@@ -20,6 +20,8 @@ export class WorkerPoolEngine implements GradEngine {
   private readonly trainSizes: number[];
   private readonly statSizes: number[];
   private closed = false;
+  /** Per worker, milliseconds spent computing in the last step (wall minus the slowest is pool overhead). */
+  lastComputeMs: number[] = [];
 
   private constructor(
     readonly config: ArchConfig,
@@ -134,6 +136,7 @@ export class WorkerPoolEngine implements GradEngine {
     const replies = await Promise.all(
       slices.map(([start, size], i) => this.request(this.pool[i], { type: 'step', inputsSab: this.inputsSab, labelsSab: this.labelsSab, start, size })),
     );
+    this.lastComputeMs = replies.map((r) => (r.type === 'step' ? r.computeMs : NaN));
     const grads = this.trainSizes.map((n) => new Float32Array(n));
     const stats = this.statSizes.map((n) => new Float32Array(n));
     let loss = 0;
