@@ -4,7 +4,8 @@ import { registerDataCommand } from './data.js';
 import { registerTrainCommand } from './train.js';
 import { registerGtpCommand } from './gtp.js';
 import { registerMatchCommand } from './match.js';
+import { registerServeCommand } from './serve.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerDataCommand, registerTrainCommand, registerGtpCommand, registerMatchCommand];
+export const commands: RegisterCommand[] = [registerDataCommand, registerTrainCommand, registerGtpCommand, registerMatchCommand, registerServeCommand];
