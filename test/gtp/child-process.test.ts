@@ -2,12 +2,13 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import gtp from '@sabaki/gtp';
+import { createRequire } from 'node:module';
 import { Board } from '../../src/go/board.js';
 import { gtpToPoint } from '../../src/go/coords.js';
 import { makeTinyModel } from '../engine/model-fixture.js';
 
-const { Controller } = gtp as unknown as { Controller: new (path: string, args: string[], opts?: object) => SabakiController };
+// @sabaki/gtp is CommonJS without types: load it through require and type the part used here.
+const { Controller } = createRequire(import.meta.url)('@sabaki/gtp') as { Controller: new (path: string, args: string[], opts?: object) => SabakiController };
 interface SabakiController {
   start(): void;
   stop(timeout?: number): Promise<void>;
