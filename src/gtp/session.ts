@@ -170,8 +170,14 @@ export class GtpSession {
     ch.write(`${responseHead(true, id)}\n`);
     if (genmove) {
       if (line !== '') ch.write(line + '\n');
-      const d = await this.generate(color);
-      return `play ${d.point === PASS ? 'pass' : pointToGtp(d.point)}\n\n`;
+      // The `=` head is out already, so a failure here cannot become `?`: end the response without a move.
+      try {
+        const d = await this.generate(color);
+        return `play ${d.point === PASS ? 'pass' : pointToGtp(d.point)}\n\n`;
+      } catch (err) {
+        this.opts.logger?.error({ err }, 'genmove_analyze failed after the response head was sent');
+        return '\n';
+      }
     }
     if (line !== '') ch.write(line + '\n');
     const interval = a.intervalCs > 0 ? Math.max(MIN_INTERVAL_MS, a.intervalCs * 10) : 0;
