@@ -19,6 +19,10 @@ export interface OpenDataOptions {
   featureSet: FeatureSetId | null;
   seed: number;
   valPositions: number;
+  /** Dataset folder to validate on instead of `data`'s validation split (e.g. tom9d/dev built with --split all-val). */
+  valData?: string;
+  /** Seed of the validation sample; fixed by default so that runs with different training seeds compare. */
+  valSeed?: number;
 }
 
 /** Opens training and validation sources; throws naming the folder or rule at fault. */
@@ -45,7 +49,13 @@ export function openTrainingData(o: OpenDataOptions): OpenedData {
   };
   let val: ValidationSource | null = null;
   if (o.valPositions > 0) {
-    const sample = validationPositions(ds, { count: o.valPositions, seed: o.seed, features: o.featureSet.name });
+    const valDs = o.valData ? openDataset(o.valData) : ds;
+    const sample = validationPositions(valDs, {
+      count: o.valPositions,
+      seed: o.valSeed ?? 0,
+      features: o.featureSet.name,
+      split: o.valData ? 'all' : 'val',
+    });
     if (sample.count > 0) val = { planes: sample.planes, batches: (n) => sample.evalBatches(n) };
   }
   return { train, val, featureSet: o.featureSet };

@@ -30,6 +30,8 @@ interface TrainFlags {
   evalEvery: string;
   checkpointEvery?: string;
   valPositions: string;
+  valData?: string;
+  valSeed: string;
   timeBudget?: string;
   patience?: string;
   resume?: boolean;
@@ -75,6 +77,8 @@ export function registerTrainCommand(program: Command): void {
     .option('--eval-every <n>', 'validate (and checkpoint) every N steps; 0 = each epoch', '0')
     .option('--checkpoint-every <n>', 'checkpoint every N steps (default: --eval-every)')
     .option('--val-positions <n>', 'fixed validation positions (0 = none)', '4096')
+    .option('--val-data <dir>', 'validate on this whole dataset (e.g. tom9d/dev built with --split all-val) instead of --data\'s val split')
+    .option('--val-seed <n>', 'seed of the fixed validation sample (the same for every run by default)', '0')
     .option('--time-budget <dur>', 'stop cleanly after this wall time (e.g. 90m, 2h), checkpoint, exit 0')
     .option('--patience <n>', 'early stop after N validations without a better top-1')
     .option('--resume', 'continue from <out>/checkpoint')
@@ -86,7 +90,14 @@ export function registerTrainCommand(program: Command): void {
       const featureSet = f.features ? getFeatureSet(f.features) : null;
       const fsId = featureSet ? { name: featureSet.name, version: featureSet.version, planes: featureSet.planes } : null;
       const seed = int(f.seed, '--seed');
-      const data = openTrainingData({ data: f.data, featureSet: fsId, seed, valPositions: int(f.valPositions, '--val-positions') });
+      const data = openTrainingData({
+        data: f.data,
+        featureSet: fsId,
+        seed,
+        valPositions: int(f.valPositions, '--val-positions'),
+        valData: f.valData,
+        valSeed: int(f.valSeed, '--val-seed', 0),
+      });
       const base = presetConfig(f.preset, data.featureSet.planes);
       const arch = validateArchConfig(
         {
