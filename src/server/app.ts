@@ -72,6 +72,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ctx.metrics.observe(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, (performance.now() - t0) / 1000);
   });
 
+  // Responses finished during shutdown close their connection, so keep-alive clients cannot hold close() open.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   await registerUnderPressure(base, {
     maxEventLoopDelayMs: opts.maxEventLoopDelayMs ?? 1000,
     maxQueueDepth: opts.maxQueueDepth ?? 0,
