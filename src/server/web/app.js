@@ -1,0 +1,261 @@
+// The web board: play by clicking, load an SGF and step through it, see the model's heat map and top moves
+// for the position shown, and a review of the loaded game (probability / rank of each played move).
+import { SIZE, parseSgfMainLine, replay, toGtp, toPoint } from './goban.js';
+
+const NS = 'http://www.w3.org/2000/svg';
+const CELL = 32;
+const MARGIN = 32;
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  setup: { black: [], white: [] },
+  firstPlayer: 1,
+  moves: [], // [{color, point}] of the game or of clicks
+  cursor: 0, // moves shown
+  sgf: null, // the loaded SGF text (positions then come from it, so setup/ko are exactly the server's)
+  review: null, // /v1/analyze answer for the loaded SGF
+  policy: null,
+  top: [],
+  requestSeq: 0,
+};
+
+function el(name, attrs, parent) {
+  const e = document.createElementNS(NS, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+const cx = (p) => MARGIN + (p % SIZE) * CELL;
+const cy = (p) => MARGIN + Math.floor(p / SIZE) * CELL;
+
+function drawGrid(svg) {
+  svg.replaceChildren();
+  const g = el('g', {}, svg);
+  for (let i = 0; i < SIZE; i++) {
+    el('line', { class: 'line', x1: MARGIN, y1: MARGIN + i * CELL, x2: MARGIN + 18 * CELL, y2: MARGIN + i * CELL }, g);
+    el('line', { class: 'line', x1: MARGIN + i * CELL, y1: MARGIN, x2: MARGIN + i * CELL, y2: MARGIN + 18 * CELL }, g);
+    el('text', { class: 'coord', x: MARGIN + i * CELL, y: MARGIN / 2 - 2 }, g).textContent = 'ABCDEFGHJKLMNOPQRST'[i];
+    el('text', { class: 'coord', x: MARGIN / 2 - 2, y: MARGIN + i * CELL }, g).textContent = String(SIZE - i);
+  }
+  for (const x of [3, 9, 15]) for (const y of [3, 9, 15]) el('circle', { class: 'star', cx: MARGIN + x * CELL, cy: MARGIN + y * CELL, r: 3.5 }, g);
+  el('g', { id: 'stones' }, svg);
+  el('g', { id: 'heatmap' }, svg);
+}
+
+function toPlayAt(n) {
+  if (n < state.moves.length) return state.moves[n].color;
+  if (n === 0) return state.firstPlayer;
+  return 3 - state.moves[n - 1].color;
+}
+
+function render() {
+  const stones = replay(state.setup, state.moves.slice(0, state.cursor));
+  const layer = $('stones');
+  layer.replaceChildren();
+  for (let p = 0; p < SIZE * SIZE; p++) {
+    if (stones[p]) el('circle', { class: stones[p] === 1 ? 'black' : 'white', cx: cx(p), cy: cy(p), r: CELL / 2 - 1, 'data-point': toGtp(p) }, layer);
+  }
+  const last = state.cursor > 0 ? state.moves[state.cursor - 1] : null;
+  if (last && last.point >= 0) el('circle', { class: 'last', cx: cx(last.point), cy: cy(last.point), r: CELL / 5 }, layer);
+  const moveNo = state.cursor;
+  const played = last ? ` — ${last.color === 1 ? 'B' : 'W'} ${toGtp(last.point)}` : '';
+  $('position').textContent = `move ${moveNo}/${state.moves.length}${played}`;
+  renderHeat();
+  renderChartCursor();
+}
+
+function renderHeat() {
+  const layer = $('heatmap');
+  layer.replaceChildren();
+  if (!state.policy || !$('heat').checked) return;
+  const max = Math.max(...state.policy);
+  if (!(max > 0)) return;
+  for (let p = 0; p < SIZE * SIZE; p++) {
+    const v = state.policy[p];
+    if (v <= 0) continue;
+    const a = Math.sqrt(v / max);
+    if (a < 0.08) continue;
+    el('circle', { class: 'heat', cx: cx(p), cy: cy(p), r: CELL * 0.42 * a + 2, 'fill-opacity': (0.15 + 0.7 * a).toFixed(3), 'data-prob': v.toFixed(5) }, layer);
+  }
+  state.top.slice(0, 5).forEach((m, i) => {
+    const p = toPoint(m.gtp);
+    if (p !== null && p >= 0) el('text', { class: 'rank', x: cx(p), y: cy(p) }, layer).textContent = String(i + 1);
+  });
+}
+
+function renderTop(toPlay) {
+  $('toplay').textContent = `(${toPlay === 'B' ? 'Black' : 'White'} to play)`;
+  const ol = $('top');
+  ol.replaceChildren();
+  for (const m of state.top) {
+    const li = document.createElement('li');
+    li.textContent = `${m.gtp} — ${(m.prob * 100).toFixed(1)}%`;
+    li.addEventListener('click', () => playAt(toPoint(m.gtp)));
+    ol.appendChild(li);
+  }
+}
+
+function setStatus(text, isError = false) {
+  $('status').textContent = text;
+  $('status').classList.toggle('error', isError);
+}
+
+async function postJson(url, body) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw Object.assign(new Error(data.detail || `${res.status} ${res.statusText}`), { problem: data });
+  return data;
+}
+
+function positionBody() {
+  if (state.sgf !== null && state.cursor <= state.sgfMoves) {
+    return { sgf: state.sgf, moveNumber: state.cursor };
+  }
+  const moves = state.moves.slice(0, state.cursor).map((m) => [m.color === 1 ? 'B' : 'W', toGtp(m.point)]);
+  const setup = { black: state.setup.black.map(toGtp), white: state.setup.white.map(toGtp) };
+  return { moves, setup, toPlay: toPlayAt(state.cursor) === 1 ? 'B' : 'W' };
+}
+
+/** Asks the model about the position shown; stale answers (the user moved on) are dropped. */
+async function suggest() {
+  const seq = ++state.requestSeq;
+  try {
+    const data = await postJson('/v1/suggest', { ...positionBody(), topK: 10, includePolicy: true });
+    if (seq !== state.requestSeq) return;
+    state.policy = data.policy;
+    state.top = data.moves;
+    renderTop(data.toPlay);
+    renderHeat();
+    setStatus(`${data.toPlay === 'B' ? 'Black' : 'White'} to play — model ${data.model}, ${data.timeMs.toFixed(1)} ms`);
+    document.body.dataset.ready = String(seq);
+  } catch (err) {
+    if (seq !== state.requestSeq) return;
+    state.policy = null;
+    state.top = [];
+    renderHeat();
+    setStatus(err.message, true);
+  }
+}
+
+function go(n) {
+  state.cursor = Math.max(0, Math.min(state.moves.length, n));
+  state.policy = null;
+  render();
+  suggest();
+}
+
+async function playAt(p) {
+  if (p === null) return;
+  const color = toPlayAt(state.cursor);
+  const candidate = state.moves.slice(0, state.cursor).concat([{ color, point: p }]);
+  const stones = replay(state.setup, state.moves.slice(0, state.cursor));
+  if (p >= 0 && stones[p]) return setStatus(`${toGtp(p)} is occupied`, true);
+  state.moves = candidate;
+  if (state.sgf !== null && state.cursor < state.sgfMoves) state.sgfMoves = state.cursor;
+  go(state.cursor + 1);
+}
+
+function pointFromEvent(ev) {
+  const svg = $('board');
+  const pt = svg.createSVGPoint();
+  pt.x = ev.clientX;
+  pt.y = ev.clientY;
+  const local = pt.matrixTransform(svg.getScreenCTM().inverse());
+  const x = Math.round((local.x - MARGIN) / CELL);
+  const y = Math.round((local.y - MARGIN) / CELL);
+  return x >= 0 && x < SIZE && y >= 0 && y < SIZE ? y * SIZE + x : null;
+}
+
+async function loadSgf(text) {
+  let parsed;
+  try {
+    parsed = parseSgfMainLine(text);
+  } catch (err) {
+    return setStatus(err.message, true);
+  }
+  state.sgf = text;
+  state.sgfMoves = parsed.moves.length;
+  state.setup = parsed.setup;
+  state.moves = parsed.moves;
+  state.firstPlayer = parsed.firstPlayer ?? (parsed.moves[0]?.color ?? (parsed.setup.black.length && !parsed.setup.white.length ? 2 : 1));
+  state.review = null;
+  drawChart();
+  go(0);
+  setStatus('reviewing the game…');
+  try {
+    state.review = await postJson('/v1/analyze', { sgf: text, topK: 5 });
+    const s = state.review.summary;
+    $('summary').textContent = `top-1 ${(s.top1 * 100).toFixed(0)}%, top-5 ${(s.top5 * 100).toFixed(0)}% of ${s.moves} moves`;
+    drawChart();
+  } catch (err) {
+    setStatus(`review failed: ${err.message}`, true);
+  }
+}
+
+function drawChart() {
+  const svg = $('chart');
+  svg.replaceChildren();
+  const r = state.review;
+  if (!r) {
+    $('summary').textContent = '';
+    return;
+  }
+  const n = r.moves.length;
+  const w = 400 / Math.max(1, n);
+  r.moves.forEach((m, i) => {
+    const h = m.prob === null ? 4 : Math.max(1, Math.sqrt(m.prob) * 116);
+    const bar = el('rect', { class: `bar${m.prob === null ? ' pass' : m.rank === 1 ? ' top1' : ''}`, x: i * w, y: 120 - h, width: Math.max(0.5, w - 0.3), height: h }, svg);
+    const tip = el('title', {}, bar);
+    tip.textContent = `${m.moveNumber}. ${m.color} ${m.played.gtp}: ${m.prob === null ? 'pass' : `${(m.prob * 100).toFixed(1)}%, rank ${m.rank}`}`;
+    bar.addEventListener('click', () => go(i));
+  });
+  el('rect', { id: 'chart-cursor', class: 'cursor', x: 0, y: 0, width: Math.max(1, w), height: 120 }, svg);
+  renderChartCursor();
+}
+
+function renderChartCursor() {
+  const c = document.getElementById('chart-cursor');
+  if (!c || !state.review) return;
+  const w = 400 / Math.max(1, state.review.moves.length);
+  c.setAttribute('x', String(Math.min(state.cursor, state.review.moves.length - 1) * w));
+}
+
+function init() {
+  drawGrid($('board'));
+  $('board').addEventListener('click', (ev) => playAt(pointFromEvent(ev)));
+  $('first').addEventListener('click', () => go(0));
+  $('prev').addEventListener('click', () => go(state.cursor - 1));
+  $('next').addEventListener('click', () => go(state.cursor + 1));
+  $('last').addEventListener('click', () => go(state.moves.length));
+  $('heat').addEventListener('change', renderHeat);
+  $('clear').addEventListener('click', () => {
+    Object.assign(state, { setup: { black: [], white: [] }, firstPlayer: 1, moves: [], sgf: null, review: null });
+    drawChart();
+    go(0);
+  });
+  $('load').addEventListener('click', () => loadSgf($('sgf').value));
+  $('file').addEventListener('change', async (ev) => {
+    const f = ev.target.files[0];
+    if (f) {
+      const text = await f.text();
+      $('sgf').value = text;
+      loadSgf(text);
+    }
+  });
+  document.addEventListener('keydown', (ev) => {
+    if (ev.target instanceof HTMLTextAreaElement || ev.target instanceof HTMLInputElement) return;
+    const k = { ArrowLeft: () => go(state.cursor - 1), ArrowRight: () => go(state.cursor + 1), Home: () => go(0), End: () => go(state.moves.length) }[ev.key];
+    if (k) {
+      ev.preventDefault();
+      k();
+    }
+  });
+  fetch('/v1/models')
+    .then((r) => r.json())
+    .then((d) => ($('model').textContent = `model ${d.models[0].id} (${d.models[0].backend})`))
+    .catch(() => ($('model').textContent = 'model unavailable'));
+  go(0);
+}
+
+init();
