@@ -1,10 +1,14 @@
 // The web board in a real browser (chromium via playwright-core): click a point → a stone and a heat map;
 // paste an SGF → step through it with buttons and arrow keys, and see the review chart.
 import { existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, type Fixture } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+// Screenshots for a human look go outside the repository.
+const SHOTS = path.join(os.tmpdir(), 'tengen-web-shots');
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`web board test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
@@ -44,8 +48,8 @@ describe.skipIf(!hasChromium)('web board (chromium)', () => {
     expect(heat).toBeGreaterThan(5);
     expect(await page.locator('#top li').count()).toBe(10);
     expect(await page.locator('#position').textContent()).toContain('move 1/1');
-    mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: 'test-results/web-board-click.png' });
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, 'web-board-click.png') });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -72,7 +76,7 @@ describe.skipIf(!hasChromium)('web board (chromium)', () => {
     await page.waitForSelector('#heatmap circle.heat');
     // The point of the next move in the game (C6) is empty here and gets a heat value from the model.
     expect(await page.locator('#summary').textContent()).toMatch(/top-1 \d+%/);
-    await page.screenshot({ path: 'test-results/web-board-review.png' });
+    await page.screenshot({ path: path.join(SHOTS, 'web-board-review.png') });
     await page.keyboard.press('Home');
     expect(await page.locator('#stones circle').count()).toBe(0);
     await page.close();
