@@ -5,7 +5,8 @@ import { registerTrainCommand } from './train.js';
 import { registerGtpCommand } from './gtp.js';
 import { registerMatchCommand } from './match.js';
 import { registerServeCommand } from './serve.js';
+import { registerEvalCommands } from './eval.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerDataCommand, registerTrainCommand, registerGtpCommand, registerMatchCommand, registerServeCommand];
+export const commands: RegisterCommand[] = [registerDataCommand, registerTrainCommand, registerGtpCommand, registerMatchCommand, registerServeCommand, registerEvalCommands];

@@ -1,0 +1,132 @@
+// `tengen eval` (a model's figures on a fixed seeded sample of a dataset or SGF input) and `tengen plot`
+// (learning curves of training runs as PNG or SVG).
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { createProgressBar } from '../../data/progress.js';
+import type { Split } from '../../data/dataset.js';
+import { formatReport } from '../../eval/format.js';
+import { runEval } from '../../eval/run.js';
+import { readMetricsFile, writeLearningCurve } from '../../eval/plot.js';
+
+interface EvalFlags {
+  model: string;
+  data: string;
+  positions: string;
+  seed: string;
+  symmetries: string;
+  batch: string;
+  split: string;
+  backend?: string;
+  legal: boolean;
+  json?: boolean;
+  progress: boolean;
+}
+
+function intFlag(raw: string, flag: string, min: number): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < min) throw new Error(`${flag}: expected an integer >= ${min}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('top-1 / top-5 / log-loss (95% CIs) of a model on a fixed seeded sample of positions')
+    .requiredOption('--model <dir>', 'model directory (model.json, weights.bin, tengen.json)')
+    .requiredOption('--data <path>', 'dataset folder, or SGF input (.sgf/.sgf.gz file or folder) built into a temporary all-val dataset')
+    .option('--positions <n>', 'positions in the sample (the whole split if larger)', '50000')
+    .option('--seed <n>', 'seed of the sample (0 = the trainer\'s default --val-seed)', '0')
+    .option('--symmetries <n>', '1, or 8 to average the softmax over the 8 board symmetries', '1')
+    .option('--batch <n>', 'positions per forward pass', '256')
+    .option('--split <name>', 'split of a dataset folder: val | train | all', 'val')
+    .option('--backend <name>', 'auto | tensorflow | wasm | cpu (env TENGEN_BACKEND)')
+    .option('--no-legal', 'skip the legal-masked top-1 row')
+    .option('--json', 'print the report as JSON')
+    .option('--no-progress', 'no progress bar on stderr')
+    .action(async (f: EvalFlags) => {
+      const symmetries = intFlag(f.symmetries, '--symmetries', 1);
+      if (symmetries !== 1 && symmetries !== 8) throw new Error(`--symmetries: expected 1 or 8, got ${JSON.stringify(f.symmetries)}`);
+      if (f.split !== 'val' && f.split !== 'train' && f.split !== 'all') throw new Error(`--split: expected val, train or all, got ${JSON.stringify(f.split)}`);
+      const tty = f.progress && process.stderr.isTTY === true;
+      const buildBar = tty ? createProgressBar() : null;
+      const bar = tty
+        ? new cliProgress.SingleBar(
+            { stream: process.stderr, format: 'eval [{bar}] {value}/{total} positions | ETA {eta_formatted}', hideCursor: null, fps: 5, etaBuffer: 20 },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
+      let barStarted = false;
+      const abort = new AbortController();
+      const onSignal = (): void => abort.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const report = await runEval({
+          modelDir: f.model,
+          data: f.data,
+          positions: intFlag(f.positions, '--positions', 1),
+          seed: intFlag(f.seed, '--seed', 0),
+          symmetries,
+          batch: intFlag(f.batch, '--batch', 1),
+          split: f.split as Split,
+          backend: f.backend,
+          legal: f.legal,
+          onBuildProgress: buildBar ? (e) => buildBar.update(e) : undefined,
+          onProgress: bar
+            ? (done, total) => {
+                buildBar?.stop();
+                if (!barStarted) {
+                  bar.start(total, done);
+                  barStarted = true;
+                } else bar.update(done);
+              }
+            : undefined,
+          signal: abort.signal,
+        });
+        bar?.stop();
+        process.stdout.write(f.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
+      } catch (err) {
+        buildBar?.stop();
+        bar?.stop();
+        if (abort.signal.aborted) process.exitCode = 130;
+        throw err;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}
+
+interface PlotFlags {
+  metrics: string[];
+  out: string;
+  title?: string;
+  width: string;
+  height: string;
+}
+
+function registerPlot(program: Command): void {
+  program
+    .command('plot')
+    .description('learning curves (val top-1 and top-5 against positions seen) of training runs, as PNG or SVG')
+    .requiredOption('--metrics <files...>', 'RUN/metrics.jsonl files, one line per run (legend: the run folder name)')
+    .requiredOption('--out <file>', 'output .png (or .svg)')
+    .option('--title <text>', 'chart title', 'Validation accuracy')
+    .option('--width <px>', 'image width', '1000')
+    .option('--height <px>', 'image height', '600')
+    .action(async (f: PlotFlags) => {
+      const runs = f.metrics.map((file) => readMetricsFile(file));
+      const written = await writeLearningCurve(runs, f.out, {
+        title: f.title ?? 'Validation accuracy',
+        width: intFlag(f.width, '--width', 200),
+        height: intFlag(f.height, '--height', 150),
+      });
+      process.stdout.write(`${written.file}: ${written.width}×${written.height}, ${runs.map((r) => `${r.name} (${r.points.length} points)`).join(', ')}\n`);
+    });
+}
+
+/** Registers `tengen eval` and `tengen plot`. */
+export function registerEvalCommands(program: Command): void {
+  registerEval(program);
+  registerPlot(program);
+}

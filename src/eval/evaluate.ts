@@ -1,0 +1,88 @@
+// The evaluation loop: replays the sampled positions in their fixed order, encodes them (or their 8 symmetric
+// images), runs the model in batches and scores the softmax against the moves played.
+import { NPOINTS } from '../go/constants.js';
+import { symmetryTable, transformPlanes, SYMMETRY_COUNT } from '../features/symmetry.js';
+import type { EvalSample } from '../data/loader.js';
+import { Replayer } from '../data/replay.js';
+import { ScoreAccumulator, softmaxInto, type Scores } from './score.js';
+
+/** Runs the network: NHWC inputs of `rows` positions → their 361 policy logits each (row-major, rows × 361). */
+export type LogitsFn = (inputs: Float32Array, rows: number) => Promise<Float32Array>;
+
+export interface EvaluateOptions {
+  /** 1 = each position as is; 8 = average the softmax over the 8 symmetries of the board. */
+  symmetries: 1 | 8;
+  /** Positions per forward pass (× symmetries rows). */
+  batch: number;
+  /** Also score top-1 among legal points (costs 361 legality checks per position; default true). */
+  legal?: boolean;
+  /** Called after each batch with positions done and total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Aborting stops between batches with an Error (the caller cleans up). */
+  signal?: AbortSignal;
+}
+
+export interface EvaluateResult extends Scores {
+  /** Wall time of the whole loop (replay, encoding, forward passes, scoring). */
+  seconds: number;
+  positionsPerSecond: number;
+}
+
+/** Scores `logits` on every position of `sample` (its fixed order, no augmentation); see EvaluateOptions. */
+export async function evaluateSample(sample: EvalSample, logits: LogitsFn, opts: EvaluateOptions): Promise<EvaluateResult> {
+  const sym = opts.symmetries;
+  if (sym !== 1 && sym !== 8) throw new Error(`evaluate: symmetries must be 1 or 8, got ${String(sym)}`);
+  if (!Number.isInteger(opts.batch) || opts.batch < 1 || opts.batch > 65536) throw new Error(`evaluate: batch must be an integer in 1..65536, got ${opts.batch}`);
+  const withLegal = opts.legal ?? true;
+  const fs = sample.features;
+  const planes = fs.planes;
+  const rowLen = NPOINTS * planes;
+  const total = sample.count;
+  const cap = Math.min(opts.batch, Math.max(total, 1));
+  // Buffers sized once for the largest batch; the last, smaller batch uses a prefix.
+  const input = new Float32Array(cap * sym * rowLen);
+  const scratch = sym === 8 ? new Float32Array(rowLen) : input;
+  const labels = new Int32Array(cap);
+  const legal = new Uint8Array(cap * NPOINTS);
+  const probs = new Float64Array(NPOINTS);
+  const rowProbs = new Float64Array(NPOINTS);
+  const tables = Array.from({ length: SYMMETRY_COUNT }, (_, s) => symmetryTable(s));
+  const replayer = new Replayer(sample.dataset);
+  const acc = new ScoreAccumulator();
+  const started = performance.now();
+  for (let start = 0; start < total; start += cap) {
+    if (opts.signal?.aborted) throw new Error(`evaluation interrupted after ${start} of ${total} positions`);
+    const n = Math.min(cap, total - start);
+    for (let i = 0; i < n; i++) {
+      const v = replayer.seek(sample.entries[start + i]);
+      labels[i] = v & 0x1ff;
+      const board = replayer.board;
+      if (sym === 1) fs.encode(board, input, i * rowLen);
+      else {
+        fs.encode(board, scratch, 0);
+        for (let s = 0; s < SYMMETRY_COUNT; s++) transformPlanes(scratch, input, planes, s, 0, (i * SYMMETRY_COUNT + s) * rowLen);
+      }
+      if (withLegal) for (let p = 0; p < NPOINTS; p++) legal[i * NPOINTS + p] = board.isLegal(p) ? 1 : 0;
+    }
+    const rows = n * sym;
+    const out = await logits(rows === cap * sym ? input : input.subarray(0, rows * rowLen), rows);
+    if (out.length < rows * NPOINTS) throw new Error(`evaluate: the model returned ${out.length} values for ${rows} rows of ${NPOINTS}`);
+    for (let i = 0; i < n; i++) {
+      if (sym === 1) softmaxInto(out, i * NPOINTS, probs);
+      else {
+        probs.fill(0);
+        for (let s = 0; s < SYMMETRY_COUNT; s++) {
+          softmaxInto(out, (i * SYMMETRY_COUNT + s) * NPOINTS, rowProbs);
+          // Row s saw the board transformed by s: its prediction for point p sits at T_s(p).
+          const t = tables[s];
+          for (let p = 0; p < NPOINTS; p++) probs[p] += rowProbs[t[p]];
+        }
+        for (let p = 0; p < NPOINTS; p++) probs[p] /= SYMMETRY_COUNT;
+      }
+      acc.add(probs, labels[i], withLegal ? legal : null, i * NPOINTS);
+    }
+    opts.onProgress?.(start + n, total);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { ...acc.result(), seconds, positionsPerSecond: seconds > 0 ? total / seconds : 0 };
+}

@@ -1,0 +1,188 @@
+// Learning curves: validation top-1 and top-5 against positions seen, one colour per run (top-1 solid, top-5
+// dashed), drawn as an SVG string and rasterised to PNG by resvg (a prebuilt binary inside its npm package, no
+// system libraries; text uses the system's fonts).
+import { Resvg } from '@resvg/resvg-js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface CurvePoint {
+  step: number;
+  positions: number;
+  top1: number;
+  top5: number | null;
+}
+
+export interface RunCurve {
+  /** Legend label: the run folder's name. */
+  name: string;
+  file: string;
+  points: CurvePoint[];
+}
+
+export interface PlotOptions {
+  width: number;
+  height: number;
+  title: string;
+}
+
+/** Run colours (Tableau 10), exported so tests can look for them in the rendered pixels. */
+export const RUN_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
+
+const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
+
+/** Validation points of a metrics.jsonl text (lines without valTop1 are skipped); throws naming file and line. */
+export function parseMetrics(text: string, file: string): CurvePoint[] {
+  const points: CurvePoint[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '') continue;
+    let rec: Record<string, unknown>;
+    try {
+      rec = JSON.parse(line) as Record<string, unknown>;
+    } catch (err) {
+      throw new Error(`${file}:${i + 1}: not JSON (${(err as Error).message})`);
+    }
+    if (rec === null || typeof rec !== 'object') throw new Error(`${file}:${i + 1}: expected a JSON object`);
+    if (rec.valTop1 === undefined) continue;
+    const num = (k: string): number => {
+      const v = rec[k];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${file}:${i + 1}: field "${k}" must be a finite number, got ${JSON.stringify(v)}`);
+      return v;
+    };
+    points.push({ step: num('step'), positions: num('positionsSeen'), top1: num('valTop1'), top5: rec.valTop5 === undefined ? null : num('valTop5') });
+  }
+  return points;
+}
+
+/** Reads RUN/metrics.jsonl; the run is named after its folder. Throws naming the file if missing or without validation lines. */
+export function readMetricsFile(file: string): RunCurve {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`--metrics ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const points = parseMetrics(text, file);
+  if (points.length === 0) throw new Error(`--metrics ${file}: no validation lines (valTop1); was the run trained with --val-positions 0?`);
+  return { name: path.basename(path.dirname(path.resolve(file))), file, points };
+}
+
+/** Round tick step (1, 2 or 5 × 10^k) giving about `target` intervals over `span`. */
+export function niceStep(span: number, target: number): number {
+  if (!(span > 0)) return 1;
+  const raw = span / target;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / mag;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+}
+
+/** Compact count label: 0, 750, 12k, 1.5M, 2G. */
+export function formatCount(n: number): string {
+  const units: [number, string][] = [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [v, u] of units) if (Math.abs(n) >= v) return `${+(n / v).toFixed(2)}${u}`;
+  return `${+n.toFixed(2)}`;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The chart as an SVG document of opts.width × opts.height pixels. */
+export function learningCurveSvg(runs: readonly RunCurve[], opts: PlotOptions): string {
+  if (runs.length === 0) throw new Error('learningCurveSvg: no runs to plot');
+  const { width: W, height: H } = opts;
+  const m = { left: 72, right: 24, top: 48, bottom: 64 };
+  const pw = W - m.left - m.right;
+  const ph = H - m.top - m.bottom;
+  if (pw < 50 || ph < 50) throw new Error(`learningCurveSvg: ${W}×${H} leaves no room for the plot`);
+  let xMax = 0;
+  let yMax = 0;
+  for (const r of runs) {
+    for (const p of r.points) {
+      xMax = Math.max(xMax, p.positions);
+      yMax = Math.max(yMax, p.top1, p.top5 ?? 0);
+    }
+  }
+  const xStep = niceStep(xMax || 1, 6);
+  const xTop = Math.max(xStep, Math.ceil((xMax || 1) / xStep) * xStep);
+  // Accuracy in percent; the axis ends at the next 10% above the best value (at most 100).
+  const yTop = Math.min(100, Math.max(10, Math.ceil((yMax * 100 + 1e-9) / 10) * 10));
+  const yStep = niceStep(yTop, 8);
+  const sx = (v: number): number => m.left + (v / xTop) * pw;
+  const sy = (pctv: number): number => m.top + ph - (pctv / yTop) * ph;
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${FONT}">`);
+  out.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`);
+  out.push(`<text x="${W / 2}" y="30" font-size="18" font-weight="bold" text-anchor="middle" fill="#222222">${esc(opts.title)}</text>`);
+  // Grid and ticks.
+  for (let v = 0; v <= xTop + xStep * 1e-9; v += xStep) {
+    const x = sx(v).toFixed(1);
+    out.push(`<line x1="${x}" y1="${m.top}" x2="${x}" y2="${m.top + ph}" stroke="#e3e3e3" stroke-width="1"/>`);
+    out.push(`<text x="${x}" y="${m.top + ph + 18}" font-size="12" text-anchor="middle" fill="#333333">${formatCount(v)}</text>`);
+  }
+  for (let v = 0; v <= yTop + yStep * 1e-9; v += yStep) {
+    const y = sy(v).toFixed(1);
+    out.push(`<line x1="${m.left}" y1="${y}" x2="${m.left + pw}" y2="${y}" stroke="#e3e3e3" stroke-width="1"/>`);
+    out.push(`<text x="${m.left - 8}" y="${(sy(v) + 4).toFixed(1)}" font-size="12" text-anchor="end" fill="#333333">${+v.toFixed(2)}</text>`);
+  }
+  out.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#555555" stroke-width="1"/>`);
+  out.push(`<text x="${m.left + pw / 2}" y="${H - 16}" font-size="14" text-anchor="middle" fill="#222222">positions seen</text>`);
+  out.push(
+    `<text x="18" y="${m.top + ph / 2}" font-size="14" text-anchor="middle" fill="#222222" transform="rotate(-90 18 ${m.top + ph / 2})">validation accuracy (%)</text>`,
+  );
+  // Curves.
+  const legend: { label: string; colour: string; dashed: boolean }[] = [];
+  runs.forEach((r, i) => {
+    const colour = RUN_COLOURS[i % RUN_COLOURS.length];
+    const pts = [...r.points].sort((a, b) => a.positions - b.positions);
+    const series: [string, (p: CurvePoint) => number | null, boolean][] = [
+      ['top-1', (p) => p.top1, false],
+      ['top-5', (p) => p.top5, true],
+    ];
+    for (const [label, get, dashed] of series) {
+      const xy = pts.flatMap((p) => {
+        const v = get(p);
+        return v === null ? [] : [`${sx(p.positions).toFixed(1)},${sy(100 * v).toFixed(1)}`];
+      });
+      if (xy.length === 0) continue;
+      const dash = dashed ? ' stroke-dasharray="8 5"' : '';
+      out.push(`<polyline points="${xy.join(' ')}" fill="none" stroke="${colour}" stroke-width="2.5" stroke-linejoin="round"${dash}/>`);
+      // Markers only when they stay apart; a lone point needs one to be visible at all.
+      if (xy.length <= 40) for (const c of xy) {
+        const [cx, cy] = c.split(',');
+        out.push(`<circle cx="${cx}" cy="${cy}" r="3" fill="${colour}"/>`);
+      }
+      legend.push({ label: `${r.name} ${label}`, colour, dashed });
+    }
+  });
+  // Legend in the lower right corner of the plot, where rising curves rarely are.
+  const rowH = 20;
+  const lw = 44 + Math.max(...legend.map((l) => l.label.length)) * 7.5;
+  const lh = legend.length * rowH + 10;
+  const lx = m.left + pw - lw - 10;
+  const ly = m.top + ph - lh - 10;
+  out.push(`<rect x="${lx.toFixed(1)}" y="${ly.toFixed(1)}" width="${lw.toFixed(1)}" height="${lh}" fill="#ffffff" fill-opacity="0.9" stroke="#999999"/>`);
+  legend.forEach((l, i) => {
+    const y = ly + 5 + rowH * i + rowH / 2;
+    const dash = l.dashed ? ' stroke-dasharray="8 5"' : '';
+    out.push(`<line x1="${(lx + 8).toFixed(1)}" y1="${y.toFixed(1)}" x2="${(lx + 36).toFixed(1)}" y2="${y.toFixed(1)}" stroke="${l.colour}" stroke-width="2.5"${dash}/>`);
+    out.push(`<text x="${(lx + 42).toFixed(1)}" y="${(y + 4).toFixed(1)}" font-size="12" fill="#222222">${esc(l.label)}</text>`);
+  });
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+/** Rasterises an SVG document to PNG bytes at its own size. */
+export function svgToPng(svg: string): Buffer {
+  const r = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' });
+  return r.render().asPng();
+}
+
+/** Writes the chart to `out`: SVG text if it ends in .svg, else PNG. */
+export async function writeLearningCurve(runs: readonly RunCurve[], out: string, opts: PlotOptions): Promise<{ file: string; width: number; height: number }> {
+  const svg = learningCurveSvg(runs, opts);
+  writeFileSync(out, out.toLowerCase().endsWith('.svg') ? svg : svgToPng(svg));
+  return { file: out, width: opts.width, height: opts.height };
+}

@@ -1,0 +1,175 @@
+// `tengen eval` without the CLI: resolves the data (dataset folder, or SGF input built into a temporary
+// all-validation dataset that is deleted afterwards), loads and checks the model, draws the fixed seeded sample
+// and scores it. The report carries everything needed to reproduce the figures.
+import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildDataset, DEFAULT_MIN_MOVES } from '../data/build.js';
+import { openDataset, type Dataset, type Split } from '../data/dataset.js';
+import { MANIFEST_FILE } from '../data/format.js';
+import { validationPositions } from '../data/loader.js';
+import type { BuildProgressEvent } from '../data/progress.js';
+import { assertFeatureSetCompatible, getFeatureSet } from '../features/registry.js';
+import type { FeatureSet } from '../features/types.js';
+import { selectBackend } from '../model/backend.js';
+import { LOGITS_LAYER } from '../model/build.js';
+import { describeArch, type FeatureSetId } from '../model/config.js';
+import { loadModel, WEIGHTS_BIN } from '../model/io.js';
+import { evaluateSample, type EvaluateResult, type LogitsFn } from './evaluate.js';
+
+export const ACCURACY_NOTE =
+  'top-1/top-5 and log-loss use all 361 outputs of the raw softmax (no legal masking); top-1 (legal) masks occupied, suicide, ko and superko points';
+
+export interface EvalRunOptions {
+  modelDir: string;
+  /** Dataset folder (has manifest.json) or SGF input: .sgf / .sgf.gz file or folder. */
+  data: string;
+  /** Sample size; the whole split if at least its size. */
+  positions: number;
+  seed: number;
+  symmetries: 1 | 8;
+  batch: number;
+  /** tfjs backend name or "auto" (default: TENGEN_BACKEND, else auto). */
+  backend?: string;
+  /** Split of a dataset folder to sample (default 'val'; a dataset built with --split all-val is all 'val'). */
+  split?: Split;
+  /** Score top-1 among legal points too (default true). */
+  legal?: boolean;
+  onBuildProgress?: (e: BuildProgressEvent) => void;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface EvalReport {
+  model: {
+    id: string;
+    dir: string;
+    /** First 16 hex digits of the sha256 of weights.bin: tells two models with the same name apart. */
+    weightsSha256: string;
+    architecture: string;
+    featureSet: FeatureSetId;
+    steps: number;
+    positionsSeen: number;
+    trainedOnData: string | null;
+  };
+  data: {
+    input: string;
+    /** True when the input was SGF, built into a temporary all-val dataset (deleted afterwards). */
+    builtFromSgf: boolean;
+    contentHash: string;
+    games: number;
+  };
+  sample: { split: Split; seed: number; count: number; population: number };
+  symmetries: 1 | 8;
+  batch: number;
+  backend: string;
+  note: string;
+  figures: EvaluateResult;
+}
+
+/** Opens `input` as a dataset, or builds SGF input into a temp all-val dataset; cleanup() removes what was built. */
+export async function openEvalData(
+  input: string,
+  onBuildProgress?: (e: BuildProgressEvent) => void,
+  signal?: AbortSignal,
+): Promise<{ dataset: Dataset; built: boolean; cleanup: () => void }> {
+  if (!existsSync(input)) throw new Error(`--data ${input}: no such file or folder`);
+  if (statSync(input).isDirectory() && existsSync(path.join(input, MANIFEST_FILE))) {
+    return { dataset: openDataset(input), built: false, cleanup: () => {} };
+  }
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'tengen-eval-'));
+  const cleanup = (): void => rmSync(tmp, { recursive: true, force: true });
+  try {
+    const out = path.join(tmp, 'dataset');
+    // The same filters as `tengen data build --split all-val`, so the contentHash matches a dataset built by hand.
+    const r = await buildDataset([input], out, { minMoves: DEFAULT_MIN_MOVES, allowHandicap: false, valPermille: 1000, onProgress: onBuildProgress, signal });
+    if (r.manifest.counts.labelledPositions === 0) {
+      throw new Error(`--data ${input}: no usable games (${r.manifest.counts.gamesRead} read, none kept; ${JSON.stringify(r.manifest.dropped)})`);
+    }
+    return { dataset: openDataset(out), built: true, cleanup };
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+}
+
+/** A LogitsFn over a loaded layers model: its `flatten` output (pre-softmax), so the loss is exact in float64. */
+export function logitsOf(model: tf.LayersModel): { fn: LogitsFn; dispose: () => void } {
+  const sub = tf.model({ inputs: model.inputs, outputs: model.getLayer(LOGITS_LAYER).output as tf.SymbolicTensor });
+  const shape = model.inputs[0]!.shape;
+  const fn: LogitsFn = async (inputs, rows) => {
+    const out = tf.tidy(() => sub.predict(tf.tensor4d(inputs, [rows, shape[1]!, shape[2]!, shape[3]!])) as tf.Tensor);
+    try {
+      return (await out.data()) as Float32Array;
+    } finally {
+      out.dispose();
+    }
+  };
+  // The sub-model shares the layers (and weights) of `model`: disposing the original disposes both.
+  return { fn, dispose: () => model.dispose() };
+}
+
+function modelFeatureSet(recorded: FeatureSetId, dir: string): FeatureSet {
+  try {
+    const fs = getFeatureSet(recorded.name);
+    assertFeatureSetCompatible(recorded, fs);
+    return fs;
+  } catch (err) {
+    throw new Error(`${dir}: cannot evaluate on Go data: ${(err as Error).message}`);
+  }
+}
+
+/** Evaluates a saved model on a fixed seeded sample of `data`; throws naming the model dir, data path or flag at fault. */
+export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
+  if (!Number.isInteger(o.positions) || o.positions < 1) throw new Error(`--positions: expected a positive integer, got ${o.positions}`);
+  if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error(`--seed: expected a non-negative integer, got ${o.seed}`);
+  if (o.symmetries !== 1 && o.symmetries !== 8) throw new Error(`--symmetries: expected 1 or 8, got ${String(o.symmetries)}`);
+  if (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 4096) throw new Error(`--batch: expected an integer in 1..4096, got ${o.batch}`);
+  const backend = await selectBackend(o.backend);
+  const loaded = await loadModel(o.modelDir);
+  const runner = logitsOf(loaded.model);
+  try {
+    const features = modelFeatureSet(loaded.meta.featureSet, loaded.dir);
+    const weightsSha256 = createHash('sha256').update(readFileSync(path.join(loaded.dir, WEIGHTS_BIN))).digest('hex').slice(0, 16);
+    const data = await openEvalData(o.data, o.onBuildProgress, o.signal);
+    try {
+      const split = o.split ?? 'val';
+      const population = data.dataset.labelledPositions(split).length;
+      if (population === 0) throw new Error(`--data ${o.data}: no labelled positions in the "${split}" split`);
+      const sample = validationPositions(data.dataset, { count: o.positions, seed: o.seed, split, features });
+      const figures = await evaluateSample(sample, runner.fn, {
+        symmetries: o.symmetries,
+        batch: o.batch,
+        legal: o.legal ?? true,
+        onProgress: o.onProgress,
+        signal: o.signal,
+      });
+      const m = loaded.meta;
+      return {
+        model: {
+          id: path.basename(loaded.dir).replace(/\.old$/, ''),
+          dir: loaded.dir,
+          weightsSha256,
+          architecture: describeArch(m.architecture),
+          featureSet: m.featureSet,
+          steps: m.steps,
+          positionsSeen: m.positionsSeen,
+          trainedOnData: m.dataManifestHash,
+        },
+        data: { input: o.data, builtFromSgf: data.built, contentHash: data.dataset.manifest.contentHash, games: data.dataset.gameCount },
+        sample: { split, seed: o.seed, count: sample.count, population },
+        symmetries: o.symmetries,
+        batch: o.batch,
+        backend: backend.name,
+        note: ACCURACY_NOTE,
+        figures,
+      };
+    } finally {
+      data.cleanup();
+    }
+  } finally {
+    runner.dispose();
+  }
+}

@@ -1,0 +1,42 @@
+// Confidence intervals for the evaluation figures: Wilson for accuracies (honest near 0 and 1 and for small n,
+// where the normal approximation leaves [0, 1]), a normal approximation for the mean log-loss.
+
+/** Two-sided 95% normal quantile. */
+export const Z95 = 1.959963984540054;
+
+export interface Interval {
+  lo: number;
+  hi: number;
+}
+
+/** Wilson score interval of a proportion hits/n at normal quantile z; n = 0 gives the vacuous [0, 1]. */
+export function wilsonInterval(hits: number, n: number, z = Z95): Interval {
+  if (!Number.isInteger(hits) || !Number.isInteger(n) || hits < 0 || n < 0 || hits > n) {
+    throw new Error(`wilsonInterval: need integers 0 <= hits <= n, got hits=${hits}, n=${n}`);
+  }
+  if (n === 0) return { lo: 0, hi: 1 };
+  const p = hits / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  // Clamp only float noise: mathematically the interval lies within [0, 1].
+  return { lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
+}
+
+export interface MeanInterval extends Interval {
+  mean: number;
+  /** Sample standard deviation (n − 1 denominator; 0 when n < 2). */
+  sd: number;
+}
+
+/** Mean of n values given their sum and sum of squares, with a normal-approximation interval mean ± z·sd/√n. */
+export function meanInterval(sum: number, sumSq: number, n: number, z = Z95): MeanInterval {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`meanInterval: n must be a non-negative integer, got ${n}`);
+  if (n === 0) return { mean: NaN, sd: NaN, lo: NaN, hi: NaN };
+  const mean = sum / n;
+  // max(0, ·): sumSq − n·mean² can dip below 0 by rounding when every value is equal.
+  const sd = n > 1 ? Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))) : 0;
+  const half = (z * sd) / Math.sqrt(n);
+  return { mean, sd, lo: mean - half, hi: mean + half };
+}
