@@ -1,0 +1,187 @@
+/**
+ * HTTP serving benchmark: POST /v1/suggest with 1, 8 and 64 concurrent clients (autocannon) on mid-game positions
+ * from ../shared/data/tom9d/dev, against the engine's raw batched throughput measured in the same run.
+ * The server runs in a child process so the load generator does not share its event loop.
+ * Usage: npx tsx bench/server.bench.ts [--quick] [--model DIR] [--backend NAME]
+ * Without --model it serves models/default if installed, else a randomly initialised `default`-preset alphago48
+ * model (same compute as a trained one).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const here = fileURLToPath(import.meta.url);
+const repo = path.resolve(path.dirname(here), '..');
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const opt = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const CLIENTS = [1, 8, 64];
+const DURATION_S = quick ? 4 : 15;
+const RAW_S = quick ? 3 : 10;
+
+interface Position {
+  moves: string[];
+}
+
+/** Mid-game positions (moves 40..150 of each game) as GTP move lists. */
+async function loadPositions(limit: number): Promise<Position[]> {
+  const { parseSgf, toGameRecord } = await import('../src/sgf/index.js');
+  const { pointToGtp } = await import('../src/go/coords.js');
+  const dir = path.resolve(repo, '../shared/data/tom9d/dev');
+  if (!existsSync(dir)) throw new Error(`${dir} is missing: the benchmark needs ../shared/data (see README)`);
+  const file = readdirSync(dir).filter((f) => f.endsWith('.sgf.gz')).sort()[0]!;
+  const { games } = parseSgf(gunzipSync(readFileSync(path.join(dir, file))).toString('utf8'));
+  const out: Position[] = [];
+  let k = 0;
+  for (const g of games) {
+    const rec = toGameRecord(g);
+    if (rec.moves.length < 160 || rec.setup.black.length + rec.setup.white.length > 0) continue;
+    const n = 40 + ((k++ * 37) % 110);
+    out.push({ moves: rec.moves.slice(0, n).map((m) => pointToGtp(m.point)) });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- child: engine + server
+async function child(): Promise<void> {
+  const { Engine, positionFromMoves } = await import('../src/engine/index.js');
+  const { buildApp } = await import('../src/server/app.js');
+  const modelDir = process.env.BENCH_MODEL!;
+  const engine = await Engine.load({ modelDir, ...(process.env.BENCH_BACKEND ? { backend: process.env.BENCH_BACKEND } : {}), maxBatch: 64, maxWaitMs: 2 });
+  const positions = (await loadPositions(256)).map((p) => positionFromMoves({ moves: p.moves }).board);
+  // Raw batched throughput: 64 requests always in flight, no HTTP.
+  const t0 = performance.now();
+  let done = 0;
+  const end = t0 + RAW_S * 1000;
+  await Promise.all(
+    Array.from({ length: 64 }, async (_, w) => {
+      for (let i = w; performance.now() < end; i += 64) {
+        await engine.policy(positions[i % positions.length]!);
+        done++;
+      }
+    }),
+  );
+  const raw = done / ((performance.now() - t0) / 1000);
+  const app = await buildApp({ engine, maxEventLoopDelayMs: 0 });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  process.send!({ url, raw, backend: engine.backend, model: engine.model.id, arch: engine.model.architecture, features: engine.model.featureSet.name });
+  process.on('message', async (m: { stats?: boolean; stop?: boolean }) => {
+    if (m.stats) process.send!({ stats: engine.stats() });
+    if (m.stop) {
+      await app.close();
+      await engine.close();
+      process.exit(0);
+    }
+  });
+}
+
+// ---------------------------------------------------------------- parent: load generator
+async function modelDirFor(): Promise<{ dir: string; cleanup: () => void }> {
+  const given = opt('--model');
+  if (given) return { dir: given, cleanup: () => undefined };
+  const def = path.join(repo, 'models/default');
+  if (existsSync(path.join(def, 'tengen.json'))) return { dir: def, cleanup: () => undefined };
+  const { getFeatureSet } = await import('../src/features/registry.js');
+  const { presetConfig } = await import('../src/model/config.js');
+  const { initParams } = await import('../src/model/params.js');
+  const { saveModel } = await import('../src/model/io.js');
+  const { selectBackend } = await import('../src/model/backend.js');
+  await selectBackend('cpu');
+  const fs = getFeatureSet('alphago48');
+  const config = presetConfig('default', fs.planes);
+  let s = 12345;
+  const params = initParams(config, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32));
+  const root = mkdtempSync(path.join(os.tmpdir(), 'tengen-bench-'));
+  const dir = path.join(root, 'random-default');
+  await saveModel(dir, config, params, {
+    featureSet: { name: fs.name, version: fs.version, planes: fs.planes },
+    dataManifestHash: null,
+    steps: 0,
+    positionsSeen: 0,
+    metrics: {},
+    backend: 'cpu',
+    wallClockSeconds: 0,
+  });
+  return { dir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+function once<T>(cp: ChildProcess, pick: (m: Record<string, unknown>) => T | undefined): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMsg = (m: Record<string, unknown>): void => {
+      const v = pick(m);
+      if (v !== undefined) {
+        cp.off('message', onMsg);
+        resolve(v);
+      }
+    };
+    cp.on('message', onMsg);
+    cp.once('exit', (code) => reject(new Error(`server process exited with code ${code}`)));
+  });
+}
+
+async function parent(): Promise<void> {
+  const { default: autocannon } = await import('autocannon');
+  const model = await modelDirFor();
+  const positions = await loadPositions(256);
+  const bodies = positions.map((p) => JSON.stringify({ moves: p.moves, topK: 10 }));
+  const cp = fork(here, ['--child', ...argv], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_MODEL: model.dir, ...(opt('--backend') ? { BENCH_BACKEND: opt('--backend') } : {}) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const info = await once(cp, (m) => (typeof m.url === 'string' ? (m as { url: string; raw: number; backend: string; model: string; arch: unknown; features: string }) : undefined));
+    const rows: string[] = [];
+    for (const connections of CLIENTS) {
+      let k = 0;
+      const result = await autocannon({
+        url: `${info.url}/v1/suggest`,
+        connections,
+        duration: DURATION_S,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[k++ % bodies.length] }),
+          },
+        ],
+      });
+      const rps = result.requests.average;
+      rows.push(
+        `| ${connections} | ${rps.toFixed(1)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx + result.errors} | ${(rps / info.raw * 100).toFixed(0)}% |`,
+      );
+    }
+    cp.send({ stats: true });
+    const stats = await once(cp, (m) => m.stats as { batches: number; rows: number } | undefined);
+    process.stdout.write(
+      [
+        `model ${info.model} (${info.features}, ${JSON.stringify(info.arch)}), backend ${info.backend}, ${positions.length} mid-game positions (tom9d/dev), ` +
+          `${DURATION_S}s per row${quick ? ' (--quick)' : ''}`,
+        '',
+        `engine raw batched throughput (64 in flight, no HTTP): **${info.raw.toFixed(1)} positions/s**`,
+        '',
+        '| clients | req/s | p50 ms | p99 ms | errors / non-2xx | vs raw |',
+        '|---:|---:|---:|---:|---:|---:|',
+        ...rows,
+        '',
+        `mean positions per forward pass over the run: ${(stats.rows / Math.max(1, stats.batches)).toFixed(1)} (goal at 64 clients: ≥ 80% of raw)`,
+        '',
+      ].join('\n'),
+    );
+    cp.send({ stop: true });
+    await new Promise((r) => cp.once('exit', r));
+  } finally {
+    if (cp.exitCode === null) cp.kill();
+    model.cleanup();
+  }
+}
+
+if (argv.includes('--child')) await child();
+else await parent();
