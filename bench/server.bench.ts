@@ -112,6 +112,13 @@ async function modelDirFor(): Promise<{ dir: string; cleanup: () => void }> {
   return { dir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
+type Autocannon = (opts: Record<string, unknown>) => Promise<{
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}>;
+
 function once<T>(cp: ChildProcess, pick: (m: Record<string, unknown>) => T | undefined): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMsg = (m: Record<string, unknown>): void => {
@@ -127,7 +134,9 @@ function once<T>(cp: ChildProcess, pick: (m: Record<string, unknown>) => T | und
 }
 
 async function parent(): Promise<void> {
-  const { default: autocannon } = await import('autocannon');
+  // autocannon ships no type declarations: import it by a computed name and type the little we use.
+  const pkg = 'autocannon';
+  const autocannon = (await import(pkg)).default as Autocannon;
   const model = await modelDirFor();
   const positions = await loadPositions(256);
   const bodies = positions.map((p) => JSON.stringify({ moves: p.moves, topK: 10 }));
