@@ -109,6 +109,9 @@ describe('service routes', () => {
     const suggest = doc.paths['/v1/suggest'].post;
     expect(suggest.requestBody.content['application/json'].schema.properties).toHaveProperty('moves');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/analyze', '/v1/katago-analysis', '/v1/models', '/readyz']));
+    const ui = await fx.app.inject('/docs/');
+    expect(ui.statusCode).toBe(200);
+    expect(ui.body).toMatch(/swagger/i);
     const page = await fx.app.inject('/');
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);

@@ -1,6 +1,8 @@
 // Load shedding (503 + Retry-After when the engine queue is full), rate limiting (429) and graceful shutdown
 // (in-flight requests finish, new connections are refused) on a real listening server.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { resolveServerConfig } from '../../src/server/config.js';
@@ -91,6 +93,18 @@ describe('server lifecycle', () => {
     expect(() => resolveServerConfig({ port: 'http' }, {})).toThrow(/--port: expected a port number/);
     expect(() => resolveServerConfig({}, { TENGEN_MAX_QUEUE: '-3' })).toThrow(/TENGEN_MAX_QUEUE/);
   });
+
+  it('`tengen serve` without a model prints how to get one and exits non-zero', () => {
+    const repo = fileURLToPath(new URL('../../', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--model', '/nonexistent/tengen-model'], {
+      cwd: repo,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/tengen serve: no model found at \/nonexistent\/tengen-model/);
+    expect(r.stdout).toBe('');
+  }, 60_000);
 
   it('explains how to get a model when none is installed', () => {
     expect(missingModelMessage('/nonexistent/models/default')).toMatch(/no model found at .*models\/default[\s\S]*--model DIR or TENGEN_MODEL/);
