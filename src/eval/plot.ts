@@ -93,7 +93,7 @@ function esc(s: string): string {
 export function learningCurveSvg(runs: readonly RunCurve[], opts: PlotOptions): string {
   if (runs.length === 0) throw new Error('learningCurveSvg: no runs to plot');
   const { width: W, height: H } = opts;
-  const m = { left: 72, right: 24, top: 48, bottom: 64 };
+  const m = { left: 72, right: 32, top: 48, bottom: 64 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   if (pw < 50 || ph < 50) throw new Error(`learningCurveSvg: ${W}×${H} leaves no room for the plot`);

@@ -20,8 +20,8 @@ export function wilsonInterval(hits: number, n: number, z = Z95): Interval {
   const denom = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / denom;
   const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  // Clamp only float noise: mathematically the interval lies within [0, 1].
-  return { lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
+  // The ends are exactly 0 for no hits and 1 for all hits; elsewhere clamp only float noise.
+  return { lo: hits === 0 ? 0 : Math.max(0, centre - half), hi: hits === n ? 1 : Math.min(1, centre + half) };
 }
 
 export interface MeanInterval extends Interval {

@@ -20,7 +20,7 @@ export function lcg(seed: number): () => number {
 }
 
 /** A fresh temp dir and its removal. */
-export function tempDir(prefix = 'tengen-eval-test-'): { dir: string; cleanup: () => void } {
+export function tempDir(prefix = 'tengen-evaltest-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

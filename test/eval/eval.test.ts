@@ -1,0 +1,213 @@
+// tengen eval on a tiny random model and a 20-game dataset: the figures equal a brute-force evaluation of the same
+// positions (one position at a time through the model's own softmax output); the sample is fixed by the seed;
+// 8-symmetry averaging; SGF input; clear errors for bad models, data and flags.
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDataset } from '../../src/data/dataset.js';
+import { EvalSample, validationPositions } from '../../src/data/loader.js';
+import { Replayer } from '../../src/data/replay.js';
+import { legalMask } from '../../src/engine/engine.js';
+import { getFeatureSet } from '../../src/features/registry.js';
+import { inversePoint, transformPlanes } from '../../src/features/symmetry.js';
+import { selectBackend } from '../../src/model/backend.js';
+import { loadModel } from '../../src/model/io.js';
+import { evaluateSample, type LogitsFn } from '../../src/eval/evaluate.js';
+import { runEval } from '../../src/eval/run.js';
+import { formatReport } from '../../src/eval/format.js';
+import { buildSampleDataset, saveTinyModel, SGF_SAMPLE, tempDir } from './fixtures.js';
+
+const tmp = tempDir();
+let modelDir: string;
+let dsDir: string;
+beforeAll(async () => {
+  await selectBackend('cpu');
+  modelDir = path.join(tmp.dir, 'tiny');
+  await saveTinyModel(modelDir, { features: 'basic', seed: 11 });
+  dsDir = await buildSampleDataset(tmp.dir);
+}, 60_000);
+afterAll(() => tmp.cleanup());
+
+/** Index of the largest value, first one on ties (argmax). */
+function argmax(v: ArrayLike<number>, mask?: Uint8Array): number {
+  let best = -1;
+  for (let i = 0; i < v.length; i++) if ((!mask || mask[i]) && (best < 0 || v[i] > v[best])) best = i;
+  return best;
+}
+
+describe('figures equal a brute-force evaluation', () => {
+  it('top-1, top-5, legal top-1 and log-loss of 300 positions, batch 37', async () => {
+    const report = await runEval({ modelDir, data: dsDir, positions: 300, seed: 3, symmetries: 1, batch: 37, backend: 'cpu' });
+    // Brute force: the loader's own encoding, one position per predict() through the model's softmax output.
+    const ds = openDataset(dsDir);
+    const sample = validationPositions(ds, { count: 300, seed: 3, split: 'val', features: 'basic' });
+    const { model } = await loadModel(modelDir);
+    const replayer = new Replayer(ds);
+    const legal = new Uint8Array(361);
+    let top1 = 0, top5 = 0, top1Legal = 0, loss = 0, n = 0;
+    for (const b of sample.evalBatches(1)) {
+      const probs = tf.tidy(() => (model.predict(tf.tensor4d(b.inputs, [1, 19, 19, 9])) as tf.Tensor).dataSync());
+      const label = b.labels[0];
+      const order = Array.from(probs.keys()).sort((x, y) => probs[y] - probs[x] || x - y);
+      if (order[0] === label) top1++;
+      if (order.slice(0, 5).includes(label)) top5++;
+      loss += -Math.log(probs[label]);
+      replayer.seek(b.entries[0]);
+      legalMask(replayer.board, legal);
+      if (argmax(probs, legal) === label) top1Legal++;
+      n++;
+    }
+    model.dispose();
+    const f = report.figures;
+    expect(n).toBe(300);
+    expect(f.positions).toBe(300);
+    expect(f.top1.hits).toBe(top1);
+    expect(f.top5.hits).toBe(top5);
+    expect(f.top1Legal?.hits).toBe(top1Legal);
+    expect(f.logLoss.mean).toBeCloseTo(loss / n, 3);
+    // The random model is weak but not degenerate: some hits, and legal masking can only help top-1.
+    expect(top5).toBeGreaterThan(top1);
+    expect(top1Legal).toBeGreaterThanOrEqual(top1);
+    expect(f.top1.lo).toBeLessThanOrEqual(f.top1.rate);
+    expect(f.top1.hi).toBeGreaterThanOrEqual(f.top1.rate);
+    expect(report.sample).toEqual({ split: 'val', seed: 3, count: 300, population: ds.labelledPositions('val').length });
+    expect(report.data.contentHash).toBe(ds.manifest.contentHash);
+    expect(report.model.featureSet.name).toBe('basic');
+    const text = formatReport(report);
+    expect(text).toContain(`| top-1 | ${((100 * top1) / 300).toFixed(2)}% |`);
+    expect(text).toMatch(/no legal masking/);
+  }, 60_000);
+});
+
+describe('the sample', () => {
+  it('same seed → same positions and figures; another seed → another sample', async () => {
+    const a = await runEval({ modelDir, data: dsDir, positions: 120, seed: 5, symmetries: 1, batch: 64, backend: 'cpu' });
+    const b = await runEval({ modelDir, data: dsDir, positions: 120, seed: 5, symmetries: 1, batch: 16, backend: 'cpu' });
+    expect(b.figures.top1).toEqual(a.figures.top1);
+    expect(b.figures.top5).toEqual(a.figures.top5);
+    expect(b.figures.logLoss.mean).toBeCloseTo(a.figures.logLoss.mean, 9);
+    const ds = openDataset(dsDir);
+    const s5 = validationPositions(ds, { count: 120, seed: 5, split: 'val' }).entries;
+    const s6 = validationPositions(ds, { count: 120, seed: 6, split: 'val' }).entries;
+    expect(Array.from(s5)).not.toEqual(Array.from(s6));
+  }, 60_000);
+
+  it('SGF input is built into a temporary all-val dataset (same content hash and figures), then removed', async () => {
+    const before = readdirSync(os.tmpdir()).filter((n) => n.startsWith('tengen-eval-')).length;
+    const fromSgf = await runEval({ modelDir, data: SGF_SAMPLE, positions: 100, seed: 2, symmetries: 1, batch: 50, backend: 'cpu' });
+    const fromDs = await runEval({ modelDir, data: dsDir, positions: 100, seed: 2, symmetries: 1, batch: 50, backend: 'cpu' });
+    expect(fromSgf.data.builtFromSgf).toBe(true);
+    expect(fromSgf.data.contentHash).toBe(fromDs.data.contentHash);
+    expect(fromSgf.figures.top1).toEqual(fromDs.figures.top1);
+    expect(fromSgf.figures.top5).toEqual(fromDs.figures.top5);
+    expect(readdirSync(os.tmpdir()).filter((n) => n.startsWith('tengen-eval-')).length).toBe(before);
+  }, 60_000);
+});
+
+describe('8-symmetry averaging', () => {
+  const fs = getFeatureSet('basic');
+  const planes = fs.planes;
+  // Pointwise logits (each point's planes only): equivariant under every symmetry by construction.
+  const w = Array.from({ length: planes }, (_, k) => Math.sin(3 * k + 1) * 2);
+  const pointwise: LogitsFn = async (inputs, rows) => {
+    const out = new Float32Array(rows * 361);
+    for (let r = 0; r < rows; r++) for (let p = 0; p < 361; p++) {
+      let z = 0;
+      for (let k = 0; k < planes; k++) z += w[k] * inputs[(r * 361 + p) * planes + k];
+      out[r * 361 + p] = z;
+    }
+    return out;
+  };
+  // Adding a per-point bias breaks the equivariance (the board's orientation matters).
+  const bias = Array.from({ length: 361 }, (_, p) => Math.cos(p * 0.37) * 1.5);
+  const biased: LogitsFn = async (inputs, rows) => {
+    const out = await pointwise(inputs, rows);
+    for (let i = 0; i < out.length; i++) out[i] += bias[i % 361];
+    return out;
+  };
+  /** Moves 10..60 of each game: past the opening, where symmetric boards make exact ties. */
+  function middleGameSample(): EvalSample {
+    const ds = openDataset(dsDir);
+    const entries: number[] = [];
+    for (let g = 0; g < ds.gameCount; g++) {
+      const first = ds.gameStart(g) + ds.setupCount(g);
+      for (let k = 10; k < Math.min(60, ds.moveCount(g)); k += 7) if ((ds.entries[first + k] & 0x1ff) !== 361) entries.push(first + k);
+    }
+    return new EvalSample(ds, Uint32Array.from(entries), fs);
+  }
+
+  it('an equivariant model gets the same figures with 1 and 8 symmetries', async () => {
+    const sample = middleGameSample();
+    const one = await evaluateSample(sample, pointwise, { symmetries: 1, batch: 32 });
+    const eight = await evaluateSample(sample, pointwise, { symmetries: 8, batch: 32 });
+    expect(one.positions).toBe(sample.count);
+    expect(eight.top1.hits).toBe(one.top1.hits);
+    expect(eight.top5.hits).toBe(one.top5.hits);
+    expect(eight.top1Legal?.hits).toBe(one.top1Legal?.hits);
+    expect(eight.logLoss.mean).toBeCloseTo(one.logLoss.mean, 6);
+  });
+
+  it('a non-equivariant model: 8 symmetries equal a hand-written average of the 8 transformed predictions', async () => {
+    const sample = middleGameSample();
+    const eight = await evaluateSample(sample, biased, { symmetries: 8, batch: 13, legal: false });
+    const one = await evaluateSample(sample, biased, { symmetries: 1, batch: 13, legal: false });
+    // Brute force, written from the other side: point r of the board transformed by s is original point s⁻¹(r).
+    let top1 = 0, loss = 0;
+    const enc = new Float32Array(361 * planes);
+    const tr = new Float32Array(361 * planes);
+    for (const b of sample.evalBatches(1)) {
+      enc.set(b.inputs);
+      const avg = new Float64Array(361);
+      for (let s = 0; s < 8; s++) {
+        transformPlanes(enc, tr, planes, s);
+        const z = await biased(tr, 1);
+        let sum = 0;
+        for (let r = 0; r < 361; r++) sum += Math.exp(z[r]);
+        for (let r = 0; r < 361; r++) avg[inversePoint(r, s)] += Math.exp(z[r]) / sum / 8;
+      }
+      if (argmax(avg) === b.labels[0]) top1++;
+      loss -= Math.log(avg[b.labels[0]]);
+    }
+    expect(eight.top1.hits).toBe(top1);
+    expect(eight.logLoss.mean).toBeCloseTo(loss / sample.count, 6);
+    expect(eight.top1Legal).toBeNull();
+    // The averaging really happened: the biased model's single-orientation loss differs.
+    expect(Math.abs(one.logLoss.mean - eight.logLoss.mean)).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('errors', () => {
+  const base = { positions: 10, seed: 0, symmetries: 1 as const, batch: 8, backend: 'cpu' };
+  it('a missing or corrupt model directory', async () => {
+    await expect(runEval({ ...base, modelDir: path.join(tmp.dir, 'absent'), data: dsDir })).rejects.toThrow(/model directory does not exist/);
+    const bad = path.join(tmp.dir, 'bad-model');
+    mkdirSync(bad);
+    writeFileSync(path.join(bad, 'tengen.json'), '{ not json');
+    await expect(runEval({ ...base, modelDir: bad, data: dsDir })).rejects.toThrow(/tengen\.json: corrupt JSON/);
+  });
+  it('a model trained on something other than Go positions', async () => {
+    const syn = path.join(tmp.dir, 'synthetic-model');
+    await saveTinyModel(syn, { recordedFeatures: { name: 'synthetic:stone', version: 1, planes: 9 } });
+    await expect(runEval({ ...base, modelDir: syn, data: dsDir })).rejects.toThrow(/synthetic-model: cannot evaluate on Go data: unknown feature set "synthetic:stone"/);
+  });
+  it('missing data, SGF without usable games, a dataset without the split, bad flags', async () => {
+    await expect(runEval({ ...base, modelDir, data: path.join(tmp.dir, 'nowhere') })).rejects.toThrow(/--data .*nowhere: no such file or folder/);
+    const junk = path.join(tmp.dir, 'junk');
+    mkdirSync(junk);
+    writeFileSync(path.join(junk, 'short.sgf'), '(;GM[1]SZ[19];B[pd];W[dp])');
+    await expect(runEval({ ...base, modelDir, data: junk })).rejects.toThrow(/junk: no usable games/);
+    await expect(runEval({ ...base, modelDir, data: dsDir, split: 'train' })).rejects.toThrow(/no labelled positions in the "train" split/);
+    await expect(runEval({ ...base, modelDir, data: dsDir, positions: 0 })).rejects.toThrow(/--positions/);
+    await expect(runEval({ ...base, modelDir, data: dsDir, symmetries: 4 as unknown as 1 })).rejects.toThrow(/--symmetries/);
+    expect(existsSync(junk)).toBe(true);
+  });
+  it('a corrupt dataset folder names the file', async () => {
+    const copy = path.join(tmp.dir, 'ds-corrupt');
+    mkdirSync(copy);
+    for (const f of readdirSync(dsDir)) writeFileSync(path.join(copy, f), readFileSync(path.join(dsDir, f)));
+    writeFileSync(path.join(copy, 'index.bin'), readFileSync(path.join(dsDir, 'index.bin')).subarray(4));
+    await expect(runEval({ ...base, modelDir, data: copy })).rejects.toThrow(/index\.bin has .* bytes/);
+  });
+});

@@ -1,0 +1,98 @@
+// tengen plot: metrics parsing, axis helpers and the rendered PNG (size, and the run colours on the pixels).
+import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatCount, niceStep, parseMetrics, readMetricsFile, RUN_COLOURS, writeLearningCurve, learningCurveSvg } from '../../src/eval/plot.js';
+import { decodePng } from './png-decode.js';
+import { tempDir } from './fixtures.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+function writeRun(name: string, n: number, scale: number): string {
+  const dir = path.join(tmp.dir, name);
+  mkdirSync(dir, { recursive: true });
+  const lines: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    // A training-only line between validations, as the trainer never writes but a hand-edited file might.
+    lines.push(JSON.stringify({ step: i * 100 - 50, positionsSeen: i * 6400 - 3200, trainLoss: 3 }));
+    const t1 = scale * (0.4 - 0.3 * Math.exp(-i / 5));
+    lines.push(JSON.stringify({ step: i * 100, positionsSeen: i * 6400, valTop1: t1, valTop5: Math.min(0.95, 1.8 * t1), valLoss: 2.5 }));
+  }
+  const file = path.join(dir, 'metrics.jsonl');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/** Pixels whose RGB is within `tol` (per channel) of the hex colour. */
+function countNear(rgba: Uint8Array, hex: string, tol = 12): number {
+  const r = parseInt(hex.slice(1, 3), 16), g = parseInt(hex.slice(3, 5), 16), b = parseInt(hex.slice(5, 7), 16);
+  let n = 0;
+  for (let i = 0; i < rgba.length; i += 4) {
+    if (Math.abs(rgba[i] - r) <= tol && Math.abs(rgba[i + 1] - g) <= tol && Math.abs(rgba[i + 2] - b) <= tol) n++;
+  }
+  return n;
+}
+
+describe('metrics parsing', () => {
+  it('keeps validation lines only, in file order, with positions and both accuracies', () => {
+    const text = ['{"step":1,"positionsSeen":64,"trainLoss":5}', '', '{"step":2,"positionsSeen":128,"valTop1":0.1,"valTop5":0.3}', '{"step":3,"positionsSeen":192,"valTop1":0.2}'].join('\n');
+    expect(parseMetrics(text, 'm.jsonl')).toEqual([
+      { step: 2, positions: 128, top1: 0.1, top5: 0.3 },
+      { step: 3, positions: 192, top1: 0.2, top5: null },
+    ]);
+  });
+  it('names file and line of a corrupt line or field', () => {
+    expect(() => parseMetrics('{"step":1}\n{oops', 'run/metrics.jsonl')).toThrow(/run\/metrics\.jsonl:2: not JSON/);
+    expect(() => parseMetrics('{"step":1,"positionsSeen":"x","valTop1":0.1}', 'f')).toThrow(/f:1: field "positionsSeen"/);
+  });
+  it('refuses a missing file and a file without validation lines', () => {
+    expect(() => readMetricsFile(path.join(tmp.dir, 'nope.jsonl'))).toThrow(/no such file/);
+    const f = path.join(tmp.dir, 'noval.jsonl');
+    writeFileSync(f, '{"step":1,"positionsSeen":64}\n');
+    expect(() => readMetricsFile(f)).toThrow(/no validation lines/);
+  });
+});
+
+describe('axis helpers', () => {
+  it('niceStep picks 1/2/5 × 10^k', () => {
+    expect(niceStep(1_900_000, 6)).toBe(500_000); // raw 316,667 → 5 × 10^5
+    expect(niceStep(100, 8)).toBe(20); // raw 12.5 → 2 × 10^1
+    expect(niceStep(45, 8)).toBe(10); // raw 5.625 → 10
+  });
+  it('formatCount abbreviates', () => {
+    expect([0, 750, 12_000, 1_500_000, 2e9].map(formatCount)).toEqual(['0', '750', '12k', '1.5M', '2G']);
+  });
+});
+
+describe('rendered chart', () => {
+  it('is a PNG of the requested size with each run\'s colour on it and no unused run colour', async () => {
+    const a = readMetricsFile(writeRun('runA', 30, 1));
+    const b = readMetricsFile(writeRun('runB', 12, 0.8));
+    expect(a.name).toBe('runA');
+    expect(a.points).toHaveLength(30);
+    const out = path.join(tmp.dir, 'curve.png');
+    await writeLearningCurve([a, b], out, { width: 640, height: 400, title: 'test' });
+    const png = decodePng(readFileSync(out));
+    expect([png.width, png.height]).toEqual([640, 400]);
+    expect(countNear(png.rgba, RUN_COLOURS[0])).toBeGreaterThan(200);
+    expect(countNear(png.rgba, RUN_COLOURS[1])).toBeGreaterThan(100);
+    expect(countNear(png.rgba, RUN_COLOURS[2])).toBe(0);
+    // Mostly white background: the chart is not blank or black.
+    expect(countNear(png.rgba, '#ffffff', 2)).toBeGreaterThan(640 * 400 * 0.5);
+  });
+  it('writes SVG text for a .svg name, with legend labels escaped', async () => {
+    const a = readMetricsFile(writeRun('r<&>', 3, 1));
+    const out = path.join(tmp.dir, 'curve.svg');
+    await writeLearningCurve([a], out, { width: 500, height: 300, title: 'A & B' });
+    const svg = readFileSync(out, 'utf8');
+    expect(svg).toMatch(/^<svg /);
+    expect(svg).toContain('A &amp; B');
+    expect(svg).toContain('r&lt;&amp;&gt; top-5');
+  });
+  it('refuses no runs and a size with no room for the plot', () => {
+    expect(() => learningCurveSvg([], { width: 500, height: 300, title: '' })).toThrow(/no runs/);
+    const a = { name: 'x', file: 'x', points: [{ step: 1, positions: 1, top1: 0.1, top5: null }] };
+    expect(() => learningCurveSvg([a], { width: 100, height: 100, title: '' })).toThrow(/no room/);
+  });
+});
