@@ -24,12 +24,12 @@ export interface AppOptions {
   logger?: Logger | false;
   /** Largest accepted request body in bytes (default 1 MiB); bigger → 413. */
   bodyLimit?: number;
-  /** Most moves per move list / SGF line / KataGo query (default 1000). */
+  /** Most moves per move list / SGF line / KataGo query (default 2000). */
   maxMoves?: number;
   /** Requests per window per client; 0 = off (default 0). */
   rateLimitMax?: number;
   rateLimitWindowMs?: number;
-  /** Shed load (503) above this event-loop delay in ms; 0 = off (default 1000). */
+  /** Shed load (503) above this event-loop delay in ms; 0 = off (default 2000). */
   maxEventLoopDelayMs?: number;
   /** Shed load (503) above this engine queue depth before reaching the engine; 0 = off (default 0). */
   maxQueueDepth?: number;
@@ -83,7 +83,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   await registerUnderPressure(base, {
-    maxEventLoopDelayMs: opts.maxEventLoopDelayMs ?? 1000,
+    maxEventLoopDelayMs: opts.maxEventLoopDelayMs ?? 2000,
     maxQueueDepth: opts.maxQueueDepth ?? 0,
     queueDepth: () => opts.engine.stats().queueDepth,
     retryAfterSeconds: 1,

@@ -68,7 +68,7 @@ export function resolveServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv =
     maxQueue: pick('maxQueue', 'max-queue', 'TENGEN_MAX_QUEUE', 1024, parsePositiveInt),
     rateLimitMax: pick('rateLimitMax', 'rate-limit', 'TENGEN_RATE_LIMIT', 0, parseNonNegativeInt),
     rateLimitWindowMs: pick('rateLimitWindowMs', 'rate-limit-window-ms', 'TENGEN_RATE_LIMIT_WINDOW_MS', 60_000, parsePositiveInt),
-    maxEventLoopDelayMs: pick('maxEventLoopDelayMs', 'max-event-loop-delay-ms', 'TENGEN_MAX_EVENT_LOOP_DELAY_MS', 1000, parseNonNegativeInt),
+    maxEventLoopDelayMs: pick('maxEventLoopDelayMs', 'max-event-loop-delay-ms', 'TENGEN_MAX_EVENT_LOOP_DELAY_MS', 2000, parseNonNegativeInt),
     shutdownTimeoutMs: pick('shutdownTimeoutMs', 'shutdown-timeout-ms', 'TENGEN_SHUTDOWN_TIMEOUT_MS', 10_000, parsePositiveInt),
   };
 }

@@ -20,7 +20,7 @@ export function registerServeCommand(program: Command): void {
     .option('--max-queue <n>', 'queued requests before 503 (env TENGEN_MAX_QUEUE, default 1024)')
     .option('--rate-limit <n>', 'requests per window per client, 0 = off (env TENGEN_RATE_LIMIT, default 0)')
     .option('--rate-limit-window-ms <ms>', 'rate-limit window (env TENGEN_RATE_LIMIT_WINDOW_MS, default 60000)')
-    .option('--max-event-loop-delay-ms <ms>', 'shed load above this event-loop delay, 0 = off (env TENGEN_MAX_EVENT_LOOP_DELAY_MS, default 1000)')
+    .option('--max-event-loop-delay-ms <ms>', 'shed load above this event-loop delay, 0 = off (env TENGEN_MAX_EVENT_LOOP_DELAY_MS, default 2000)')
     .option('--shutdown-timeout-ms <ms>', 'longest wait for in-flight requests at shutdown (env TENGEN_SHUTDOWN_TIMEOUT_MS, default 10000)')
     .action(async (flags: Record<string, string | undefined>) => {
       const mapped: ServerFlags = {
