@@ -24,7 +24,7 @@ export interface AppOptions {
   logger?: Logger | false;
   /** Largest accepted request body in bytes (default 1 MiB); bigger → 413. */
   bodyLimit?: number;
-  /** Most moves per move list / SGF line / KataGo query (default 2000). */
+  /** Most moves per move list / SGF line / KataGo query (default 1000). */
   maxMoves?: number;
   /** Requests per window per client; 0 = off (default 0). */
   rateLimitMax?: number;
