@@ -108,6 +108,8 @@ export class Engine {
   private readonly rowLen: number;
   private readonly batcher: Batcher;
   private readonly encodeBuf: Float32Array;
+  // Reused input buffers (one position or eight symmetric views each): a request borrows one until its pass is done.
+  private readonly freeInputs: Float32Array[][] = [[], []];
   private isReady = false;
   private closing: Promise<void> | null = null;
 
@@ -192,14 +194,20 @@ export class Engine {
     const legal = new Uint8Array(NPOINTS);
     legalMask(board, legal);
     const planes = this.features.planes;
-    const input = new Float32Array(this.rowLen * sym);
+    const pool = this.freeInputs[sym === 1 ? 0 : 1]!;
+    const input = pool.pop() ?? new Float32Array(this.rowLen * sym);
     if (sym === 1) {
       this.features.encode(board, input, 0);
     } else {
       this.features.encode(board, this.encodeBuf, 0);
       for (let s = 0; s < SYMMETRY_COUNT; s++) transformPlanes(this.encodeBuf, input, planes, s, 0, s * this.rowLen);
     }
-    const out = await this.batcher.submit(input, sym);
+    let out: Float32Array;
+    try {
+      out = await this.batcher.submit(input, sym);
+    } finally {
+      if (pool.length < 256) pool.push(input);
+    }
     const policy = new Float32Array(NPOINTS);
     if (sym === 1) {
       policy.set(out.subarray(0, NPOINTS));
