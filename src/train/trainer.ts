@@ -16,6 +16,7 @@ import { Optimizer, type OptimizerConfig } from './optimizer.js';
 import { learningRate, type ScheduleKind } from './schedule.js';
 import { Rng } from './rng.js';
 import { loadCheckpoint, saveCheckpoint, type BestRecord, type TrainState } from './checkpoint.js';
+import { loadInitParams } from './init-from.js';
 import type { BatchSource, ValidationSource } from './types.js';
 
 export interface TrainOptions {
@@ -45,6 +46,8 @@ export interface TrainOptions {
   logger?: Logger;
   /** Aborting stops cleanly after the current step (checkpoint written). */
   signal?: AbortSignal;
+  /** Start from this saved model's weights (fine-tuning) instead of a random init; ignored when resuming. */
+  initFrom?: string;
 }
 
 export interface ValMetrics {
@@ -147,7 +150,11 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     await truncateMetrics(metricsFile, state.step);
     log?.info({ step: state.step, positionsSeen: state.positionsSeen }, 'resumed from checkpoint');
   } else {
-    params = initParams(arch, () => rng.next());
+    if (opts.initFrom) {
+      const init = await loadInitParams(opts.initFrom, arch, opts.featureSet);
+      params = init.params;
+      log?.info({ initFrom: init.dir, steps: init.meta.steps, positionsSeen: init.meta.positionsSeen }, 'initialised from a saved model');
+    } else params = initParams(arch, () => rng.next());
     state = { step: 0, positionsSeen: 0, rng: rng.getState(), dataCursor: null, best: null, evalsWithoutImprovement: 0, elapsedSeconds: 0 };
   }
   const resumedFrom = ck ? ck.state.step : null;

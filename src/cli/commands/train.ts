@@ -35,6 +35,7 @@ interface TrainFlags {
   timeBudget?: string;
   patience?: string;
   resume?: boolean;
+  initFrom?: string;
   workers?: string;
   backend?: string;
   progress: boolean;
@@ -82,6 +83,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--time-budget <dur>', 'stop cleanly after this wall time (e.g. 90m, 2h), checkpoint, exit 0')
     .option('--patience <n>', 'early stop after N validations without a better top-1')
     .option('--resume', 'continue from <out>/checkpoint')
+    .option('--init-from <dir>', 'fine-tune: start from this model dir (same architecture and feature set); ignored by --resume')
     .option('--workers <n>', 'gradient worker threads (env TENGEN_TRAIN_WORKERS, default 1)')
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu (env TENGEN_BACKEND)')
     .option('--no-progress', 'no progress bar on stderr')
@@ -136,6 +138,7 @@ export function registerTrainCommand(program: Command): void {
           timeBudgetSeconds: f.timeBudget !== undefined ? parseDuration(f.timeBudget) : undefined,
           patience: f.patience !== undefined ? int(f.patience, '--patience') : undefined,
           resume: Boolean(f.resume),
+          initFrom: f.initFrom,
           workers,
           backend: f.backend,
           progress: f.progress && process.stderr.isTTY === true,

@@ -1,0 +1,80 @@
+// tengen train --init-from: a run starts from a saved model's weights (fine-tuning) and refuses a model whose
+// architecture or feature set differs from the requested one.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { presetConfig } from '../../src/model/config.js';
+import { loadModel, saveModel } from '../../src/model/io.js';
+import { initParams } from '../../src/model/params.js';
+import { train, type TrainOptions } from '../../src/train/trainer.js';
+import { loadInitParams } from '../../src/train/init-from.js';
+import { SyntheticSource, SyntheticValidation } from '../../src/train/synthetic.js';
+
+const FS = { name: 'synthetic', version: 1, planes: 2 };
+const ARCH = presetConfig('tiny', 2);
+let tmp: string;
+let source: string;
+let sourceParams: Float32Array[];
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+function options(out: string, over: Partial<TrainOptions> = {}): TrainOptions {
+  return {
+    out,
+    arch: ARCH,
+    featureSet: FS,
+    batch: 16,
+    lr: 1e-12,
+    optimizer: { kind: 'sgd', momentum: 0, weightDecay: 0 },
+    schedule: 'constant',
+    warmup: 0,
+    seed: 1,
+    steps: 1,
+    evalEvery: 1,
+    resume: false,
+    workers: 1,
+    backend: 'cpu',
+    progress: false,
+    ...over,
+  };
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'tengen-initfrom-'));
+  source = path.join(tmp, 'source');
+  sourceParams = initParams(ARCH, lcg(99));
+  await saveModel(source, ARCH, sourceParams, { featureSet: FS, dataManifestHash: null, steps: 123, positionsSeen: 4567, metrics: {}, backend: 'cpu', wallClockSeconds: 1 });
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function maxDiff(a: Float32Array[], b: Float32Array[]): number {
+  let d = 0;
+  a.forEach((x, i) => x.forEach((v, j) => (d = Math.max(d, Math.abs(v - b[i][j])))));
+  return d;
+}
+
+describe('--init-from', () => {
+  it('starts from the saved weights: one step at lr 1e-12 leaves them unchanged, a fresh run does not have them', async () => {
+    const tuned = path.join(tmp, 'tuned');
+    await train(new SyntheticSource('stone', 2, 1), new SyntheticValidation('stone', 2, 32, 2), options(tuned, { initFrom: source }));
+    const after = await loadModel(path.join(tuned, 'best'));
+    after.model.dispose();
+    expect(maxDiff(after.params, sourceParams)).toBeLessThan(1e-6);
+    const fresh = path.join(tmp, 'fresh');
+    await train(new SyntheticSource('stone', 2, 1), new SyntheticValidation('stone', 2, 32, 2), options(fresh));
+    const other = await loadModel(path.join(fresh, 'best'));
+    other.model.dispose();
+    expect(maxDiff(other.params, sourceParams)).toBeGreaterThan(1e-2);
+  });
+
+  it('refuses another architecture or feature set, naming both sides', async () => {
+    await expect(loadInitParams(source, { ...ARCH, width: 16 }, FS)).rejects.toThrow(/architecture 2×8 plain \(2 planes\) ≠ requested 2×16 plain/);
+    await expect(loadInitParams(source, ARCH, { name: 'other', version: 1, planes: 2 })).rejects.toThrow(/feature set synthetic@v1 \(2 planes\) ≠ requested other@v1/);
+    await expect(train(new SyntheticSource('stone', 2, 1), null, options(path.join(tmp, 'x'), { initFrom: source, arch: { ...ARCH, depth: 4 } }))).rejects.toThrow(/--init-from .*source: architecture/);
+    await expect(loadInitParams(path.join(tmp, 'absent'), ARCH, FS)).rejects.toThrow(/model directory does not exist/);
+  });
+});
