@@ -211,3 +211,22 @@ describe('errors', () => {
     await expect(runEval({ ...base, modelDir, data: copy })).rejects.toThrow(/index\.bin has .* bytes/);
   });
 });
+
+describe('the command line', () => {
+  const bin = path.resolve('bin/tengen.js');
+  it('tengen eval --json prints the report; a bad model exits 1 naming the directory', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const ok = spawnSync(process.execPath, [bin, 'eval', '--model', modelDir, '--data', dsDir, '--positions', '40', '--batch', '16', '--backend', 'cpu', '--json'], { encoding: 'utf8' });
+    expect(ok.status, ok.stderr).toBe(0);
+    const report = JSON.parse(ok.stdout);
+    expect(report.figures.positions).toBe(40);
+    expect(report.sample).toMatchObject({ seed: 0, count: 40, split: 'val' });
+    expect(report.note).toMatch(/no legal masking/);
+    const bad = spawnSync(process.execPath, [bin, 'eval', '--model', path.join(tmp.dir, 'absent'), '--data', dsDir, '--backend', 'cpu'], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/absent: model directory does not exist/);
+    const flag = spawnSync(process.execPath, [bin, 'eval', '--model', modelDir, '--data', dsDir, '--symmetries', '4'], { encoding: 'utf8' });
+    expect(flag.status).toBe(1);
+    expect(flag.stderr).toMatch(/--symmetries: expected 1 or 8/);
+  }, 60_000);
+});
