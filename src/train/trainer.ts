@@ -204,6 +204,9 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
         stopReason = 'time-budget';
         break;
       }
+      // One macrotask turn per step: with the in-thread engine every await resolves as a microtask, and
+      // without this SIGINT/SIGTERM handlers (which set `signal`) would never run during training.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (opts.signal?.aborted) {
         stopReason = 'aborted';
         break;

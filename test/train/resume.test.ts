@@ -81,6 +81,35 @@ describe('tengen train --resume after SIGKILL', () => {
   });
 });
 
+describe('tengen train on SIGTERM', () => {
+  it('stops after the current step, writes a checkpoint and exits 0', async () => {
+    const out = path.join(tmp, 'sigterm');
+    const child = spawn(process.execPath, [bin, 'train', ...common, '--out', out, '--steps', '1000000', '--checkpoint-every', '1000000'], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Let it train a little: the interrupt warning is logged at warn level, the first steps log nothing.
+    await new Promise((r) => setTimeout(r, 6000));
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))]);
+    if (code === 'timeout') child.kill('SIGKILL');
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/interrupt/);
+    const res = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(res.stopReason).toBe('aborted');
+    // No periodic checkpoint was due, so this one was written because of the signal.
+    const ck = await loadCheckpoint(path.join(out, 'checkpoint'));
+    expect(ck!.state.step).toBe(res.steps);
+    expect(res.steps).toBeGreaterThan(0);
+  });
+});
+
 describe('checkpoint validation', () => {
   it('names the file when a checkpoint is truncated, and returns null when there is none', async () => {
     const { saveCheckpoint } = await import('../../src/train/checkpoint.js');
