@@ -12,7 +12,7 @@ export type LogitsFn = (inputs: Float32Array, rows: number) => Promise<Float32Ar
 export interface EvaluateOptions {
   /** 1 = each position as is; 8 = average the softmax over the 8 symmetries of the board. */
   symmetries: 1 | 8;
-  /** Positions per forward pass (× symmetries rows). */
+  /** Rows per forward pass: positions × symmetries (8 symmetries take batch/8 positions per pass). */
   batch: number;
   /** Also score top-1 among legal points (costs 361 legality checks per position; default true). */
   legal?: boolean;
@@ -38,7 +38,8 @@ export async function evaluateSample(sample: EvalSample, logits: LogitsFn, opts:
   const planes = fs.planes;
   const rowLen = NPOINTS * planes;
   const total = sample.count;
-  const cap = Math.min(opts.batch, Math.max(total, 1));
+  // Rows, not positions, bound a pass: 8 symmetries at 256 positions would hold 2048 boards of activations at once.
+  const cap = Math.min(Math.max(1, Math.floor(opts.batch / sym)), Math.max(total, 1));
   // Buffers sized once for the largest batch; the last, smaller batch uses a prefix.
   const input = new Float32Array(cap * sym * rowLen);
   const scratch = sym === 8 ? new Float32Array(rowLen) : input;

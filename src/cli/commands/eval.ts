@@ -37,7 +37,7 @@ function registerEval(program: Command): void {
     .option('--positions <n>', 'positions in the sample (the whole split if larger)', '50000')
     .option('--seed <n>', 'seed of the sample (0 = the trainer\'s default --val-seed)', '0')
     .option('--symmetries <n>', '1, or 8 to average the softmax over the 8 board symmetries', '1')
-    .option('--batch <n>', 'positions per forward pass', '256')
+    .option('--batch <n>', 'boards per forward pass (positions × symmetries)', '256')
     .option('--split <name>', 'split of a dataset folder: val | train | all', 'val')
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu (env TENGEN_BACKEND)')
     .option('--no-legal', 'skip the legal-masked top-1 row')
