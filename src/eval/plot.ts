@@ -183,6 +183,11 @@ export function svgToPng(svg: string): Buffer {
 /** Writes the chart to `out`: SVG text if it ends in .svg, else PNG. */
 export async function writeLearningCurve(runs: readonly RunCurve[], out: string, opts: PlotOptions): Promise<{ file: string; width: number; height: number }> {
   const svg = learningCurveSvg(runs, opts);
-  writeFileSync(out, out.toLowerCase().endsWith('.svg') ? svg : svgToPng(svg));
+  const bytes = out.toLowerCase().endsWith('.svg') ? svg : svgToPng(svg);
+  try {
+    writeFileSync(out, bytes);
+  } catch (err) {
+    throw new Error(`--out ${out}: cannot write (${(err as Error).message})`);
+  }
   return { file: out, width: opts.width, height: opts.height };
 }

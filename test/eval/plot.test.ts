@@ -90,6 +90,10 @@ describe('rendered chart', () => {
     expect(svg).toContain('A &amp; B');
     expect(svg).toContain('r&lt;&amp;&gt; top-5');
   });
+  it('names the output file it cannot write', async () => {
+    const a = readMetricsFile(writeRun('runC', 2, 1));
+    await expect(writeLearningCurve([a], path.join(tmp.dir, 'no-such-dir', 'c.png'), { width: 400, height: 300, title: '' })).rejects.toThrow(/--out .*no-such-dir\/c\.png: cannot write/);
+  });
   it('refuses no runs and a size with no room for the plot', () => {
     expect(() => learningCurveSvg([], { width: 500, height: 300, title: '' })).toThrow(/no runs/);
     const a = { name: 'x', file: 'x', points: [{ step: 1, positions: 1, top1: 0.1, top5: null }] };
