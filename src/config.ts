@@ -23,11 +23,89 @@ export function resolveOption<T>(
   return fallback;
 }
 
-/** Parses a positive integer or throws a message naming the problem. */
-export function parsePositiveInt(raw: string): number {
+/** Runs `parse` on a flag's text; any error message is prefixed with the flag name (e.g. `--batch: ...`). */
+export function parseFlag<T>(raw: string, flag: string, parse: (raw: string) => T): T {
+  try {
+    return parse(raw);
+  } catch (err) {
+    throw new Error(`${flag}: ${(err as Error).message}`);
+  }
+}
+
+/** Flag text (parsed, errors name the flag) > environment variable (errors name the variable) > default. */
+export function resolveFlagOption<T>(
+  raw: string | undefined,
+  flag: string,
+  envName: string | undefined,
+  fallback: T,
+  parse: (raw: string) => T,
+  env: NodeJS.ProcessEnv = process.env,
+): T {
+  return resolveOption(raw === undefined ? undefined : parseFlag(raw, flag, parse), envName, fallback, parse, env);
+}
+
+export interface NumberRule {
+  /** Smallest accepted value (inclusive). */
+  min?: number;
+  /** Largest accepted value (inclusive). */
+  max?: number;
+  /** Reject values with a fractional part. */
+  integer?: boolean;
+  /** What the message says was expected, e.g. "a port number 0..65535" (default: built from the rule). */
+  expected?: string;
+}
+
+function describe(rule: NumberRule): string {
+  const kind = rule.integer ? 'integer' : 'number';
+  const { min, max } = rule;
+  if (min !== undefined && max !== undefined) return `${rule.integer ? 'an' : 'a'} ${kind} in ${min}..${max}`;
+  if (min === 0) return `a non-negative ${kind}`;
+  if (min === 1 && rule.integer) return 'a positive integer';
+  if (min !== undefined) return `${rule.integer ? 'an' : 'a'} ${kind} >= ${min}`;
+  if (max !== undefined) return `${rule.integer ? 'an' : 'a'} ${kind} <= ${max}`;
+  return `${rule.integer ? 'an' : 'a'} ${kind}`;
+}
+
+/** Parses a finite decimal number within `rule` or throws `expected <rule>, got "<raw>"`; blank text is rejected. */
+export function parseNumber(raw: string, rule: NumberRule = {}): number {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got ${JSON.stringify(raw)}`);
+  const ok =
+    raw.trim() !== '' &&
+    (rule.integer ? Number.isInteger(n) : Number.isFinite(n)) &&
+    (rule.min === undefined || n >= rule.min) &&
+    (rule.max === undefined || n <= rule.max);
+  if (!ok) throw new Error(`expected ${rule.expected ?? describe(rule)}, got ${JSON.stringify(raw)}`);
   return n;
+}
+
+/** Parses an integer ≥ 1 (counts, sizes). */
+export function parsePositiveInt(raw: string): number {
+  return parseNumber(raw, { min: 1, integer: true });
+}
+
+/** Parses an integer ≥ 0 (counts where 0 means none or off). */
+export function parseNonNegativeInt(raw: string): number {
+  return parseNumber(raw, { min: 0, integer: true });
+}
+
+/** Parses a finite number ≥ 0 (rates, coefficients, epochs). */
+export function parseNonNegativeNumber(raw: string): number {
+  return parseNumber(raw, { min: 0 });
+}
+
+/** Parses a fraction in 0..1 inclusive. */
+export function parseFraction(raw: string): number {
+  return parseNumber(raw, { min: 0, max: 1, expected: 'a fraction in 0..1' });
+}
+
+/** Parses a TCP port 0..65535 (0 = any free port). */
+export function parsePort(raw: string): number {
+  return parseNumber(raw, { min: 0, max: 65535, integer: true, expected: 'a port number 0..65535' });
+}
+
+/** Parses a number of milliseconds ≥ 0 (fractions allowed). */
+export function parseMilliseconds(raw: string): number {
+  return parseNumber(raw, { min: 0, expected: 'a number of milliseconds ≥ 0' });
 }
 
 /** Parses a duration such as `90s`, `15m`, `2h`, `1h30m` or a plain number of seconds; returns seconds. */

@@ -1,5 +1,5 @@
 // Server configuration: flag > environment variable > default (see src/config.ts), validated with named errors.
-import { parsePositiveInt, resolveOption } from '../config.js';
+import { parseMilliseconds, parseNonNegativeInt, parsePort, parsePositiveInt, resolveFlagOption } from '../config.js';
 
 export interface ServerConfig {
   host: string;
@@ -22,38 +22,10 @@ export interface ServerConfig {
 /** Flags as commander gives them (strings, undefined when absent). */
 export type ServerFlags = Partial<Record<keyof ServerConfig, string>>;
 
-function parseNonNegativeInt(raw: string): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-function parsePort(raw: string): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`expected a port number 0..65535, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-function parseMs(raw: string): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`expected a number of milliseconds ≥ 0, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
 /** Resolves every server setting from flags, then `env`, then defaults; throws naming the flag or variable at fault. */
 export function resolveServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const pick = <T>(key: keyof ServerConfig, flagName: string, envName: string, fallback: T, parse: (raw: string) => T): T => {
-    const raw = flags[key];
-    let flag: T | undefined;
-    if (raw !== undefined) {
-      try {
-        flag = parse(raw);
-      } catch (err) {
-        throw new Error(`--${flagName}: ${(err as Error).message}`);
-      }
-    }
-    return resolveOption(flag, envName, fallback, parse, env);
-  };
+  const pick = <T>(key: keyof ServerConfig, flagName: string, envName: string, fallback: T, parse: (raw: string) => T): T =>
+    resolveFlagOption(flags[key], `--${flagName}`, envName, fallback, parse, env);
   const str = (s: string): string => s;
   return {
     host: pick('host', 'host', 'HOST', '127.0.0.1', str),
@@ -64,7 +36,7 @@ export function resolveServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv =
     bodyLimit: pick('bodyLimit', 'body-limit', 'TENGEN_BODY_LIMIT', 1024 * 1024, parsePositiveInt),
     maxMoves: pick('maxMoves', 'max-moves', 'TENGEN_MAX_MOVES', 1000, parsePositiveInt),
     maxBatch: pick('maxBatch', 'max-batch', 'TENGEN_MAX_BATCH', 64, parsePositiveInt),
-    maxWaitMs: pick('maxWaitMs', 'max-wait-ms', 'TENGEN_MAX_WAIT_MS', 2, parseMs),
+    maxWaitMs: pick('maxWaitMs', 'max-wait-ms', 'TENGEN_MAX_WAIT_MS', 2, parseMilliseconds),
     maxQueue: pick('maxQueue', 'max-queue', 'TENGEN_MAX_QUEUE', 1024, parsePositiveInt),
     rateLimitMax: pick('rateLimitMax', 'rate-limit', 'TENGEN_RATE_LIMIT', 0, parseNonNegativeInt),
     rateLimitWindowMs: pick('rateLimitWindowMs', 'rate-limit-window-ms', 'TENGEN_RATE_LIMIT_WINDOW_MS', 60_000, parsePositiveInt),

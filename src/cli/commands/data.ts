@@ -1,22 +1,10 @@
 // `tengen data build <inputs...> --out DIR` (build a dataset) and `tengen data info DIR` (validate and summarise).
 import type { Command } from 'commander';
-import { resolveOption } from '../../config.js';
+import { parseFraction, parseNonNegativeInt, resolveFlagOption } from '../../config.js';
 import { buildDataset, formatBuildSummary, DEFAULT_MIN_MOVES, DEFAULT_VAL_FRACTION } from '../../data/build.js';
 import { openDataset } from '../../data/dataset.js';
 import { fractionToPermille } from '../../data/hash.js';
 import { createProgressBar } from '../../data/progress.js';
-
-function parseFraction(raw: string): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error(`expected a fraction in 0..1, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-function parseNonNegativeInt(raw: string): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
 
 interface BuildFlags {
   out: string;
@@ -44,8 +32,8 @@ export function registerDataCommand(program: Command): void {
     .option('--force', 'replace an existing output folder')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (inputs: string[], flags: BuildFlags) => {
-      const minMoves = resolveOption(flags.minMoves === undefined ? undefined : parseNonNegativeInt(flags.minMoves), 'TENGEN_MIN_MOVES', DEFAULT_MIN_MOVES, parseNonNegativeInt);
-      let valFraction = resolveOption(flags.valFraction === undefined ? undefined : parseFraction(flags.valFraction), 'TENGEN_VAL_FRACTION', DEFAULT_VAL_FRACTION, parseFraction);
+      const minMoves = resolveFlagOption(flags.minMoves, '--min-moves', 'TENGEN_MIN_MOVES', DEFAULT_MIN_MOVES, parseNonNegativeInt);
+      let valFraction = resolveFlagOption(flags.valFraction, '--val-fraction', 'TENGEN_VAL_FRACTION', DEFAULT_VAL_FRACTION, parseFraction);
       const split = flags.split ?? 'hash';
       if (split !== 'hash' && split !== 'all-val') throw new Error(`--split: expected "hash" or "all-val", got ${JSON.stringify(split)}`);
       if (split === 'all-val') valFraction = 1;

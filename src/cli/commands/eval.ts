@@ -2,6 +2,7 @@
 // (learning curves of training runs as PNG or SVG).
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { parseFlag, parseNonNegativeInt, parseNumber, parsePositiveInt } from '../../config.js';
 import { createProgressBar } from '../../data/progress.js';
 import type { Split } from '../../data/dataset.js';
 import { formatReport } from '../../eval/format.js';
@@ -22,12 +23,6 @@ interface EvalFlags {
   progress: boolean;
 }
 
-function intFlag(raw: string, flag: string, min: number): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < min) throw new Error(`${flag}: expected an integer >= ${min}, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
 function registerEval(program: Command): void {
   program
     .command('eval')
@@ -44,7 +39,7 @@ function registerEval(program: Command): void {
     .option('--json', 'print the report as JSON')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (f: EvalFlags) => {
-      const symmetries = intFlag(f.symmetries, '--symmetries', 1);
+      const symmetries = parseFlag(f.symmetries, '--symmetries', parsePositiveInt);
       if (symmetries !== 1 && symmetries !== 8) throw new Error(`--symmetries: expected 1 or 8, got ${JSON.stringify(f.symmetries)}`);
       if (f.split !== 'val' && f.split !== 'train' && f.split !== 'all') throw new Error(`--split: expected val, train or all, got ${JSON.stringify(f.split)}`);
       const tty = f.progress && process.stderr.isTTY === true;
@@ -64,10 +59,10 @@ function registerEval(program: Command): void {
         const report = await runEval({
           modelDir: f.model,
           data: f.data,
-          positions: intFlag(f.positions, '--positions', 1),
-          seed: intFlag(f.seed, '--seed', 0),
+          positions: parseFlag(f.positions, '--positions', parsePositiveInt),
+          seed: parseFlag(f.seed, '--seed', parseNonNegativeInt),
           symmetries,
-          batch: intFlag(f.batch, '--batch', 1),
+          batch: parseFlag(f.batch, '--batch', parsePositiveInt),
           split: f.split as Split,
           backend: f.backend,
           legal: f.legal,
@@ -118,8 +113,8 @@ function registerPlot(program: Command): void {
       const runs = f.metrics.map((file) => readMetricsFile(file));
       const written = await writeLearningCurve(runs, f.out, {
         title: f.title ?? 'Validation accuracy',
-        width: intFlag(f.width, '--width', 200),
-        height: intFlag(f.height, '--height', 150),
+        width: parseFlag(f.width, '--width', (raw) => parseNumber(raw, { min: 200, integer: true })),
+        height: parseFlag(f.height, '--height', (raw) => parseNumber(raw, { min: 150, integer: true })),
       });
       process.stdout.write(`${written.file}: ${written.width}×${written.height}, ${runs.map((r) => `${r.name} (${r.points.length} points)`).join(', ')}\n`);
     });

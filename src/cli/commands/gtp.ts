@@ -1,7 +1,7 @@
 // `tengen gtp`: the GTP v2 engine on stdin/stdout for Sabaki, Lizzie, GoGui, KaTrain, gtp2ogs and match
 // tools. stdout carries GTP only; logs go to stderr (LOG_LEVEL, default "warn" here to keep GUIs quiet).
 import type { Command } from 'commander';
-import { resolveOption } from '../../config.js';
+import { parseFlag, parseNumber, resolveFlagOption, resolveOption } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { loadEngineSource } from '../../gtp/engine-source.js';
 import { FakePolicy, type PolicySource } from '../../gtp/policy-source.js';
@@ -19,12 +19,6 @@ interface GtpFlags {
   fakePolicy?: boolean;
 }
 
-function parseNumber(raw: string, what: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new Error(`${what}: expected a number in ${min}..${max}, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
 /** Registers `tengen gtp`. */
 export function registerGtpCommand(program: Command): void {
   program
@@ -40,12 +34,10 @@ export function registerGtpCommand(program: Command): void {
     .option('--fake-policy', 'no model: a deterministic line-preference policy, for protocol tests and demos')
     .action(async (flags: GtpFlags) => {
       const logger = createLogger(process.env.LOG_LEVEL || 'warn', 'tengen-gtp');
-      const temperature = resolveOption(flags.temperature, 'TENGEN_TEMPERATURE', '0', String);
-      const seed = resolveOption(flags.seed, 'TENGEN_SEED', '1', String);
+      const temperature = resolveFlagOption(flags.temperature, '--temperature', 'TENGEN_TEMPERATURE', 0, (raw) => parseNumber(raw, { min: 0, max: 100 }));
+      const seed = resolveFlagOption(flags.seed, '--seed', 'TENGEN_SEED', 1, (raw) => parseNumber(raw, { min: 0, max: 2 ** 32 - 1, integer: true }));
       const symmetries = resolveOption(flags.symmetries, 'TENGEN_SYMMETRIES', '1', String);
       if (symmetries !== '1' && symmetries !== '8') throw new Error(`--symmetries: expected 1 or 8, got ${JSON.stringify(symmetries)}`);
-      const seedN = parseNumber(seed, '--seed', 0, 2 ** 32 - 1);
-      if (!Number.isInteger(seedN)) throw new Error(`--seed: expected an integer, got ${JSON.stringify(seed)}`);
       let source: PolicySource;
       if (flags.fakePolicy) source = new FakePolicy();
       else {
@@ -55,10 +47,10 @@ export function registerGtpCommand(program: Command): void {
       const session = new GtpSession(source, {
         name: flags.name ?? 'Tengen',
         version: '0.1.0',
-        temperature: parseNumber(temperature, '--temperature', 0, 100),
-        seed: seedN,
+        temperature,
+        seed,
         symmetries: symmetries === '8' ? 8 : 1,
-        komi: flags.komi === undefined ? 7.5 : parseNumber(flags.komi, '--komi', -1000, 1000),
+        komi: flags.komi === undefined ? 7.5 : parseFlag(flags.komi, '--komi', (raw) => parseNumber(raw, { min: -1000, max: 1000 })),
         logger,
       });
       logger.info({ source: source.name }, 'GTP engine ready');

@@ -1,7 +1,7 @@
 // `tengen match --black CMD --white CMD --games N`: plays two GTP engines against each other (colours
 // alternate), referees every move, writes an SGF per game and prints a markdown summary.
 import type { Command } from 'commander';
-import { parsePositiveInt } from '../../config.js';
+import { parseFlag, parseNumber, parsePositiveInt } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { formatSummary, runMatch } from '../../gtp/match.js';
 
@@ -29,16 +29,14 @@ export function registerMatchCommand(program: Command): void {
     .option('--timeout <s>', 'longest wait for one engine reply, in seconds', '120')
     .action(async (flags: MatchFlags) => {
       const logger = createLogger(process.env.LOG_LEVEL || 'info', 'tengen-match');
-      const komi = Number(flags.komi);
-      if (flags.komi.trim() === '' || !Number.isFinite(komi)) throw new Error(`--komi: expected a number, got ${JSON.stringify(flags.komi)}`);
       const summary = await runMatch({
         black: flags.black,
         white: flags.white,
-        games: parsePositiveInt(flags.games),
+        games: parseFlag(flags.games, '--games', parsePositiveInt),
         outDir: flags.out,
-        maxMoves: parsePositiveInt(flags.maxMoves),
-        komi,
-        moveTimeoutMs: parsePositiveInt(flags.timeout) * 1000,
+        maxMoves: parseFlag(flags.maxMoves, '--max-moves', parsePositiveInt),
+        komi: parseFlag(flags.komi, '--komi', parseNumber),
+        moveTimeoutMs: parseFlag(flags.timeout, '--timeout', parsePositiveInt) * 1000,
         logger,
         onGame: (g) => process.stderr.write(`game ${g.index + 1}: ${g.result} (${g.reason}, ${g.moves} moves)\n`),
       });

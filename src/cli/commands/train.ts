@@ -1,7 +1,7 @@
 // `tengen train`: trains a policy net on a dataset folder (or synthetic:<rule>), writing metrics.jsonl,
 // best/ and checkpoint/ under --out. Ctrl-C stops after the current step with a checkpoint.
 import type { Command } from 'commander';
-import { parseDuration, parsePositiveInt, resolveOption } from '../../config.js';
+import { parseDuration, parseFlag, parseNonNegativeInt, parseNonNegativeNumber, parsePositiveInt, resolveFlagOption } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { getFeatureSet } from '../../features/registry.js';
 import { presetConfig, validateArchConfig, PRESET_NAMES } from '../../model/config.js';
@@ -39,18 +39,6 @@ interface TrainFlags {
   workers?: string;
   backend?: string;
   progress: boolean;
-}
-
-function num(raw: string, flag: string, min = 0): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < min) throw new Error(`${flag}: expected a number >= ${min}, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-function int(raw: string, flag: string, min = 0): number {
-  const n = num(raw, flag, min);
-  if (!Number.isInteger(n)) throw new Error(`${flag}: expected an integer, got ${JSON.stringify(raw)}`);
-  return n;
 }
 
 /** Registers `tengen train`. */
@@ -91,28 +79,28 @@ export function registerTrainCommand(program: Command): void {
       const log = createLogger();
       const featureSet = f.features ? getFeatureSet(f.features) : null;
       const fsId = featureSet ? { name: featureSet.name, version: featureSet.version, planes: featureSet.planes } : null;
-      const seed = int(f.seed, '--seed');
+      const seed = parseFlag(f.seed, '--seed', parseNonNegativeInt);
       const data = openTrainingData({
         data: f.data,
         featureSet: fsId,
         seed,
-        valPositions: int(f.valPositions, '--val-positions'),
+        valPositions: parseFlag(f.valPositions, '--val-positions', parseNonNegativeInt),
         valData: f.valData,
-        valSeed: int(f.valSeed, '--val-seed', 0),
+        valSeed: parseFlag(f.valSeed, '--val-seed', parseNonNegativeInt),
       });
       const base = presetConfig(f.preset, data.featureSet.planes);
       const arch = validateArchConfig(
         {
           ...base,
-          ...(f.depth !== undefined ? { depth: int(f.depth, '--depth') } : {}),
-          ...(f.width !== undefined ? { width: int(f.width, '--width', 1) } : {}),
+          ...(f.depth !== undefined ? { depth: parseFlag(f.depth, '--depth', parseNonNegativeInt) } : {}),
+          ...(f.width !== undefined ? { width: parseFlag(f.width, '--width', parsePositiveInt) } : {}),
           ...(f.block !== undefined ? { block: f.block } : {}),
         },
         'architecture flags',
       );
       const optimizer = f.optimizer;
       if (optimizer !== 'adam' && optimizer !== 'sgd') throw new Error(`--optimizer: expected adam or sgd, got ${JSON.stringify(optimizer)}`);
-      const workers = resolveOption(f.workers === undefined ? undefined : parsePositiveInt(f.workers), 'TENGEN_TRAIN_WORKERS', 1, parsePositiveInt);
+      const workers = resolveFlagOption(f.workers, '--workers', 'TENGEN_TRAIN_WORKERS', 1, parsePositiveInt);
       const abort = new AbortController();
       const onSignal = (): void => {
         log.warn('interrupt: stopping after the current step (checkpoint will be written)');
@@ -125,18 +113,18 @@ export function registerTrainCommand(program: Command): void {
           out: f.out,
           arch,
           featureSet: data.featureSet,
-          batch: int(f.batch, '--batch', 1),
-          lr: f.lr !== undefined ? num(f.lr, '--lr') : optimizer === 'adam' ? 0.001 : 0.01,
-          optimizer: { kind: optimizer, momentum: num(f.momentum, '--momentum'), weightDecay: num(f.weightDecay, '--weight-decay') },
+          batch: parseFlag(f.batch, '--batch', parsePositiveInt),
+          lr: f.lr !== undefined ? parseFlag(f.lr, '--lr', parseNonNegativeNumber) : optimizer === 'adam' ? 0.001 : 0.01,
+          optimizer: { kind: optimizer, momentum: parseFlag(f.momentum, '--momentum', parseNonNegativeNumber), weightDecay: parseFlag(f.weightDecay, '--weight-decay', parseNonNegativeNumber) },
           schedule: parseSchedule(f.lrSchedule),
-          warmup: int(f.warmup, '--warmup'),
+          warmup: parseFlag(f.warmup, '--warmup', parseNonNegativeInt),
           seed,
-          steps: f.steps !== undefined ? int(f.steps, '--steps', 1) : undefined,
-          epochs: f.epochs !== undefined ? num(f.epochs, '--epochs') : undefined,
-          evalEvery: int(f.evalEvery, '--eval-every'),
-          checkpointEvery: f.checkpointEvery !== undefined ? int(f.checkpointEvery, '--checkpoint-every', 1) : undefined,
-          timeBudgetSeconds: f.timeBudget !== undefined ? parseDuration(f.timeBudget) : undefined,
-          patience: f.patience !== undefined ? int(f.patience, '--patience') : undefined,
+          steps: f.steps !== undefined ? parseFlag(f.steps, '--steps', parsePositiveInt) : undefined,
+          epochs: f.epochs !== undefined ? parseFlag(f.epochs, '--epochs', parseNonNegativeNumber) : undefined,
+          evalEvery: parseFlag(f.evalEvery, '--eval-every', parseNonNegativeInt),
+          checkpointEvery: f.checkpointEvery !== undefined ? parseFlag(f.checkpointEvery, '--checkpoint-every', parsePositiveInt) : undefined,
+          timeBudgetSeconds: f.timeBudget !== undefined ? parseFlag(f.timeBudget, '--time-budget', parseDuration) : undefined,
+          patience: f.patience !== undefined ? parseFlag(f.patience, '--patience', parseNonNegativeInt) : undefined,
           resume: Boolean(f.resume),
           initFrom: f.initFrom,
           workers,
