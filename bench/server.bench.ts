@@ -88,27 +88,12 @@ async function modelDirFor(): Promise<{ dir: string; cleanup: () => void }> {
   if (given) return { dir: given, cleanup: () => undefined };
   const def = path.join(repo, 'models/default');
   if (existsSync(path.join(def, 'tengen.json'))) return { dir: def, cleanup: () => undefined };
-  const { getFeatureSet } = await import('../src/features/registry.js');
-  const { presetConfig } = await import('../src/model/config.js');
-  const { initParams } = await import('../src/model/params.js');
-  const { saveModel } = await import('../src/model/io.js');
+  const { saveRandomModel } = await import('../src/model/random-model.js');
   const { selectBackend } = await import('../src/model/backend.js');
   await selectBackend('cpu');
-  const fs = getFeatureSet('alphago48');
-  const config = presetConfig('default', fs.planes);
-  let s = 12345;
-  const params = initParams(config, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32));
   const root = mkdtempSync(path.join(os.tmpdir(), 'tengen-bench-'));
   const dir = path.join(root, 'random-default');
-  await saveModel(dir, config, params, {
-    featureSet: { name: fs.name, version: fs.version, planes: fs.planes },
-    dataManifestHash: null,
-    steps: 0,
-    positionsSeen: 0,
-    metrics: {},
-    backend: 'cpu',
-    wallClockSeconds: 0,
-  });
+  await saveRandomModel(dir, 'alphago48', { preset: 'default', seed: 12345 });
   return { dir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 

@@ -5,19 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDataset } from '../../src/data/build.js';
-import { getFeatureSet } from '../../src/features/registry.js';
-import { presetConfig, type ArchConfig } from '../../src/model/config.js';
-import { initParams } from '../../src/model/params.js';
-import { saveModel } from '../../src/model/io.js';
+import type { ArchConfig } from '../../src/model/config.js';
+import { saveRandomModel } from '../../src/model/random-model.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SGF_SAMPLE = path.join(REPO, 'sgf-data/tom9d-2010-07-first20.sgf');
-
-/** Deterministic uniform [0, 1) generator. */
-export function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
 
 /** A fresh temp dir and its removal. */
 export function tempDir(prefix = 'tengen-evaltest-'): { dir: string; cleanup: () => void } {
@@ -37,21 +29,12 @@ export interface TinyModelOptions {
 
 /** Saves a random `tiny` model into dir; returns its architecture and params. */
 export async function saveTinyModel(dir: string, o: TinyModelOptions = {}): Promise<{ config: ArchConfig; params: Float32Array[] }> {
-  const fs = getFeatureSet(o.features ?? 'basic');
-  const config = { ...presetConfig('tiny', fs.planes), ...o.arch };
-  const params = initParams(config, lcg(o.seed ?? 7));
-  const head = params[params.length - 2]!;
-  for (let i = 0; i < head.length; i++) head[i]! *= o.headScale ?? 8;
-  await saveModel(dir, config, params, {
-    featureSet: o.recordedFeatures ?? { name: fs.name, version: fs.version, planes: fs.planes },
-    dataManifestHash: null,
-    steps: 0,
-    positionsSeen: 0,
-    metrics: {},
-    backend: 'cpu',
-    wallClockSeconds: 0,
+  return saveRandomModel(dir, o.features ?? 'basic', {
+    seed: o.seed ?? 7,
+    headScale: o.headScale ?? 8,
+    ...(o.arch ? { arch: o.arch } : {}),
+    ...(o.recordedFeatures ? { metadata: { featureSet: o.recordedFeatures } } : {}),
   });
-  return { config, params };
 }
 
 /** Builds sgf-data's 20-game sample into dir/name as an all-val dataset; returns its folder. */
