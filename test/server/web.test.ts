@@ -1,16 +1,44 @@
-// The web board in a real browser (chromium via playwright-core): click a point → a stone and a heat map;
-// paste an SGF → step through it with buttons and arrow keys, and see the review chart.
-import { existsSync, mkdirSync } from 'node:fs';
+// The web board in a real browser (chromium via playwright-core): click points, load an SGF by file and by
+// pasting, step through it; at each checked position the top-move list and the heat map must be exactly what
+// our own /v1/suggest call answers for the same position. Screenshots go to a temp folder.
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASS } from '../../src/go/constants.js';
+import { pointToGtp } from '../../src/go/coords.js';
+import { parseSgfGame, toGameRecord } from '../../src/sgf/index.js';
 import { makeApp, type Fixture } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Screenshots for a human look go outside the repository.
 const SHOTS = path.join(os.tmpdir(), 'tengen-web-shots');
+const SHOT_FILES = ['web-board-click.png', 'web-board-file.png', 'web-board-review.png'];
+const SGF_FILE = fileURLToPath(new URL('../../sgf-data/tom9d-2010-07-first20.sgf', import.meta.url));
+// What app.js asks for and how it draws: topK of /v1/suggest, heat marks only where sqrt(p / max) >= 0.08,
+// 5 rank labels, probabilities shown as percentages with one decimal.
+const PAGE_TOP_K = 10;
+const HEAT_MIN = 0.08;
+const RANK_LABELS = 5;
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`web board test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+interface Suggestion {
+  toPlay: 'B' | 'W';
+  moves: { gtp: string; prob: number }[];
+  policy: number[];
+}
+interface Shown {
+  toPlay: string;
+  status: { text: string; error: boolean };
+  top: { vertex: string; prob: string; text: string }[];
+  heat: { point: string; prob: string; r: number }[];
+  ranks: { point: string; text: string }[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Page = any;
 
 describe.skipIf(!hasChromium)('web board (chromium)', () => {
   let fx: Fixture;
@@ -18,6 +46,8 @@ describe.skipIf(!hasChromium)('web board (chromium)', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let browser: any;
   beforeAll(async () => {
+    for (const f of SHOT_FILES) rmSync(path.join(SHOTS, f), { force: true });
+    mkdirSync(SHOTS, { recursive: true });
     fx = await makeApp();
     url = await fx.app.listen({ host: '127.0.0.1', port: 0 });
     const { chromium } = await import('playwright-core');
@@ -31,31 +61,147 @@ describe.skipIf(!hasChromium)('web board (chromium)', () => {
     await fx?.close();
   });
 
-  it('click a point: a stone appears and the heat map shows the reply', async () => {
+  /** A fresh page; waits fail after 15 s with Playwright's message rather than at the test timeout. */
+  async function openPage(): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    page.setDefaultTimeout(15_000);
+    return page;
+  }
+
+  /** Our own /v1/suggest call, as the page makes it (same topK, with the policy). */
+  async function suggest(body: Record<string, unknown>): Promise<Suggestion> {
+    const res = await fetch(`${url}/v1/suggest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, topK: PAGE_TOP_K, includePolicy: true }),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as Suggestion;
+  }
+
+  /** Waits until the position line starts with `position` and the model's answer for it is rendered. */
+  async function settled(page: Page, position: string): Promise<void> {
+    await page.waitForFunction(
+      (want: string) => document.body.dataset.ready !== undefined && (document.querySelector('#position')?.textContent ?? '').startsWith(want),
+      position,
+    );
+  }
+
+  async function clickVertex(page: Page, gtp: string): Promise<void> {
+    const x = 'ABCDEFGHJKLMNOPQRST'.indexOf(gtp[0]!);
+    const y = 19 - Number(gtp.slice(1));
+    const box = await page.locator('#board').boundingBox();
+    const scale = box.width / 640;
+    await page.mouse.click(box.x + (32 + x * 32) * scale, box.y + (32 + y * 32) * scale);
+  }
+
+  async function shown(page: Page): Promise<Shown> {
+    return page.evaluate(() => ({
+      toPlay: document.querySelector('#toplay')?.textContent ?? '',
+      status: { text: document.querySelector('#status')?.textContent ?? '', error: document.querySelector('#status')?.classList.contains('error') ?? false },
+      top: Array.from(document.querySelectorAll<HTMLElement>('#top li')).map((li) => ({ vertex: li.dataset.vertex ?? '', prob: li.dataset.prob ?? '', text: li.textContent ?? '' })),
+      heat: Array.from(document.querySelectorAll('#heatmap circle.heat')).map((c) => ({
+        point: c.getAttribute('data-point') ?? '',
+        prob: c.getAttribute('data-prob') ?? '',
+        r: Number(c.getAttribute('r')),
+      })),
+      ranks: Array.from(document.querySelectorAll('#heatmap text.rank')).map((t) => ({ point: t.getAttribute('data-point') ?? '', text: t.textContent ?? '' })),
+    }));
+  }
+
+  /** The page shows exactly `api`: top list (order, vertices, rounded percentages), heat marks and rank labels. */
+  async function expectShows(page: Page, api: Suggestion): Promise<void> {
+    const s = await shown(page);
+    expect(s.status.error, s.status.text).toBe(false);
+    expect(s.toPlay).toBe(api.toPlay === 'B' ? '(Black to play)' : '(White to play)');
+    expect(api.moves).toHaveLength(PAGE_TOP_K);
+    expect(s.top.map((m) => m.vertex)).toEqual(api.moves.map((m) => m.gtp));
+    expect(s.top.map((m) => m.text)).toEqual(api.moves.map((m) => `${m.gtp} — ${(m.prob * 100).toFixed(1)}%`));
+    expect(s.top.map((m) => Number(m.prob))).toEqual(api.moves.map((m) => m.prob));
+    // Heat marks: exactly the points above the display threshold, each carrying the API's probability.
+    const max = Math.max(...api.policy);
+    const expected = new Map<string, number>();
+    api.policy.forEach((v, p) => {
+      if (v > 0 && Math.sqrt(v / max) >= HEAT_MIN) expected.set(pointToGtp(p), v);
+    });
+    expect(expected.size).toBeGreaterThan(0);
+    expect(expected.size).toBeLessThan(api.policy.filter((v) => v > 0).length); // the threshold hides some
+    expect(s.heat.map((h) => h.point).sort()).toEqual([...expected.keys()].sort());
+    for (const h of s.heat) expect(h.prob, h.point).toBe(expected.get(h.point)!.toFixed(5));
+    // Intensity follows the API's probability: the largest mark is the API's best move, and no less probable
+    // point has a larger mark.
+    const byProb = [...s.heat].sort((a, b) => expected.get(b.point)! - expected.get(a.point)!);
+    expect(byProb[0]!.point).toBe(api.moves[0]!.gtp);
+    expect(Math.max(...s.heat.map((h) => h.r))).toBe(byProb[0]!.r);
+    for (let i = 1; i < byProb.length; i++) expect(byProb[i]!.r).toBeLessThanOrEqual(byProb[i - 1]!.r);
+    expect(s.ranks).toEqual(api.moves.slice(0, RANK_LABELS).map((m, i) => ({ point: m.gtp, text: String(i + 1) })));
+  }
+
+  function expectScreenshot(name: string): void {
+    const file = path.join(SHOTS, name);
+    expect(existsSync(file), file).toBe(true);
+    // A 1100×800 page with a board is tens of KB; a blank or failed capture is far smaller.
+    expect(statSync(file).size).toBeGreaterThan(20_000);
+    expect(readFileSync(file).subarray(1, 4).toString('latin1')).toBe('PNG');
+  }
+
+  it('click points: stones appear, top moves and heat map match /v1/suggest for the position', async () => {
+    const page = await openPage();
     const errors: string[] = [];
     page.on('pageerror', (e: Error) => errors.push(e.message));
     await page.goto(url);
-    await page.waitForSelector('#heatmap circle.heat');
+    await settled(page, 'move 0/0');
     expect(await page.locator('#stones circle').count()).toBe(0);
-    // Q16 is column 15, row 3 from the top: click its intersection in SVG coordinates.
-    const box = await page.locator('#board').boundingBox();
-    const scale = box.width / 640;
-    await page.mouse.click(box.x + (32 + 15 * 32) * scale, box.y + (32 + 3 * 32) * scale);
-    await page.waitForSelector('#stones circle.black[data-point="Q16"]');
-    await page.waitForFunction(() => document.querySelector('#toplay')?.textContent?.includes('White'));
-    const heat = await page.locator('#heatmap circle.heat').count();
-    expect(heat).toBeGreaterThan(5);
-    expect(await page.locator('#top li').count()).toBe(10);
-    expect(await page.locator('#position').textContent()).toContain('move 1/1');
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, 'web-board-click.png') });
+    await expectShows(page, await suggest({ moves: [] }));
+    const played: ['B' | 'W', string][] = [['B', 'Q16'], ['W', 'D4'], ['B', 'C16']];
+    for (const [i, [color, v]] of played.entries()) {
+      await clickVertex(page, v);
+      await settled(page, `move ${i + 1}/${i + 1} — ${color} ${v}`);
+      await page.waitForSelector(`#stones circle.${color === 'B' ? 'black' : 'white'}[data-point="${v}"]`);
+    }
+    expect(await page.locator('#stones circle.black, #stones circle.white').count()).toBe(3);
+    const api = await suggest({ moves: played });
+    expect(api.toPlay).toBe('W');
+    await expectShows(page, api);
+    await page.screenshot({ path: path.join(SHOTS, SHOT_FILES[0]) });
+    expectScreenshot(SHOT_FILES[0]!);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('load an SGF file, step to a middle move: top moves and heat map match /v1/suggest', async () => {
+    const page = await openPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e: Error) => errors.push(e.message));
+    await page.goto(url);
+    await settled(page, 'move 0/0');
+    // The position is rebuilt here with the server's SGF reader, independently of the page's own parser.
+    const rec = toGameRecord(parseSgfGame(readFileSync(SGF_FILE)));
+    const n = rec.moves.length;
+    expect(n).toBeGreaterThan(100);
+    await page.setInputFiles('#file', SGF_FILE);
+    await settled(page, `move 0/${n}`);
+    expect(await page.locator('#sgf').inputValue()).toBe(readFileSync(SGF_FILE, 'utf8'));
+    // Wait for the review, so the page's next /v1/suggest is not batched with the review's positions.
+    await page.waitForSelector('#chart rect.bar');
+    expect(await page.locator('#chart rect.bar').count()).toBe(n);
+    const mid = Math.floor(n / 2);
+    await page.locator('#chart rect.bar').nth(mid).click();
+    const last = rec.moves[mid - 1]!;
+    const gtp = (p: number) => (p === PASS ? 'pass' : pointToGtp(p));
+    await settled(page, `move ${mid}/${n} — ${last.color === 1 ? 'B' : 'W'} ${gtp(last.point)}`);
+    const moves = rec.moves.slice(0, mid).map((m) => [m.color === 1 ? 'B' : 'W', gtp(m.point)]);
+    const api = await suggest({ moves, ...(rec.komi === null ? {} : { komi: rec.komi }) });
+    expect(api.toPlay).toBe(mid % 2 === 0 ? 'B' : 'W');
+    await expectShows(page, api);
+    await page.screenshot({ path: path.join(SHOTS, SHOT_FILES[1]) });
+    expectScreenshot(SHOT_FILES[1]!);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it('paste an SGF, step with buttons and arrow keys, see the review chart', async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const page = await openPage();
     await page.goto(url);
     const sgf = '(;GM[1]SZ[19]KM[6.5]PB[a]PW[b];B[pd];W[dd];B[pp];W[dp];B[fq];W[cn])';
     await page.fill('#sgf', sgf);
@@ -71,12 +217,11 @@ describe.skipIf(!hasChromium)('web board (chromium)', () => {
     expect(await page.locator('#position').textContent()).toContain('move 6/6');
     expect(await page.locator('#stones circle.white').count()).toBe(3);
     await page.keyboard.press('ArrowLeft');
-    expect(await page.locator('#position').textContent()).toContain('move 5/6');
-    await page.waitForFunction(() => document.querySelector('#toplay')?.textContent?.includes('White'));
-    await page.waitForSelector('#heatmap circle.heat');
-    // The point of the next move in the game (C6) is empty here and gets a heat value from the model.
+    await settled(page, 'move 5/6 — B F3');
     expect(await page.locator('#summary').textContent()).toMatch(/top-1 \d+%/);
-    await page.screenshot({ path: path.join(SHOTS, 'web-board-review.png') });
+    await expectShows(page, await suggest({ moves: ['Q16', 'D16', 'Q4', 'D4', 'F3'], komi: 6.5 }));
+    await page.screenshot({ path: path.join(SHOTS, SHOT_FILES[2]) });
+    expectScreenshot(SHOT_FILES[2]!);
     await page.keyboard.press('Home');
     expect(await page.locator('#stones circle').count()).toBe(0);
     await page.close();

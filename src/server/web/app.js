@@ -76,11 +76,11 @@ function renderHeat() {
     if (v <= 0) continue;
     const a = Math.sqrt(v / max);
     if (a < 0.08) continue;
-    el('circle', { class: 'heat', cx: cx(p), cy: cy(p), r: CELL * 0.42 * a + 2, 'fill-opacity': (0.15 + 0.7 * a).toFixed(3), 'data-prob': v.toFixed(5) }, layer);
+    el('circle', { class: 'heat', cx: cx(p), cy: cy(p), r: CELL * 0.42 * a + 2, 'fill-opacity': (0.15 + 0.7 * a).toFixed(3), 'data-prob': v.toFixed(5), 'data-point': toGtp(p) }, layer);
   }
   state.top.slice(0, 5).forEach((m, i) => {
     const p = toPoint(m.gtp);
-    if (p !== null && p >= 0) el('text', { class: 'rank', x: cx(p), y: cy(p) }, layer).textContent = String(i + 1);
+    if (p !== null && p >= 0) el('text', { class: 'rank', x: cx(p), y: cy(p), 'data-point': m.gtp }, layer).textContent = String(i + 1);
   });
 }
 
@@ -91,6 +91,9 @@ function renderTop(toPlay) {
   for (const m of state.top) {
     const li = document.createElement('li');
     li.textContent = `${m.gtp} — ${(m.prob * 100).toFixed(1)}%`;
+    // Hooks for the browser test, which compares the list with its own /v1/suggest answer.
+    li.dataset.vertex = m.gtp;
+    li.dataset.prob = String(m.prob);
     li.addEventListener('click', () => playAt(toPoint(m.gtp)));
     ol.appendChild(li);
   }
@@ -120,6 +123,8 @@ function positionBody() {
 /** Asks the model about the position shown; stale answers (the user moved on) are dropped. */
 async function suggest() {
   const seq = ++state.requestSeq;
+  // body[data-ready] marks "the answer for the position shown is rendered" (tests wait on it).
+  delete document.body.dataset.ready;
   try {
     const data = await postJson('/v1/suggest', { ...positionBody(), topK: 10, includePolicy: true });
     if (seq !== state.requestSeq) return;
@@ -135,6 +140,7 @@ async function suggest() {
     state.top = [];
     renderHeat();
     setStatus(err.message, true);
+    document.body.dataset.ready = String(seq);
   }
 }
 
