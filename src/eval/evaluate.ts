@@ -1,9 +1,10 @@
 // The evaluation loop: replays the sampled positions in their fixed order, encodes them (or their 8 symmetric
-// images), runs the model in batches and scores the softmax against the moves played.
+// images), runs the model in batches and scores the softmax against the moves played, overall and per game phase.
 import { NPOINTS } from '../go/constants.js';
 import { symmetryTable, transformPlanes, SYMMETRY_COUNT } from '../features/symmetry.js';
 import type { EvalSample } from '../data/loader.js';
 import { Replayer } from '../data/replay.js';
+import { moveNumberOfEntry, PhaseAccumulator, phaseOfMove, type PhaseScores } from './phases.js';
 import { ScoreAccumulator, softmaxInto, type Scores } from './score.js';
 
 /** Runs the network: NHWC inputs of `rows` positions → their 361 policy logits each (row-major, rows × 361). */
@@ -23,6 +24,8 @@ export interface EvaluateOptions {
 }
 
 export interface EvaluateResult extends Scores {
+  /** Top-1/5/10 per game phase (PHASES order), by the move number of the move played from each position. */
+  phases: PhaseScores[];
   /** Wall time of the whole loop (replay, encoding, forward passes, scoring). */
   seconds: number;
   positionsPerSecond: number;
@@ -44,19 +47,23 @@ export async function evaluateSample(sample: EvalSample, logits: LogitsFn, opts:
   const input = new Float32Array(cap * sym * rowLen);
   const scratch = sym === 8 ? new Float32Array(rowLen) : input;
   const labels = new Int32Array(cap);
+  const phaseOf = new Uint8Array(cap);
   const legal = new Uint8Array(cap * NPOINTS);
   const probs = new Float64Array(NPOINTS);
   const rowProbs = new Float64Array(NPOINTS);
   const tables = Array.from({ length: SYMMETRY_COUNT }, (_, s) => symmetryTable(s));
   const replayer = new Replayer(sample.dataset);
   const acc = new ScoreAccumulator();
+  const phaseAcc = new PhaseAccumulator();
   const started = performance.now();
   for (let start = 0; start < total; start += cap) {
     if (opts.signal?.aborted) throw new Error(`evaluation interrupted after ${start} of ${total} positions`);
     const n = Math.min(cap, total - start);
     for (let i = 0; i < n; i++) {
-      const v = replayer.seek(sample.entries[start + i]);
+      const e = sample.entries[start + i];
+      const v = replayer.seek(e);
       labels[i] = v & 0x1ff;
+      phaseOf[i] = phaseOfMove(moveNumberOfEntry(sample.dataset, e));
       const board = replayer.board;
       if (sym === 1) fs.encode(board, input, i * rowLen);
       else {
@@ -80,10 +87,10 @@ export async function evaluateSample(sample: EvalSample, logits: LogitsFn, opts:
         }
         for (let p = 0; p < NPOINTS; p++) probs[p] /= SYMMETRY_COUNT;
       }
-      acc.add(probs, labels[i], withLegal ? legal : null, i * NPOINTS);
+      phaseAcc.add(phaseOf[i], acc.add(probs, labels[i], withLegal ? legal : null, i * NPOINTS));
     }
     opts.onProgress?.(start + n, total);
   }
   const seconds = (performance.now() - started) / 1000;
-  return { ...acc.result(), seconds, positionsPerSecond: seconds > 0 ? total / seconds : 0 };
+  return { ...acc.result(), phases: phaseAcc.result(), seconds, positionsPerSecond: seconds > 0 ? total / seconds : 0 };
 }

@@ -1,8 +1,11 @@
-// The human-readable `tengen eval` report: a header naming model, data and sample, then a markdown table.
+// The human-readable `tengen eval` report: a header naming model, data and sample, then a markdown table of the
+// figures and one of top-1/5/10 per game phase.
 import type { EvalReport } from './run.js';
 import type { Proportion } from './score.js';
 
 const pct = (x: number): string => (100 * x).toFixed(2);
+
+const cell = (p: Proportion): string => (p.n === 0 ? '–' : `${pct(p.rate)}% (${pct(p.lo)}–${pct(p.hi)})`);
 
 function accuracyRow(name: string, p: Proportion): string {
   return `| ${name} | ${pct(p.rate)}% | ${pct(p.lo)}–${pct(p.hi)}% | ${p.hits} / ${p.n} |`;
@@ -10,11 +13,11 @@ function accuracyRow(name: string, p: Proportion): string {
 
 /** Renders an EvalReport as text (header lines + markdown table), ending with a newline. */
 export function formatReport(r: EvalReport): string {
-  const f = r.figures;
+  const f = r;
   const lines = [
     `model   ${r.model.id} (${r.model.architecture}, ${r.model.featureSet.name}@v${r.model.featureSet.version}, ` +
       `${r.model.steps} steps, ${r.model.positionsSeen} positions seen, weights sha256 ${r.model.weightsSha256})`,
-    `data    ${r.data.input}${r.data.builtFromSgf ? ' (SGF built into a temporary all-val dataset)' : ''}: ` +
+    `data    ${r.data.inputs.join(' ')}${r.data.builtFromSgf ? ' (SGF built into a temporary all-val dataset)' : ''}: ` +
       `${r.data.games} games, contentHash ${r.data.contentHash.slice(0, 16)}`,
     `sample  ${r.sample.count} of ${r.sample.population} labelled "${r.sample.split}" positions, seed ${r.sample.seed}, ` +
       `symmetries ${r.symmetries}`,
@@ -23,11 +26,16 @@ export function formatReport(r: EvalReport): string {
     '|---|---:|---:|---:|',
     accuracyRow('top-1', f.top1),
     accuracyRow('top-5', f.top5),
+    accuracyRow('top-10', f.top10),
     ...(f.top1Legal ? [accuracyRow('top-1 (legal)', f.top1Legal)] : []),
     `| log-loss | ${f.logLoss.mean.toFixed(4)} | ${f.logLoss.lo.toFixed(4)}–${f.logLoss.hi.toFixed(4)} | sd ${f.logLoss.sd.toFixed(3)} |`,
     '',
+    '| phase (moves) | positions | top-1 (95% CI) | top-5 (95% CI) | top-10 (95% CI) |',
+    '|---|---:|---:|---:|---:|',
+    ...f.phases.map((p) => `| ${p.name} | ${p.positions} | ${cell(p.top1)} | ${cell(p.top5)} | ${cell(p.top10)} |`),
+    '',
     `${f.positions} positions in ${f.seconds.toFixed(1)} s (${f.positionsPerSecond.toFixed(0)} positions/s, ${r.backend}, batch ${r.batch})`,
-    `note: ${r.note}; CIs: Wilson (accuracies), normal approximation (log-loss)`,
+    `note: ${r.note}; a position's phase is the number of the move played from it (1-based, passes counted); CIs: Wilson (accuracies), normal approximation (log-loss)`,
   ];
   return lines.join('\n') + '\n';
 }

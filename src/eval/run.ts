@@ -1,5 +1,5 @@
-// `tengen eval` without the CLI: resolves the data (dataset folder, or SGF input built into a temporary
-// all-validation dataset that is deleted afterwards), loads and checks the model, draws the fixed seeded sample
+// `tengen eval` without the CLI: resolves the data (one dataset folder, or any number of SGF inputs built together
+// into a temporary all-validation dataset that is deleted afterwards), loads and checks the model, draws the fixed seeded sample
 // and scores it. The report carries everything needed to reproduce the figures.
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
@@ -20,13 +20,13 @@ import { loadModel, WEIGHTS_BIN } from '../model/io.js';
 import { evaluateSample, type EvaluateResult, type LogitsFn } from './evaluate.js';
 
 export const ACCURACY_NOTE =
-  'top-1/top-5 and log-loss use all 361 outputs of the raw softmax (no legal masking); top-1 (legal) masks occupied, suicide, ko and superko points';
+  'top-1/top-5/top-10 and log-loss use all 361 outputs of the raw softmax (no legal masking); top-1 (legal) masks occupied, suicide, ko and superko points';
 
 export interface EvalRunOptions {
   modelDir: string;
-  /** Dataset folder (has manifest.json) or SGF input: .sgf / .sgf.gz file or folder. */
-  data: string;
-  /** Sample size; the whole split if at least its size. */
+  /** One dataset folder (has manifest.json), or one or more SGF inputs (.sgf / .sgf.gz files or folders). */
+  data: string | readonly string[];
+  /** Sample size (`--sample`, alias `--positions`); the whole split if at least its size. */
   positions: number;
   seed: number;
   symmetries: 1 | 8;
@@ -42,7 +42,11 @@ export interface EvalRunOptions {
   signal?: AbortSignal;
 }
 
-export interface EvalReport {
+/**
+ * The report (`--json` prints it as is). Accuracies are Proportions {hits, n, rate, lo, hi}: rate = hits / n and
+ * [lo, hi] its 95% Wilson interval. `positions`, `top1`, `top5`, `top10`, `phases` are at the top level.
+ */
+export interface EvalReport extends EvaluateResult {
   model: {
     id: string;
     dir: string;
@@ -55,7 +59,8 @@ export interface EvalReport {
     trainedOnData: string | null;
   };
   data: {
-    input: string;
+    /** The --data paths as given. */
+    inputs: string[];
     /** True when the input was SGF, built into a temporary all-val dataset (deleted afterwards). */
     builtFromSgf: boolean;
     contentHash: string;
@@ -66,27 +71,43 @@ export interface EvalReport {
   batch: number;
   backend: string;
   note: string;
-  figures: EvaluateResult;
 }
 
-/** Opens `input` as a dataset, or builds SGF input into a temp all-val dataset; cleanup() removes what was built. */
+/**
+ * Opens the --data inputs: exactly one dataset folder, or one or more SGF inputs (.sgf / .sgf.gz files, folders of
+ * them) built together into a temp all-val dataset; cleanup() removes what was built. Mixing a dataset folder with
+ * anything else, or giving two dataset folders, throws: their samples would not be one reproducible population.
+ */
 export async function openEvalData(
-  input: string,
+  inputs: string | readonly string[],
   onBuildProgress?: (e: BuildProgressEvent) => void,
   signal?: AbortSignal,
 ): Promise<{ dataset: Dataset; built: boolean; cleanup: () => void }> {
-  if (!existsSync(input)) throw new Error(`--data ${input}: no such file or folder`);
-  if (statSync(input).isDirectory() && existsSync(path.join(input, MANIFEST_FILE))) {
-    return { dataset: openDataset(input), built: false, cleanup: () => {} };
+  const list = typeof inputs === 'string' ? [inputs] : [...inputs];
+  if (list.length === 0) throw new Error('--data: no input given (a dataset folder, or .sgf / .sgf.gz files or folders)');
+  const datasets: string[] = [];
+  for (const input of list) {
+    if (!existsSync(input)) throw new Error(`--data ${input}: no such file or folder`);
+    if (statSync(input).isDirectory() && existsSync(path.join(input, MANIFEST_FILE))) datasets.push(input);
   }
+  if (datasets.length > 0) {
+    if (list.length > 1) {
+      throw new Error(
+        `--data: give one dataset folder alone, or any number of SGF files/folders; got dataset folder${datasets.length > 1 ? 's' : ''} ` +
+          `${datasets.join(', ')} among ${list.length} inputs (build them into one dataset with \`tengen data build\`, or pass their SGF sources)`,
+      );
+    }
+    return { dataset: openDataset(datasets[0]), built: false, cleanup: () => {} };
+  }
+  const named = list.join(' ');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tengen-eval-'));
   const cleanup = (): void => rmSync(tmp, { recursive: true, force: true });
   try {
     const out = path.join(tmp, 'dataset');
     // The same filters as `tengen data build --split all-val`, so the contentHash matches a dataset built by hand.
-    const r = await buildDataset([input], out, { minMoves: DEFAULT_MIN_MOVES, allowHandicap: false, valPermille: 1000, onProgress: onBuildProgress, signal });
+    const r = await buildDataset(list, out, { minMoves: DEFAULT_MIN_MOVES, allowHandicap: false, valPermille: 1000, onProgress: onBuildProgress, signal });
     if (r.manifest.counts.labelledPositions === 0) {
-      throw new Error(`--data ${input}: no usable games (${r.manifest.counts.gamesRead} read, none kept; ${JSON.stringify(r.manifest.dropped)})`);
+      throw new Error(`--data ${named}: no usable games (${r.manifest.counts.gamesRead} read, none kept; ${JSON.stringify(r.manifest.dropped)})`);
     }
     return { dataset: openDataset(out), built: true, cleanup };
   } catch (err) {
@@ -123,7 +144,7 @@ function modelFeatureSet(recorded: FeatureSetId, dir: string): FeatureSet {
 
 /** Evaluates a saved model on a fixed seeded sample of `data`; throws naming the model dir, data path or flag at fault. */
 export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
-  if (!Number.isInteger(o.positions) || o.positions < 1) throw new Error(`--positions: expected a positive integer, got ${o.positions}`);
+  if (!Number.isInteger(o.positions) || o.positions < 1) throw new Error(`--sample (--positions): expected a positive integer, got ${o.positions}`);
   if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error(`--seed: expected a non-negative integer, got ${o.seed}`);
   if (o.symmetries !== 1 && o.symmetries !== 8) throw new Error(`--symmetries: expected 1 or 8, got ${String(o.symmetries)}`);
   if (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 4096) throw new Error(`--batch: expected an integer in 1..4096, got ${o.batch}`);
@@ -133,11 +154,12 @@ export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
   try {
     const features = modelFeatureSet(loaded.meta.featureSet, loaded.dir);
     const weightsSha256 = createHash('sha256').update(readFileSync(path.join(loaded.dir, WEIGHTS_BIN))).digest('hex').slice(0, 16);
-    const data = await openEvalData(o.data, o.onBuildProgress, o.signal);
+    const inputs = typeof o.data === 'string' ? [o.data] : [...o.data];
+    const data = await openEvalData(inputs, o.onBuildProgress, o.signal);
     try {
       const split = o.split ?? 'val';
       const population = data.dataset.labelledPositions(split).length;
-      if (population === 0) throw new Error(`--data ${o.data}: no labelled positions in the "${split}" split`);
+      if (population === 0) throw new Error(`--data ${inputs.join(' ')}: no labelled positions in the "${split}" split`);
       const sample = validationPositions(data.dataset, { count: o.positions, seed: o.seed, split, features });
       const figures = await evaluateSample(sample, runner.fn, {
         symmetries: o.symmetries,
@@ -147,7 +169,9 @@ export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
         signal: o.signal,
       });
       const m = loaded.meta;
+      // Figures first, so `--json` opens with positions, top1, top5, top10 and phases.
       return {
+        ...figures,
         model: {
           id: path.basename(loaded.dir).replace(/\.old$/, ''),
           dir: loaded.dir,
@@ -158,13 +182,12 @@ export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
           positionsSeen: m.positionsSeen,
           trainedOnData: m.dataManifestHash,
         },
-        data: { input: o.data, builtFromSgf: data.built, contentHash: data.dataset.manifest.contentHash, games: data.dataset.gameCount },
+        data: { inputs, builtFromSgf: data.built, contentHash: data.dataset.manifest.contentHash, games: data.dataset.gameCount },
         sample: { split, seed: o.seed, count: sample.count, population },
         symmetries: o.symmetries,
         batch: o.batch,
         backend: backend.name,
         note: ACCURACY_NOTE,
-        figures,
       };
     } finally {
       data.cleanup();

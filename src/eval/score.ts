@@ -1,4 +1,4 @@
-// Per-position scoring of a policy against the move played: top-1 / top-5 over all 361 outputs (no legal
+// Per-position scoring of a policy against the move played: top-1 / top-5 / top-10 over all 361 outputs (no legal
 // masking), top-1 among legal points only, and the log-loss; accumulated without per-position allocation.
 import { NPOINTS } from '../go/constants.js';
 import { meanInterval, wilsonInterval, type Interval, type MeanInterval } from './stats.js';
@@ -16,6 +16,8 @@ export interface Scores {
   top1: Proportion;
   /** Move played is among the 5 most probable of the raw softmax. */
   top5: Proportion;
+  /** Move played is among the 10 most probable of the raw softmax. */
+  top10: Proportion;
   /** Move played is the most probable legal point (occupied, suicide, ko and superko points removed). */
   top1Legal: Proportion | null;
   /** −ln p(move played) under the raw softmax, mean ± 95% normal interval. */
@@ -60,6 +62,7 @@ export class ScoreAccumulator {
   private n = 0;
   private top1 = 0;
   private top5 = 0;
+  private top10 = 0;
   private top1Legal = 0;
   private legalScored = 0;
   private lossSum = 0;
@@ -67,13 +70,14 @@ export class ScoreAccumulator {
 
   /**
    * Scores one position: probs (361 normalised probabilities) against label (0..360); legal (361 bytes from
-   * legalOffset, 1 = legal) or null to skip the masked figure.
+   * legalOffset, 1 = legal) or null to skip the masked figure. Returns the zero-based rank of the move played.
    */
-  add(probs: Float64Array, label: number, legal: Uint8Array | null, legalOffset = 0): void {
+  add(probs: Float64Array, label: number, legal: Uint8Array | null, legalOffset = 0): number {
     if (!Number.isInteger(label) || label < 0 || label >= NPOINTS) throw new Error(`ScoreAccumulator.add: label ${label} is not a point 0..360`);
     const rank = rankOf(probs, label);
     if (rank === 0) this.top1++;
     if (rank < 5) this.top5++;
+    if (rank < 10) this.top10++;
     const loss = -Math.log(Math.max(probs[label], MIN_PROB));
     this.lossSum += loss;
     this.lossSq += loss * loss;
@@ -93,6 +97,7 @@ export class ScoreAccumulator {
       }
     }
     this.n++;
+    return rank;
   }
 
   /** Positions scored so far. */
@@ -107,6 +112,7 @@ export class ScoreAccumulator {
       positions: this.n,
       top1: prop(this.top1, this.n),
       top5: prop(this.top5, this.n),
+      top10: prop(this.top10, this.n),
       top1Legal: this.legalScored > 0 ? prop(this.top1Legal, this.legalScored) : null,
       logLoss: meanInterval(this.lossSum, this.lossSq, this.n),
     };

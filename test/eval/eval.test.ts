@@ -1,6 +1,7 @@
-// tengen eval on a tiny random model and a 20-game dataset: the figures equal a brute-force evaluation of the same
-// positions (one position at a time through the model's own softmax output); the sample is fixed by the seed;
-// 8-symmetry averaging; SGF input; clear errors for bad models, data and flags.
+// tengen eval on a tiny random model and a 20-game dataset: the figures (overall and per game phase) equal a
+// brute-force evaluation of the same positions (one position at a time through the model's own softmax output); the
+// sample is fixed by the seed; 8-symmetry averaging; SGF input, several --data paths; clear errors for bad models,
+// data and flags.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,8 @@ import { selectBackend } from '../../src/model/backend.js';
 import { loadModel } from '../../src/model/io.js';
 import { evaluateSample, type LogitsFn } from '../../src/eval/evaluate.js';
 import { runEval } from '../../src/eval/run.js';
+import { PHASES, phaseOfMove } from '../../src/eval/phases.js';
+import { wilsonInterval } from '../../src/eval/stats.js';
 import { formatReport } from '../../src/eval/format.js';
 import { buildSampleDataset, saveTinyModel, SGF_SAMPLE, tempDir } from './fixtures.js';
 
@@ -37,8 +40,30 @@ function argmax(v: ArrayLike<number>, mask?: Uint8Array): number {
   return best;
 }
 
+/**
+ * Move number of every move entry, counted independently of the evaluator: walk each game's entries, skip those
+ * with the setup flag (bit 11), number the rest 1, 2, 3… (passes included).
+ */
+function moveNumbers(ds: ReturnType<typeof openDataset>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (let g = 0; g < ds.gameCount; g++) {
+    const end = g + 1 < ds.gameCount ? ds.gameStart(g + 1) : ds.entries.length;
+    let k = 0;
+    for (let e = ds.gameStart(g); e < end; e++) if ((ds.entries[e] & 0x800) === 0) out.set(e, ++k);
+  }
+  return out;
+}
+
+describe('game phases', () => {
+  it('the position before move k is in the phase of k: 1–50, 51–150, 151+', () => {
+    expect(PHASES.map((p) => p.name)).toEqual(['1-50', '51-150', '151+']);
+    expect([1, 50, 51, 150, 151, 400].map(phaseOfMove)).toEqual([0, 0, 1, 1, 2, 2]);
+    expect(() => phaseOfMove(0)).toThrow(/move number 0/);
+  });
+});
+
 describe('figures equal a brute-force evaluation', () => {
-  it('top-1, top-5, legal top-1 and log-loss of 300 positions, batch 37', async () => {
+  it('top-1, top-5, top-10, legal top-1, log-loss and the phase split of 300 positions, batch 37', async () => {
     const report = await runEval({ modelDir, data: dsDir, positions: 300, seed: 3, symmetries: 1, batch: 37, backend: 'cpu' });
     // Brute force: the loader's own encoding, one position per predict() through the model's softmax output.
     const ds = openDataset(dsDir);
@@ -46,13 +71,23 @@ describe('figures equal a brute-force evaluation', () => {
     const { model } = await loadModel(modelDir);
     const replayer = new Replayer(ds);
     const legal = new Uint8Array(361);
-    let top1 = 0, top5 = 0, top1Legal = 0, loss = 0, n = 0;
+    const numbers = moveNumbers(ds);
+    let top1 = 0, top5 = 0, top10 = 0, top1Legal = 0, loss = 0, n = 0;
+    // Per phase [positions, top-1, top-5, top-10], phase boundaries written out here rather than taken from PHASES.
+    const byPhase = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
     for (const b of sample.evalBatches(1)) {
       const probs = tf.tidy(() => (model.predict(tf.tensor4d(b.inputs, [1, 19, 19, 9])) as tf.Tensor).dataSync());
       const label = b.labels[0];
       const order = Array.from(probs.keys()).sort((x, y) => probs[y] - probs[x] || x - y);
       if (order[0] === label) top1++;
       if (order.slice(0, 5).includes(label)) top5++;
+      if (order.slice(0, 10).includes(label)) top10++;
+      const k = numbers.get(b.entries[0])!;
+      const ph = byPhase[k <= 50 ? 0 : k <= 150 ? 1 : 2];
+      ph[0]++;
+      if (order[0] === label) ph[1]++;
+      if (order.slice(0, 5).includes(label)) ph[2]++;
+      if (order.slice(0, 10).includes(label)) ph[3]++;
       loss += -Math.log(probs[label]);
       replayer.seek(b.entries[0]);
       legalMask(replayer.board, legal);
@@ -60,11 +95,23 @@ describe('figures equal a brute-force evaluation', () => {
       n++;
     }
     model.dispose();
-    const f = report.figures;
+    const f = report;
     expect(n).toBe(300);
     expect(f.positions).toBe(300);
     expect(f.top1.hits).toBe(top1);
     expect(f.top5.hits).toBe(top5);
+    expect(f.top10.hits).toBe(top10);
+    expect(f.top10.rate).toBe(top10 / 300);
+    expect(top10).toBeGreaterThan(top5);
+    expect(f.phases.map((p) => [p.positions, p.top1.hits, p.top5.hits, p.top10.hits])).toEqual(byPhase);
+    // The 20 real games reach move 151, so every phase is represented.
+    for (const ph of byPhase) expect(ph[0]).toBeGreaterThan(0);
+    expect(byPhase[0][0] + byPhase[1][0] + byPhase[2][0]).toBe(300);
+    for (let i = 0; i < 3; i++) {
+      const p = f.phases[i];
+      expect(p.top5.n).toBe(byPhase[i][0]);
+      expect({ lo: p.top10.lo, hi: p.top10.hi }).toEqual(wilsonInterval(byPhase[i][3], byPhase[i][0]));
+    }
     expect(f.top1Legal?.hits).toBe(top1Legal);
     expect(f.logLoss.mean).toBeCloseTo(loss / n, 3);
     // The random model is weak but not degenerate: some hits, and legal masking can only help top-1.
@@ -77,6 +124,8 @@ describe('figures equal a brute-force evaluation', () => {
     expect(report.model.featureSet.name).toBe('basic');
     const text = formatReport(report);
     expect(text).toContain(`| top-1 | ${((100 * top1) / 300).toFixed(2)}% |`);
+    expect(text).toContain(`| top-10 | ${((100 * top10) / 300).toFixed(2)}% |`);
+    expect(text).toContain(`| 151+ | ${byPhase[2][0]} | ${((100 * byPhase[2][1]) / byPhase[2][0]).toFixed(2)}% (`);
     expect(text).toMatch(/no legal masking/);
   }, 60_000);
 });
@@ -85,9 +134,11 @@ describe('the sample', () => {
   it('same seed → same positions and figures; another seed → another sample', async () => {
     const a = await runEval({ modelDir, data: dsDir, positions: 120, seed: 5, symmetries: 1, batch: 64, backend: 'cpu' });
     const b = await runEval({ modelDir, data: dsDir, positions: 120, seed: 5, symmetries: 1, batch: 16, backend: 'cpu' });
-    expect(b.figures.top1).toEqual(a.figures.top1);
-    expect(b.figures.top5).toEqual(a.figures.top5);
-    expect(b.figures.logLoss.mean).toBeCloseTo(a.figures.logLoss.mean, 9);
+    expect(b.top1).toEqual(a.top1);
+    expect(b.top5).toEqual(a.top5);
+    expect(b.top10).toEqual(a.top10);
+    expect(b.phases).toEqual(a.phases);
+    expect(b.logLoss.mean).toBeCloseTo(a.logLoss.mean, 9);
     const ds = openDataset(dsDir);
     const s5 = validationPositions(ds, { count: 120, seed: 5, split: 'val' }).entries;
     const s6 = validationPositions(ds, { count: 120, seed: 6, split: 'val' }).entries;
@@ -100,9 +151,30 @@ describe('the sample', () => {
     const fromDs = await runEval({ modelDir, data: dsDir, positions: 100, seed: 2, symmetries: 1, batch: 50, backend: 'cpu' });
     expect(fromSgf.data.builtFromSgf).toBe(true);
     expect(fromSgf.data.contentHash).toBe(fromDs.data.contentHash);
-    expect(fromSgf.figures.top1).toEqual(fromDs.figures.top1);
-    expect(fromSgf.figures.top5).toEqual(fromDs.figures.top5);
+    expect(fromSgf.top1).toEqual(fromDs.top1);
+    expect(fromSgf.top5).toEqual(fromDs.top5);
     expect(readdirSync(os.tmpdir()).filter((n) => n.startsWith('tengen-eval-')).length).toBe(before);
+  }, 60_000);
+
+  it('several SGF paths (a file and a folder) are built together: the same figures as one file holding their games', async () => {
+    // 2 lines per game: games 1–5 in a.sgf, games 6–10 in more/b.sgf, and all ten in ab.sgf.
+    const lines = readFileSync(SGF_SAMPLE, 'utf8').split('\n');
+    const dir = path.join(tmp.dir, 'multi');
+    mkdirSync(path.join(dir, 'more'), { recursive: true });
+    writeFileSync(path.join(dir, 'a.sgf'), lines.slice(0, 10).join('\n') + '\n');
+    writeFileSync(path.join(dir, 'more', 'b.sgf'), lines.slice(10, 20).join('\n') + '\n');
+    writeFileSync(path.join(dir, 'ab.sgf'), lines.slice(0, 20).join('\n') + '\n');
+    // A sample larger than the split takes every position, so game order cannot matter.
+    const opts = { modelDir, positions: 1_000_000, seed: 0, symmetries: 1 as const, batch: 256, backend: 'cpu', legal: false };
+    const two = await runEval({ ...opts, data: [path.join(dir, 'a.sgf'), path.join(dir, 'more')] });
+    const one = await runEval({ ...opts, data: path.join(dir, 'ab.sgf') });
+    expect(two.data.inputs).toEqual([path.join(dir, 'a.sgf'), path.join(dir, 'more')]);
+    expect(two.data.games).toBe(one.data.games);
+    expect(two.data.games).toBeGreaterThanOrEqual(9);
+    expect(two.positions).toBe(one.positions);
+    expect(two.top1).toEqual(one.top1);
+    expect(two.top10).toEqual(one.top10);
+    expect(two.phases).toEqual(one.phases);
   }, 60_000);
 });
 
@@ -202,6 +274,9 @@ describe('errors', () => {
     await expect(runEval({ ...base, modelDir, data: dsDir, positions: 0 })).rejects.toThrow(/--positions/);
     await expect(runEval({ ...base, modelDir, data: dsDir, symmetries: 4 as unknown as 1 })).rejects.toThrow(/--symmetries/);
     expect(existsSync(junk)).toBe(true);
+    await expect(runEval({ ...base, modelDir, data: [dsDir, SGF_SAMPLE] })).rejects.toThrow(/--data: give one dataset folder alone, or any number of SGF files\/folders; got dataset folder .*ds among 2 inputs/);
+    await expect(runEval({ ...base, modelDir, data: [dsDir, dsDir] })).rejects.toThrow(/got dataset folders .*ds, .*ds among 2 inputs/);
+    await expect(runEval({ ...base, modelDir, data: [] })).rejects.toThrow(/--data: no input given/);
   });
   it('a corrupt dataset folder names the file', async () => {
     const copy = path.join(tmp.dir, 'ds-corrupt');
@@ -216,10 +291,22 @@ describe('the command line', () => {
   const bin = path.resolve('bin/tengen.js');
   it('tengen eval --json prints the report; a bad model exits 1 naming the directory', async () => {
     const { spawnSync } = await import('node:child_process');
-    const ok = spawnSync(process.execPath, [bin, 'eval', '--model', modelDir, '--data', dsDir, '--positions', '40', '--batch', '16', '--backend', 'cpu', '--json'], { encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [bin, 'eval', '--model', modelDir, '--data', dsDir, '--sample', '40', '--batch', '16', '--backend', 'cpu', '--json'], { encoding: 'utf8' });
     expect(ok.status, ok.stderr).toBe(0);
     const report = JSON.parse(ok.stdout);
-    expect(report.figures.positions).toBe(40);
+    expect(report.positions).toBe(40);
+    for (const k of ['top1', 'top5', 'top10']) expect(Object.keys(report[k]).sort()).toEqual(['hi', 'hits', 'lo', 'n', 'rate']);
+    expect(report.top10.hits).toBeGreaterThanOrEqual(report.top5.hits);
+    expect(report.phases.map((p: { name: string }) => p.name)).toEqual(['1-50', '51-150', '151+']);
+    expect(report.phases.reduce((s: number, p: { positions: number }) => s + p.positions, 0)).toBe(40);
+    // --positions is an alias of --sample: the same sample and figures.
+    const alias = spawnSync(process.execPath, [bin, 'eval', '--model', modelDir, '--data', dsDir, '--positions', '40', '--batch', '16', '--backend', 'cpu', '--json'], { encoding: 'utf8' });
+    expect(alias.status, alias.stderr).toBe(0);
+    const ar = JSON.parse(alias.stdout);
+    expect([ar.top1, ar.top10, ar.phases]).toEqual([report.top1, report.top10, report.phases]);
+    const clash = spawnSync(process.execPath, [bin, 'eval', '--model', modelDir, '--data', dsDir, '--sample', '40', '--positions', '50'], { encoding: 'utf8' });
+    expect(clash.status).toBe(1);
+    expect(clash.stderr).toMatch(/--sample 40 and --positions 50 disagree/);
     expect(report.sample).toMatchObject({ seed: 0, count: 40, split: 'val' });
     expect(report.note).toMatch(/no legal masking/);
     const bad = spawnSync(process.execPath, [bin, 'eval', '--model', path.join(tmp.dir, 'absent'), '--data', dsDir, '--backend', 'cpu'], { encoding: 'utf8' });

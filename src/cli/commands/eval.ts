@@ -11,8 +11,9 @@ import { readMetricsFile, writeLearningCurve } from '../../eval/plot.js';
 
 interface EvalFlags {
   model: string;
-  data: string;
-  positions: string;
+  data: string[];
+  sample?: string;
+  positions?: string;
   seed: string;
   symmetries: string;
   batch: string;
@@ -26,10 +27,11 @@ interface EvalFlags {
 function registerEval(program: Command): void {
   program
     .command('eval')
-    .description('top-1 / top-5 / log-loss (95% CIs) of a model on a fixed seeded sample of positions')
+    .description('top-1 / top-5 / top-10 (95% CIs, overall and per game phase) and log-loss of a model on a fixed seeded sample of positions')
     .requiredOption('--model <dir>', 'model directory (model.json, weights.bin, tengen.json)')
-    .requiredOption('--data <path>', 'dataset folder, or SGF input (.sgf/.sgf.gz file or folder) built into a temporary all-val dataset')
-    .option('--positions <n>', 'positions in the sample (the whole split if larger)', '50000')
+    .requiredOption('--data <paths...>', 'one dataset folder, or SGF inputs (.sgf/.sgf.gz files or folders) built together into a temporary all-val dataset')
+    .option('--sample <n>', 'positions in the sample (the whole split if larger; default 50000)')
+    .option('--positions <n>', 'alias of --sample')
     .option('--seed <n>', 'seed of the sample (0 = the trainer\'s default --val-seed)', '0')
     .option('--symmetries <n>', '1, or 8 to average the softmax over the 8 board symmetries', '1')
     .option('--batch <n>', 'boards per forward pass (positions × symmetries)', '256')
@@ -42,6 +44,7 @@ function registerEval(program: Command): void {
       const symmetries = parseFlag(f.symmetries, '--symmetries', parsePositiveInt);
       if (symmetries !== 1 && symmetries !== 8) throw new Error(`--symmetries: expected 1 or 8, got ${JSON.stringify(f.symmetries)}`);
       if (f.split !== 'val' && f.split !== 'train' && f.split !== 'all') throw new Error(`--split: expected val, train or all, got ${JSON.stringify(f.split)}`);
+      const sample = resolveSampleFlag(f.sample, f.positions);
       const tty = f.progress && process.stderr.isTTY === true;
       const buildBar = tty ? createProgressBar() : null;
       const bar = tty
@@ -59,7 +62,7 @@ function registerEval(program: Command): void {
         const report = await runEval({
           modelDir: f.model,
           data: f.data,
-          positions: parseFlag(f.positions, '--positions', parsePositiveInt),
+          positions: sample,
           seed: parseFlag(f.seed, '--seed', parseNonNegativeInt),
           symmetries,
           batch: parseFlag(f.batch, '--batch', parsePositiveInt),
@@ -90,6 +93,14 @@ function registerEval(program: Command): void {
         process.off('SIGTERM', onSignal);
       }
     });
+}
+
+/** The sample size from --sample and its alias --positions (default 50000); both given must agree. */
+function resolveSampleFlag(sample: string | undefined, positions: string | undefined): number {
+  const a = sample === undefined ? undefined : parseFlag(sample, '--sample', parsePositiveInt);
+  const b = positions === undefined ? undefined : parseFlag(positions, '--positions', parsePositiveInt);
+  if (a !== undefined && b !== undefined && a !== b) throw new Error(`--sample ${a} and --positions ${b} disagree (--positions is an alias of --sample)`);
+  return a ?? b ?? 50000;
 }
 
 interface PlotFlags {
