@@ -32,6 +32,8 @@ export class PrefetchingSource implements BatchSource {
   private gen = 0;
   private runningBatch = 0; // batch size the worker produces for `gen`; 0: not started since the last cursor change
   private consumed = 0;
+  /** Arrived batches of the current generation, not yet handed out (at most depth). */
+  private readonly ready: Extract<PrefetchReply, { type: 'batch' }>[] = [];
   private failure: Error | null = null;
   private closed = false;
   private readonly exited: Promise<void>;
@@ -91,6 +93,7 @@ export class PrefetchingSource implements BatchSource {
     this.local.setState(cursor as TrainingSourceState);
     this.cursor = this.local.getState();
     this.runningBatch = 0; // restart lazily, at the next request
+    this.ready.length = 0;
   }
 
   /** Next batch, waiting on this thread if none is ready (prefer nextAsync in an async loop). */
@@ -152,18 +155,33 @@ export class PrefetchingSource implements BatchSource {
     this.consumed = 0;
     Atomics.store(this.ctl, CONSUMED, 0);
     this.runningBatch = batchSize;
+    this.ready.length = 0;
     this.send({ type: 'start', gen: this.gen, batchSize, state: this.cursor });
   }
 
-  /** The next batch of the current generation if one has arrived; throws the worker's error. */
-  private take(): Batch | null {
+  /** Batches encoded ahead and waiting to be handed out (never more than depth; for tests and benchmarks). */
+  get buffered(): number {
+    this.drain();
+    return this.ready.length;
+  }
+
+  /** Moves arrived replies into `ready`, dropping those of earlier generations; records the worker's error. */
+  private drain(): void {
     for (let m = receiveMessageOnPort(this.replies); m !== undefined; m = receiveMessageOnPort(this.replies)) {
       const r = m.message as PrefetchReply;
       if (r.type === 'error' && (r.gen === this.gen || r.gen === -1)) {
         this.fail(new Error(`training data loader worker (dataset ${this.dataset.dir}): ${r.message}`));
-        break;
+      } else if (r.type === 'batch' && r.gen === this.gen) {
+        this.ready.push(r);
       }
-      if (r.type !== 'batch' || r.gen !== this.gen) continue; // from before the last cursor change
+    }
+  }
+
+  /** The next batch of the current generation if one has arrived; throws the worker's error after the last one. */
+  private take(): Batch | null {
+    this.drain();
+    const r = this.ready.shift();
+    if (r) {
       this.cursor = r.state;
       this.consumed++;
       Atomics.store(this.ctl, CONSUMED, this.consumed);
