@@ -69,6 +69,8 @@ export interface TrainResult {
   workers: number;
   /** Training throughput of this run (excludes validation and checkpoint time). */
   positionsPerSecond: number;
+  /** Seconds of training time spent waiting for (or, in-thread, encoding) batches; ≈ 0 when prefetching keeps up. */
+  dataWaitSeconds: number;
   resumedFrom: number | null;
 }
 
@@ -167,6 +169,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
   const elapsed = (): number => (performance.now() - startWall) / 1000;
   let trainSeconds = 0;
   let trainPositions = 0;
+  let dataWaitSeconds = 0;
   let emaLoss = NaN, emaAcc = NaN;
   let lastVal: ValMetrics | null = null;
   let stopReason: StopReason = 'steps';
@@ -212,7 +215,8 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
         break;
       }
       const t0 = performance.now();
-      const b = source.next(opts.batch);
+      const b = source.nextAsync ? await source.nextAsync(opts.batch) : source.next(opts.batch);
+      dataWaitSeconds += (performance.now() - t0) / 1000;
       const r = await engine.computeGradients(params, b);
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged: loss is ${r.loss} at step ${state.step} (try a lower --lr)`);
       optimizer.step(params, r.grads, learningRate(sched, state.step));
@@ -286,6 +290,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     backend: choice.name,
     workers: engine.workers,
     positionsPerSecond: trainSeconds > 0 ? trainPositions / trainSeconds : 0,
+    dataWaitSeconds: Math.round(dataWaitSeconds * 1000) / 1000,
     resumedFrom,
   };
   log?.info(result, 'training finished');

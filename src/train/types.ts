@@ -12,6 +12,8 @@ export interface BatchSource {
   readonly planes: number;
   /** Returns the next batch of up to batchSize positions (the arrays may be reused by the next call). */
   next(batchSize: number): Batch;
+  /** Like next, for sources that prepare batches elsewhere (worker thread): the trainer prefers it when present. */
+  nextAsync?(batchSize: number): Promise<Batch>;
   /** Positions in one epoch, if known (enables --epochs and per-epoch evaluation). */
   readonly positions?: number;
   /** Hash of the dataset manifest, recorded in tengen.json. */
@@ -20,6 +22,8 @@ export interface BatchSource {
   getCursor?(): unknown;
   /** Restores a cursor from getCursor(); throws if it does not fit this source. */
   setCursor?(cursor: unknown): void;
+  /** Releases threads or files; the owner calls it when done. */
+  close?(): Promise<void>;
 }
 
 /** A fixed list of validation positions, visited in the same order every time. */

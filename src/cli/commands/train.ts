@@ -1,7 +1,7 @@
 // `tengen train`: trains a policy net on a dataset folder (or synthetic:<rule>), writing metrics.jsonl,
 // best/ and checkpoint/ under --out. Ctrl-C stops after the current step with a checkpoint.
 import type { Command } from 'commander';
-import { parseDuration, parseFlag, parseNonNegativeInt, parseNonNegativeNumber, parsePositiveInt, resolveFlagOption } from '../../config.js';
+import { parseDuration, parseFlag, parseNonNegativeInt, parseNumber, parseNonNegativeNumber, parsePositiveInt, resolveFlagOption } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { getFeatureSet } from '../../features/registry.js';
 import { presetConfig, validateArchConfig, PRESET_NAMES } from '../../model/config.js';
@@ -37,8 +37,14 @@ interface TrainFlags {
   resume?: boolean;
   initFrom?: string;
   workers?: string;
+  loaderWorkers?: string;
   backend?: string;
   progress: boolean;
+}
+
+/** 0 or 1 (the loader runs in at most one worker thread). */
+function parseLoaderWorkers(raw: string): number {
+  return parseNumber(raw, { min: 0, max: 1, integer: true });
 }
 
 /** Registers `tengen train`. */
@@ -73,6 +79,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--resume', 'continue from <out>/checkpoint')
     .option('--init-from <dir>', 'fine-tune: start from this model dir (same architecture and feature set); ignored by --resume')
     .option('--workers <n>', 'gradient worker threads (env TENGEN_TRAIN_WORKERS, default 1)')
+    .option('--loader-workers <n>', '1: encode batches ahead in a worker thread, 0: in the training thread (env TENGEN_LOADER_WORKERS, default 1)')
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu (env TENGEN_BACKEND)')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (f: TrainFlags) => {
@@ -80,6 +87,7 @@ export function registerTrainCommand(program: Command): void {
       const featureSet = f.features ? getFeatureSet(f.features) : null;
       const fsId = featureSet ? { name: featureSet.name, version: featureSet.version, planes: featureSet.planes } : null;
       const seed = parseFlag(f.seed, '--seed', parseNonNegativeInt);
+      const loaderWorkers = resolveFlagOption(f.loaderWorkers, '--loader-workers', 'TENGEN_LOADER_WORKERS', 1, parseLoaderWorkers);
       const data = openTrainingData({
         data: f.data,
         featureSet: fsId,
@@ -87,6 +95,7 @@ export function registerTrainCommand(program: Command): void {
         valPositions: parseFlag(f.valPositions, '--val-positions', parseNonNegativeInt),
         valData: f.valData,
         valSeed: parseFlag(f.valSeed, '--val-seed', parseNonNegativeInt),
+        loaderWorkers,
       });
       const base = presetConfig(f.preset, data.featureSet.planes);
       const arch = validateArchConfig(
@@ -135,6 +144,7 @@ export function registerTrainCommand(program: Command): void {
         });
         process.stdout.write(JSON.stringify(r) + '\n');
       } finally {
+        await data.train.close?.();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
