@@ -139,6 +139,7 @@ async function suggest() {
     state.policy = null;
     state.top = [];
     renderHeat();
+    $('top').replaceChildren(); // no stale suggestions from the previous position
     setStatus(err.message, true);
     document.body.dataset.ready = String(seq);
   }
