@@ -41,6 +41,8 @@ function readGames(): Int16Array[] {
 const games = readGames();
 const positions = games.reduce((n, g) => n + g.length, 0);
 const board = new Board();
+// The Tom server played simple ko: one dev game repeats a whole-board position (see src/go/README.md).
+board.superko = false;
 const enc = new Alphago48Encoder();
 const out48 = new Float32Array(361 * 48);
 const out9 = new Float32Array(361 * 9);
