@@ -1,5 +1,5 @@
 // Training throughput (positions/s) per preset: wasm in-thread vs 2 worker threads, and cpu for reference.
-// Usage: npx tsx bench/train.bench.ts [--quick] [--batch 64] [--planes 48] [--presets tiny,small,default]
+// Usage: npx tsx bench/train.bench.ts [--quick] [--batch 64] [--planes 48] [--presets tiny,small,default] [--cpu]
 // Full optimiser steps (gradients + Adam on flat arrays) on random 48-plane inputs; no I/O.
 import * as tf from '@tensorflow/tfjs';
 import { presetConfig, type PresetName } from '../src/model/config.js';
@@ -75,7 +75,11 @@ function latencyP50(preset: PresetName): number {
 
 const pi = args.indexOf('--presets');
 const presets = (pi >= 0 ? args[pi + 1].split(',') : ['tiny', 'small', 'default']).map((name) => presetConfig(name, planes) && (name as PresetName));
-const rows: string[] = [];
+// Rows print as they finish, so a long run shows its results even if it is cut short.
+console.log(`\nTraining throughput, batch ${batch}, ${planes} planes, Adam, positions/s (${quick ? 'quick' : 'full'} run, ${seconds}s per cell)\n`);
+console.log('| preset | arch | params | wasm 1 thread | wasm 2 workers | 2w / 1 | cpu 1 thread | wasm predict 1 pos p50 ms | 2w pool overhead |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+const allCpu = args.includes('--cpu');
 await selectBackend('wasm');
 for (const p of presets) {
   const arch = presetConfig(p, planes);
@@ -86,18 +90,15 @@ for (const p of presets) {
   const overheadPct = (100 * overheadMs) / stepMs;
   await pool.close();
   let cpu = NaN;
-  // cpu is ~30× slower than wasm: in --quick mode only the tiny net, as a reference point.
-  if (!quick || p === 'tiny') {
+  // cpu is ~30× slower than wasm: only the tiny net (and small in a full run) as a reference, unless --cpu.
+  if (allCpu || p === 'tiny' || (!quick && p === 'small')) {
     await selectBackend('cpu');
     cpu = await measure(new LocalGradEngine(arch, 'cpu'), p);
     await selectBackend('wasm');
   }
-  rows.push(
+  console.log(
     `| ${p} | ${arch.depth}×${arch.width} ${arch.block} | ${countTrainable(paramSpecs(arch))} | ${one.toFixed(1)} | ${two.toFixed(1)} | ${(two / one).toFixed(2)}× | ${Number.isNaN(cpu) ? '–' : cpu.toFixed(1)} | ${lat.toFixed(1)} | ${overheadPct.toFixed(1)}% |`,
   );
   process.stderr.write(`${p} done\n`);
 }
-console.log(`\nTraining throughput, batch ${batch}, ${planes} planes, Adam, positions/s (${quick ? 'quick' : 'full'} run, ${seconds}s per cell)\n`);
-console.log('| preset | arch | params | wasm 1 thread | wasm 2 workers | 2w / 1 | cpu 1 thread | wasm predict 1 pos p50 ms | 2w pool overhead |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) console.log(r);
+
