@@ -1,8 +1,11 @@
 // `tengen match`: two GTP engines play N games, alternating colours, with a referee board (positional
 // superko) checking every move. A game ends by two passes, a resignation, a forfeit (illegal or
-// unparsable move, crash, timeout) or the move limit. Scoring after two passes: both engines are asked
-// `final_score`; when they agree on the winner their verdict stands, otherwise (or when neither can
-// score, or at the move limit) the referee's Tromp-Taylor area count decides.
+// unparsable move, crash, timeout) or the move limit. Scoring (two passes or the move limit): both engines
+// are asked `final_score` (recorded); with a referee engine (`--referee`) its `final_score` of the replayed
+// game decides. Without one, engines that agree after two passes decide; if they disagree a cleanup phase
+// (`kgs-genmove_cleanup`, else `genmove`) runs until two more passes so dead stones get captured, and then
+// the board's Tromp-Taylor area count decides, as it does at the move limit. A bare Tromp-Taylor count
+// right after two passes would count dead stones as alive.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Board } from '../go/board.js';
@@ -11,10 +14,19 @@ import { gtpToPoint, pointToGtp } from '../go/coords.js';
 import { recordToSgf, type GameRecord } from '../sgf/index.js';
 import type { Logger } from '../log.js';
 import { GtpClient } from './client.js';
+import { Referee, scoreWinner } from './referee.js';
+
+export { scoreWinner } from './referee.js';
 
 export type EngineRole = 'A' | 'B';
 
 export type EndReason = 'score' | 'resign' | 'forfeit' | 'max-moves';
+
+/**
+ * What settled the result: the referee engine's final_score, both engines' agreeing final_score, Tromp-Taylor
+ * after a cleanup phase, Tromp-Taylor as it stands (move limit), a resignation or a forfeit.
+ */
+export type Decider = 'referee' | 'engines' | 'cleanup' | 'tromp-taylor' | 'resign' | 'forfeit';
 
 export interface MatchOptions {
   /** Command of engine A (Black in the first game). */
@@ -29,6 +41,8 @@ export interface MatchOptions {
   komi?: number;
   /** Longest wait for one engine reply in ms (default 120 000). */
   moveTimeoutMs?: number;
+  /** Command of a third GTP engine whose final_score decides every scored game (gogui-twogtp -referee). */
+  referee?: string;
   logger?: Logger;
   onGame?: (g: GameResult) => void;
 }
@@ -41,8 +55,13 @@ export interface GameResult {
   /** SGF RE value: B+3.5, W+R, B+F (forfeit), 0, Void. */
   result: string;
   reason: EndReason;
+  decidedBy: Decider;
   detail: string;
   moves: number;
+  /** The moves as one string (see moveSequence), to count distinct games. */
+  sequence: string;
+  /** Each engine's own final_score answer, when it gave a readable one. */
+  engineScores: Partial<Record<EngineRole, string>>;
   /** Total genmove milliseconds and move count per engine. */
   thinkMs: Record<EngineRole, number>;
   moveCount: Record<EngineRole, number>;
@@ -55,10 +74,16 @@ export interface MatchSummary {
   wins: Record<EngineRole, { black: number; white: number }>;
   /** Games without a winner (jigo or void). */
   draws: number;
+  /** Games with pairwise different move sequences (deterministic engines repeat games). */
+  distinct: number;
+  /** How many games each kind of decision settled. */
+  decidedBy: Partial<Record<Decider, number>>;
   /** Engine A's score rate (draws count half) and its 95% Wilson interval. */
   rateA: number;
   ciA: [number, number];
   msPerMove: Record<EngineRole, number>;
+  /** Name of the referee engine that scored the games, if any. */
+  referee?: string;
 }
 
 /** 95% (z = 1.96) Wilson score interval of `wins` successes in `n` trials; [0, 1] when n = 0. */
@@ -72,23 +97,19 @@ export function wilsonInterval(wins: number, n: number, z = 1.96): [number, numb
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
-/** Winner colour of a score string ('B+3.5' → BLACK, 'W+R' → WHITE, '0' → null); undefined if unreadable. */
-export function scoreWinner(s: string): Player | null | undefined {
-  const t = s.trim().toUpperCase();
-  if (t === '0' || t === 'DRAW' || t === 'JIGO') return null;
-  const m = /^([BW])\+/.exec(t);
-  if (!m) return undefined;
-  return m[1] === 'B' ? BLACK : WHITE;
-}
-
 const other = (r: EngineRole): EngineRole => (r === 'A' ? 'B' : 'A');
+
+/** What the game-over check found: a finished result, two consecutive passes, or the move limit. */
+type PhaseEnd = GameResult | 'passes' | 'limit';
+
+type GameOpts = Required<Pick<MatchOptions, 'maxMoves' | 'komi' | 'moveTimeoutMs'>> & Pick<MatchOptions, 'outDir' | 'logger'> & { referee?: Referee };
 
 /** Plays one game between two started engines; never throws for engine misbehaviour (it becomes a forfeit). */
 export async function playGame(
   engines: Record<EngineRole, GtpClient>,
   names: Record<EngineRole, string>,
   index: number,
-  opts: Required<Pick<MatchOptions, 'maxMoves' | 'komi' | 'moveTimeoutMs'>> & Pick<MatchOptions, 'outDir' | 'logger'>,
+  opts: GameOpts,
 ): Promise<GameResult> {
   const blackRole: EngineRole = index % 2 === 0 ? 'A' : 'B';
   const roleOf = (c: Player): EngineRole => (c === BLACK ? blackRole : other(blackRole));
@@ -96,20 +117,68 @@ export async function playGame(
   const moves: GameRecord['moves'] = [];
   const thinkMs = { A: 0, B: 0 };
   const moveCount = { A: 0, B: 0 };
+  const engineScores: Partial<Record<EngineRole, string>> = {};
   const t = opts.moveTimeoutMs;
-  const res = (winner: Player | null, result: string, reason: EndReason, detail: string): GameResult => ({
+  const res = (winner: Player | null, result: string, reason: EndReason, decidedBy: Decider, detail: string): GameResult => ({
     index,
     blackRole,
     winner: winner === null ? null : roleOf(winner),
     result,
     reason,
+    decidedBy,
     detail,
     moves: moves.length,
+    sequence: moveSequence(moves),
+    engineScores,
     thinkMs,
     moveCount,
     sgfPath: null,
   });
-  const forfeit = (loser: Player, detail: string): GameResult => res(3 - loser as Player, `${colorLetter(3 - loser as Player)}+F`, 'forfeit', detail);
+  const forfeit = (loser: Player, detail: string): GameResult =>
+    res(3 - loser as Player, `${colorLetter(3 - loser as Player)}+F`, 'forfeit', 'forfeit', detail);
+
+  // Moves until two consecutive passes, a decisive event, or the move limit; `cmd` is the generate command
+  // per engine ('genmove' in play, 'kgs-genmove_cleanup' or 'genmove' in the cleanup phase).
+  const phase = async (cmd: Record<EngineRole, string>): Promise<PhaseEnd> => {
+    let passes = 0;
+    for (;;) {
+      if (moves.length >= opts.maxMoves) return 'limit';
+      const c = board.toPlay;
+      const mover = engines[roleOf(c)];
+      const start = performance.now();
+      let reply;
+      try {
+        reply = await mover.send(`${cmd[roleOf(c)]} ${c === BLACK ? 'b' : 'w'}`, t);
+      } catch (err) {
+        return forfeit(c, (err as Error).message);
+      }
+      thinkMs[roleOf(c)] += performance.now() - start;
+      moveCount[roleOf(c)]++;
+      if (!reply.ok) return forfeit(c, `${cmd[roleOf(c)]} failed: ${reply.text}`);
+      const v = reply.text.trim().toLowerCase();
+      if (v === 'resign') return res(3 - c as Player, `${colorLetter(3 - c as Player)}+R`, 'resign', 'resign', `${names[roleOf(c)]} resigned`);
+      let p: number;
+      try {
+        p = gtpToPoint(v);
+      } catch {
+        return forfeit(c, `unreadable move "${reply.text}" at move ${moves.length + 1}`);
+      }
+      const why = board.legality(p, c);
+      if (why !== null) return forfeit(c, `illegal move ${moves.length + 1} ${colorLetter(c)} ${pointToGtp(p)} (${why})`);
+      board.play(p, c);
+      moves.push({ color: c, point: p });
+      passes = p === PASS ? passes + 1 : 0;
+      const peer = engines[roleOf(3 - c as Player)];
+      try {
+        const r = await peer.send(`play ${c === BLACK ? 'b' : 'w'} ${v}`, t);
+        // The referee board accepted the move, so a peer that refuses it has drifted and cannot go on.
+        if (!r.ok) return forfeit(3 - c as Player, `rejected legal move ${moves.length} ${colorLetter(c)} ${v}: ${r.text}`);
+      } catch (err) {
+        return forfeit(3 - c as Player, (err as Error).message);
+      }
+      if (passes >= 2) return 'passes';
+    }
+  };
 
   let result: GameResult | null = null;
   for (const c of [BLACK, WHITE] as const) {
@@ -124,90 +193,72 @@ export async function playGame(
       break;
     }
   }
-  let passes = 0;
-  while (result === null) {
-    if (moves.length >= opts.maxMoves) {
-      const s = board.scoreString(opts.komi);
-      result = res(scoreWinner(s) ?? null, s === '0' ? '0' : s, 'max-moves', `move limit ${opts.maxMoves} reached; Tromp-Taylor ${s}`);
-      break;
-    }
-    const c = board.toPlay;
-    const mover = engines[roleOf(c)];
-    const start = performance.now();
-    let reply;
-    try {
-      reply = await mover.send(`genmove ${c === BLACK ? 'b' : 'w'}`, t);
-    } catch (err) {
-      result = forfeit(c, (err as Error).message);
-      break;
-    }
-    thinkMs[roleOf(c)] += performance.now() - start;
-    moveCount[roleOf(c)]++;
-    if (!reply.ok) {
-      result = forfeit(c, `genmove failed: ${reply.text}`);
-      break;
-    }
-    const v = reply.text.trim().toLowerCase();
-    if (v === 'resign') {
-      result = res(3 - c as Player, `${colorLetter(3 - c as Player)}+R`, 'resign', `${names[roleOf(c)]} resigned`);
-      break;
-    }
-    let p: number;
-    try {
-      p = gtpToPoint(v);
-    } catch {
-      result = forfeit(c, `unreadable move "${reply.text}" at move ${moves.length + 1}`);
-      break;
-    }
-    const why = board.legality(p, c);
-    if (why !== null) {
-      result = forfeit(c, `illegal move ${moves.length + 1} ${colorLetter(c)} ${pointToGtp(p)} (${why})`);
-      break;
-    }
-    board.play(p, c);
-    moves.push({ color: c, point: p });
-    passes = p === PASS ? passes + 1 : 0;
-    const peer = engines[roleOf(3 - c as Player)];
-    try {
-      const r = await peer.send(`play ${c === BLACK ? 'b' : 'w'} ${v}`, t);
-      if (!r.ok) {
-        // The referee accepted the move, so the peer's board has drifted: it cannot continue this game.
-        result = forfeit(3 - c as Player, `rejected legal move ${moves.length} ${colorLetter(c)} ${v}: ${r.text}`);
-        break;
+  if (result === null) {
+    const genmove = { A: 'genmove', B: 'genmove' };
+    const end = await phase(genmove);
+    if (typeof end === 'object') result = end;
+    else {
+      const reason: EndReason = end === 'passes' ? 'score' : 'max-moves';
+      const how = end === 'passes' ? 'two passes' : `move limit ${opts.maxMoves} reached`;
+      for (const role of [blackRole, other(blackRole)]) {
+        try {
+          const r = await engines[role].send('final_score', t);
+          if (r.ok && scoreWinner(r.text) !== undefined) engineScores[role] = r.text.trim().toUpperCase();
+        } catch {
+          // an engine that cannot score simply has no say
+        }
       }
-    } catch (err) {
-      result = forfeit(3 - c as Player, (err as Error).message);
-      break;
+      const said = (['A', 'B'] as const).filter((r) => engineScores[r] !== undefined).map((r) => `${r}: ${engineScores[r]}`).join(', ') || 'no engine scored';
+      let refereeNote = '';
+      if (opts.referee) {
+        try {
+          const s = await opts.referee.score(moves, opts.komi);
+          result = res(scoreWinner(s) ?? null, s, reason, 'referee', `${how}; referee ${opts.referee.name} ${s} (engines: ${said}); Tromp-Taylor ${board.scoreString(opts.komi)}`);
+        } catch (err) {
+          refereeNote = `; referee failed: ${(err as Error).message}`;
+        }
+      }
+      if (result === null) {
+        const a = engineScores.A;
+        const b = engineScores.B;
+        if (end === 'passes' && a !== undefined && b !== undefined && scoreWinner(a) === scoreWinner(b)) {
+          result = res(scoreWinner(a) ?? null, a, reason, 'engines', `${how}; engines agree (${said}); Tromp-Taylor ${board.scoreString(opts.komi)}${refereeNote}`);
+        } else if (end === 'passes') {
+          // Dead stones may still stand: let the engines capture them before counting.
+          const before = moves.length;
+          const cleanup = { A: await cleanupCommand(engines.A, t), B: await cleanupCommand(engines.B, t) };
+          const after = await phase(cleanup);
+          if (typeof after === 'object') result = after;
+          else {
+            const s = board.scoreString(opts.komi);
+            const stop = after === 'passes' ? 'two passes' : `move limit ${opts.maxMoves} reached`;
+            result = res(scoreWinner(s) ?? null, s, reason, 'cleanup', `two passes; engines disagree (${said}); cleanup phase ${moves.length - before} moves until ${stop}; Tromp-Taylor ${s}${refereeNote}`);
+          }
+        } else {
+          const s = board.scoreString(opts.komi);
+          result = res(scoreWinner(s) ?? null, s, reason, 'tromp-taylor', `${how}; Tromp-Taylor ${s} (engines: ${said})${refereeNote}`);
+        }
+      }
     }
-    if (passes >= 2) result = await scoreGame(engines, board, opts, res, blackRole);
   }
   if (opts.outDir) result.sgfPath = writeGameSgf(opts.outDir, index, names, blackRole, moves, result, opts.komi);
-  opts.logger?.info({ game: index + 1, black: names[blackRole], result: result.result, reason: result.reason, moves: result.moves }, 'game over');
+  opts.logger?.info({ game: index + 1, black: names[blackRole], result: result.result, reason: result.reason, decidedBy: result.decidedBy, moves: result.moves }, 'game over');
   return result;
 }
 
-async function scoreGame(
-  engines: Record<EngineRole, GtpClient>,
-  board: Board,
-  opts: { komi: number; moveTimeoutMs: number },
-  res: (winner: Player | null, result: string, reason: EndReason, detail: string) => GameResult,
-  blackRole: EngineRole,
-): Promise<GameResult> {
-  const referee = board.scoreString(opts.komi);
-  const verdicts: { role: EngineRole; score: string }[] = [];
-  for (const role of [blackRole, other(blackRole)]) {
-    try {
-      const r = await engines[role].send('final_score', opts.moveTimeoutMs);
-      if (r.ok && scoreWinner(r.text) !== undefined) verdicts.push({ role, score: r.text.trim().toUpperCase() });
-    } catch {
-      // an engine that cannot score simply has no say
-    }
+/** 'kgs-genmove_cleanup' when the engine says it knows it, else 'genmove'. */
+async function cleanupCommand(e: GtpClient, timeoutMs: number): Promise<string> {
+  try {
+    const r = await e.send('known_command kgs-genmove_cleanup', timeoutMs);
+    return r.ok && r.text.trim().toLowerCase() === 'true' ? 'kgs-genmove_cleanup' : 'genmove';
+  } catch {
+    return 'genmove'; // a dead engine forfeits on its next genmove
   }
-  const said = verdicts.map((v) => `${v.role}: ${v.score}`).join(', ') || 'no engine scored';
-  const agreed = verdicts.length > 0 && verdicts.every((v) => scoreWinner(v.score) === scoreWinner(verdicts[0]!.score));
-  const score = agreed ? verdicts[0]!.score : referee;
-  const how = agreed ? `engines agree (${said}); Tromp-Taylor ${referee}` : `Tromp-Taylor ${referee} (${said})`;
-  return res(scoreWinner(score) ?? null, score, 'score', `two passes; ${how}`);
+}
+
+/** The moves as one GTP string ('b q16 w d4 b pass …'), equal for equal games. */
+export function moveSequence(moves: GameRecord['moves']): string {
+  return moves.map((m) => `${colorLetter(m.color).toLowerCase()} ${pointToGtp(m.point).toLowerCase()}`).join(' ');
 }
 
 function writeGameSgf(
@@ -245,11 +296,13 @@ function writeGameSgf(
 export function summarise(names: Record<EngineRole, string>, games: GameResult[]): MatchSummary {
   const wins = { A: { black: 0, white: 0 }, B: { black: 0, white: 0 } };
   let draws = 0;
+  const decidedBy: Partial<Record<Decider, number>> = {};
   const ms = { A: 0, B: 0 };
   const n = { A: 0, B: 0 };
   for (const g of games) {
     if (g.winner === null) draws++;
     else wins[g.winner][g.blackRole === g.winner ? 'black' : 'white']++;
+    decidedBy[g.decidedBy] = (decidedBy[g.decidedBy] ?? 0) + 1;
     for (const r of ['A', 'B'] as const) {
       ms[r] += g.thinkMs[r];
       n[r] += g.moveCount[r];
@@ -262,11 +315,22 @@ export function summarise(names: Record<EngineRole, string>, games: GameResult[]
     games,
     wins,
     draws,
+    distinct: new Set(games.map((g) => g.sequence)).size,
+    decidedBy,
     rateA: games.length ? points / games.length : 0,
     ciA: wilsonInterval(points, games.length),
     msPerMove: { A: n.A ? ms.A / n.A : 0, B: n.B ? ms.B / n.B : 0 },
   };
 }
+
+const DECIDER_TEXT: Record<Decider, string> = {
+  referee: 'referee engine',
+  engines: 'engines agreeing',
+  cleanup: 'cleanup + Tromp-Taylor',
+  'tromp-taylor': 'Tromp-Taylor',
+  resign: 'resignation',
+  forfeit: 'forfeit',
+};
 
 /** Markdown summary of a match: one row per engine, then A's score rate with its 95% Wilson interval. */
 export function formatSummary(s: MatchSummary): string {
@@ -276,7 +340,9 @@ export function formatSummary(s: MatchSummary): string {
     return `| ${r} | ${s.names[r]} | ${w.black + w.white} | ${w.black} | ${w.white} | ${s.msPerMove[r].toFixed(1)} |`;
   };
   const lines = [
-    `games ${s.games.length}, draws/void ${s.draws}`,
+    `games ${s.games.length} (${s.distinct} distinct move sequences), draws/void ${s.draws}`,
+    ...(s.referee ? [`referee: ${s.referee}`] : []),
+    `decided by: ${Object.entries(s.decidedBy).map(([k, n]) => `${DECIDER_TEXT[k as Decider]} ${n}`).join(', ')}`,
     '',
     '| engine | name | wins | as black | as white | ms/move |',
     '|---|---|---:|---:|---:|---:|',
@@ -285,7 +351,7 @@ export function formatSummary(s: MatchSummary): string {
     '',
     `A score rate ${pct(s.rateA)} (95% Wilson interval ${pct(s.ciA[0])} – ${pct(s.ciA[1])})`,
     '',
-    ...s.games.map((g) => `game ${g.index + 1}: black ${g.blackRole}, ${g.result} after ${g.moves} moves (${g.reason}: ${g.detail})`),
+    ...s.games.map((g) => `game ${g.index + 1}: black ${g.blackRole}, ${g.result} after ${g.moves} moves, decided by ${DECIDER_TEXT[g.decidedBy]} (${g.reason}: ${g.detail})`),
   ];
   return lines.join('\n') + '\n';
 }
@@ -299,6 +365,7 @@ export async function runMatch(opts: MatchOptions): Promise<MatchSummary> {
     moveTimeoutMs: opts.moveTimeoutMs ?? 120_000,
     outDir: opts.outDir,
     logger: opts.logger,
+    referee: opts.referee === undefined ? undefined : new Referee(opts.referee, opts.moveTimeoutMs ?? 120_000),
   };
   const commands: Record<EngineRole, string> = { A: opts.black, B: opts.white };
   const engines: Partial<Record<EngineRole, GtpClient>> = {};
@@ -329,9 +396,10 @@ export async function runMatch(opts: MatchOptions): Promise<MatchSummary> {
       opts.onGame?.(g);
     }
   } finally {
-    await Promise.all(Object.values(engines).map((e) => e?.close()));
+    await Promise.all([...Object.values(engines).map((e) => e?.close()), gameOpts.referee?.close()]);
   }
   const summary = summarise(names, games);
+  if (gameOpts.referee) summary.referee = gameOpts.referee.name;
   if (opts.outDir) writeFileSync(path.join(opts.outDir, 'summary.md'), formatSummary(summary));
   return summary;
 }

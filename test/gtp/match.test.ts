@@ -1,6 +1,6 @@
 // `tengen match`: unit pieces, then real games against GNU Go (skipped when gnugo is not installed).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Board } from '../../src/go/board.js';
 import { PASS } from '../../src/go/constants.js';
 import { parseSgf, toGameRecord } from '../../src/sgf/index.js';
-import { scoreWinner, summarise, wilsonInterval, type GameResult } from '../../src/gtp/match.js';
+import { runMatch, scoreWinner, summarise, wilsonInterval, type GameResult, type MatchOptions } from '../../src/gtp/match.js';
+import { rescoreMatch } from '../../src/gtp/rescore.js';
 import { makeTinyModel } from '../engine/model-fixture.js';
 
 const run = promisify(execFile);
@@ -42,15 +43,149 @@ describe('match statistics', () => {
 
   it('summarises wins per engine and colour', () => {
     const g = (index: number, blackRole: 'A' | 'B', winner: 'A' | 'B' | null): GameResult => ({
-      index, blackRole, winner, result: '', reason: 'score', detail: '', moves: 10,
-      thinkMs: { A: 50, B: 200 }, moveCount: { A: 5, B: 5 }, sgfPath: null,
+      index, blackRole, winner, result: '', reason: 'score', decidedBy: 'engines', detail: '', moves: 10,
+      sequence: index === 1 ? 'b q16' : 'b d4', engineScores: {}, thinkMs: { A: 50, B: 200 }, moveCount: { A: 5, B: 5 }, sgfPath: null,
     });
     const s = summarise({ A: 'x', B: 'y' }, [g(0, 'A', 'A'), g(1, 'B', 'A'), g(2, 'A', 'B'), g(3, 'B', null)]);
     expect(s.wins).toEqual({ A: { black: 1, white: 1 }, B: { black: 0, white: 1 } });
     expect(s.draws).toBe(1);
     expect(s.rateA).toBeCloseTo(2.5 / 4, 10);
     expect(s.msPerMove).toEqual({ A: 10, B: 40 });
+    expect(s.distinct).toBe(2); // games 1, 3, 4 share one sequence
+    expect(s.decidedBy).toEqual({ engines: 4 });
   });
+});
+
+// Scripted games. Black walls off row 10, White row 9; then B K16, W K15, B K14, W pass, B J15, W pass,
+// B pass (45 moves). K15 stands in atari inside Black's half: dead, so once it is captured (L15) the area
+// count is Black 190 (rows 10–19) vs White 171 (rows 1–9), B+11.5 at komi 7.5. Tromp-Taylor on the board
+// as it stands calls K15 alive and Black's empty half neutral (it touches both colours): Black 19 + 3 = 22,
+// White 171 + 1 = 172, W+157.5.
+const COLS = 'ABCDEFGHJKLMNOPQRST'.split('');
+const WALL = { b: [...COLS.map((c) => `${c}10`), 'K16', 'K14', 'J15'], w: [...COLS.map((c) => `${c}9`), 'K15'] };
+const CAPTURE = ['L15']; // Black's cleanup move: it captures K15
+const FAKE = path.join(root, 'test/gtp/fixtures/scripted-engine.mjs');
+let nFake = 0;
+/** Writes a scripted-engine config and returns [command line, log file]. */
+function fake(cfg: { name: string; finalScore?: string | null; knows?: string[]; cleanup?: { b?: string[]; w?: string[] }; moves?: { b?: string[]; w?: string[] } }): [string, string] {
+  const dir = path.join(tmp, 'fakes');
+  mkdirSync(dir, { recursive: true });
+  const n = nFake++;
+  const log = path.join(dir, `log-${n}.txt`);
+  writeFileSync(path.join(dir, `cfg-${n}.json`), JSON.stringify({ moves: WALL, ...cfg, log }));
+  return [`${process.execPath} ${FAKE} ${path.join(dir, `cfg-${n}.json`)}`, log];
+}
+const logOf = (f: string): string[] => (existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n') : []);
+const quick = (o: Partial<MatchOptions> & Pick<MatchOptions, 'black' | 'white'>): Promise<ReturnType<typeof summarise>> =>
+  runMatch({ games: 1, moveTimeoutMs: 10_000, ...o });
+
+describe('who decides a scored game (scripted GTP engines)', () => {
+  it('the referee engine decides, after replaying every move; the engines\' own scores are only recorded', async () => {
+    const [a] = fake({ name: 'fakeA', finalScore: 'B+100' });
+    const [b] = fake({ name: 'fakeB', finalScore: 'B+100' });
+    const [ref, refLog] = fake({ name: 'judge', finalScore: 'W+3.5', moves: {} });
+    const out = path.join(tmp, 'referee');
+    const s = await quick({ black: a, white: b, referee: ref, games: 2, outDir: out });
+    for (const g of s.games) {
+      expect(g.result).toBe('W+3.5');
+      expect(g.decidedBy).toBe('referee');
+      expect(g.engineScores).toEqual({ A: 'B+100', B: 'B+100' });
+    }
+    // W+3.5 goes to whoever was White: B in game 1, A in game 2.
+    expect(s.wins).toEqual({ A: { black: 0, white: 1 }, B: { black: 0, white: 1 } });
+    expect(s.distinct).toBe(1); // scripts are per colour, so both games are the same
+    expect(s.referee).toBe('judge 1');
+    const game = [];
+    for (let i = 0; i < 19; i++) game.push(`play b ${COLS[i]!.toLowerCase()}10`, `play w ${COLS[i]!.toLowerCase()}9`);
+    game.push('play b k16', 'play w k15', 'play b k14', 'play w pass', 'play b j15', 'play w pass', 'play b pass');
+    const perGame = ['boardsize 19', 'clear_board', 'komi 7.5', ...game, 'final_score'];
+    expect(logOf(refLog)).toEqual(['name', 'version', ...perGame, ...perGame, 'quit']);
+    const summary = readFileSync(path.join(out, 'summary.md'), 'utf8');
+    expect(summary).toContain('games 2 (1 distinct move sequences)');
+    expect(summary).toContain('referee: judge 1');
+    expect(summary).toMatch(/game 1: black A, W\+3\.5 after 45 moves, decided by referee engine \(score: two passes; referee judge 1 W\+3\.5 \(engines: A: B\+100, B: B\+100\)/);
+    const rec = toGameRecord(parseSgf(readFileSync(path.join(out, 'game-001.sgf'), 'utf8')).games[0]!);
+    expect(rec.result).toBe('W+3.5');
+  }, 60_000);
+
+  it('engines that disagree trigger a cleanup phase (kgs-genmove_cleanup, else genmove), then Tromp-Taylor', async () => {
+    const [a, aLog] = fake({ name: 'fakeA', finalScore: 'B+11.5', knows: ['kgs-genmove_cleanup'], cleanup: { b: CAPTURE } });
+    const [b, bLog] = fake({ name: 'fakeB', finalScore: 'W+157.5' });
+    const s = await quick({ black: a, white: b });
+    const g = s.games[0]!;
+    expect(g.decidedBy).toBe('cleanup');
+    // White to move after B's pass: W pass, B L15 (captures), W pass, B pass.
+    expect(g.moves).toBe(45 + 4);
+    expect(g.result).toBe('B+11.5');
+    expect(g.winner).toBe('A');
+    expect(g.detail).toContain('engines disagree (A: B+11.5, B: W+157.5)');
+    expect(g.detail).toContain('cleanup phase 4 moves until two passes');
+    const la = logOf(aLog);
+    expect(la).toContain('known_command kgs-genmove_cleanup');
+    expect(la.filter((l) => l === 'kgs-genmove_cleanup b')).toHaveLength(2);
+    const lb = logOf(bLog);
+    const k = lb.indexOf('known_command kgs-genmove_cleanup');
+    expect(k).toBeGreaterThan(0);
+    expect(lb.slice(k).filter((l) => l === 'genmove w')).toHaveLength(2); // fell back to genmove
+    expect(lb).not.toContain('kgs-genmove_cleanup w');
+  }, 30_000);
+
+  it('engines that agree decide without cleanup; without cleanup moves Tromp-Taylor would say W+157.5', async () => {
+    const [a] = fake({ name: 'fakeA', finalScore: 'B+11.5' });
+    const [b] = fake({ name: 'fakeB', finalScore: 'B+12' });
+    const g = (await quick({ black: a, white: b })).games[0]!;
+    expect(g.decidedBy).toBe('engines');
+    expect(g.result).toBe('B+11.5');
+    expect(g.moves).toBe(45);
+    expect(g.detail).toContain('Tromp-Taylor W+157.5');
+  }, 30_000);
+
+  it('rescore re-decides scored games with the referee and rewrites summary and SGFs; a second rescore starts from the originals', async () => {
+    const out = path.join(tmp, 'rescore');
+    const [a] = fake({ name: 'fakeA', finalScore: 'B+100' });
+    const [b] = fake({ name: 'fakeB', finalScore: 'B+100' });
+    const before = await quick({ black: a, white: b, games: 2, outDir: out });
+    expect(before.wins).toEqual({ A: { black: 1, white: 0 }, B: { black: 1, white: 0 } });
+    const oldSummary = readFileSync(path.join(out, 'summary.md'), 'utf8');
+    const [ref] = fake({ name: 'judge', finalScore: 'W+3.5', moves: {} });
+    const s = await rescoreMatch({ dir: out, referee: ref, moveTimeoutMs: 10_000 });
+    expect(s.wins).toEqual({ A: { black: 0, white: 1 }, B: { black: 0, white: 1 } });
+    expect(s.games.map((g) => g.decidedBy)).toEqual(['referee', 'referee']);
+    expect(s.games[0]!.engineScores).toEqual({ A: 'B+100', B: 'B+100' });
+    expect(s.names).toEqual({ A: 'fakeA 1', B: 'fakeB 1' });
+    const summary = readFileSync(path.join(out, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/\| A \| fakeA 1 \| 1 \| 0 \| 1 \|/);
+    expect(summary).toContain('A score rate 50.0%');
+    expect(readFileSync(path.join(out, 'summary.pre-rescore.md'), 'utf8')).toBe(oldSummary);
+    const rec = toGameRecord(parseSgf(readFileSync(path.join(out, 'game-002.sgf'), 'utf8')).games[0]!);
+    expect(rec.result).toBe('W+3.5');
+    expect(rec.moves).toHaveLength(45);
+    expect(rec.properties.GC?.[0]).toMatch(/^score: referee judge 1 W\+3\.5 \|\| before rescore: RE\[B\+100\] score: two passes; engines agree/);
+    const [ref2] = fake({ name: 'judge2', finalScore: 'B+2.5', moves: {} });
+    const again = await rescoreMatch({ dir: out, referee: ref2, moveTimeoutMs: 10_000 });
+    expect(again.wins).toEqual({ A: { black: 1, white: 0 }, B: { black: 1, white: 0 } });
+    const gc = toGameRecord(parseSgf(readFileSync(path.join(out, 'game-001.sgf'), 'utf8')).games[0]!).properties.GC![0]!;
+    expect(gc.split('before rescore').length).toBe(2);
+    expect(gc).toContain('before rescore: RE[B+100] score: two passes');
+    await expect(rescoreMatch({ dir: path.join(tmp, 'nowhere'), referee: ref })).rejects.toThrow(/does not exist/);
+  }, 60_000);
+});
+
+describe.skipIf(!hasGnugo)('GNU Go as referee', () => {
+  it('gnugo calls the K15 stone dead and gives the game to Black, where Tromp-Taylor says W+157.5', async () => {
+    const out = path.join(tmp, 'gnugo-referee');
+    const [a] = fake({ name: 'fakeA', finalScore: 'W+157.5' });
+    const [b] = fake({ name: 'fakeB', finalScore: 'W+157.5' });
+    const { stdout } = await run(
+      process.execPath,
+      [bin, 'match', '--black', a, '--white', b, '--referee', `${GNUGO} --mode gtp --level 1 --chinese-rules`, '--games', '1', '--out', out, '--timeout', '30'],
+      { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 60_000 },
+    );
+    expect(stdout).toContain('referee: GNU Go 3.8');
+    // GnuGo's own estimate of the margin (B+39.5 at level 1 here) is its business; the winner is not in doubt.
+    expect(stdout).toMatch(/game 1: black A, B\+\d+(\.\d)? after 45 moves, decided by referee engine .*Tromp-Taylor W\+157\.5/);
+    expect(stdout).toMatch(/\| A \| fakeA 1 \| 1 \| 1 \| 0 \|/);
+  }, 70_000);
 });
 
 describe.skipIf(!hasGnugo)('games against GNU Go (gnugo --mode gtp --level 1)', () => {
@@ -87,6 +222,7 @@ describe.skipIf(!hasGnugo)('games against GNU Go (gnugo --mode gtp --level 1)', 
         expect(rec.result).toMatch(/^[BW]\+\d+(\.\d+)?$|^0$/);
         // GnuGo took part in scoring: its final_score is recorded in the game comment.
         expect(rec.properties.GC?.[0]).toMatch(/two passes; .*B: [BW]\+/);
+        expect(rec.properties.GC?.[0]).toMatch(/^score: two passes; (engines agree|engines disagree .* cleanup phase \d+ moves)/);
       }
     } finally {
       model.cleanup();

@@ -1,13 +1,17 @@
 // `tengen match --black CMD --white CMD --games N`: plays two GTP engines against each other (colours
-// alternate), referees every move, writes an SGF per game and prints a markdown summary.
+// alternate), referees every move, writes an SGF per game and prints a markdown summary;
+// `tengen match --rescore DIR --referee CMD` re-scores such a folder with a referee engine.
 import type { Command } from 'commander';
 import { parseFlag, parseNumber, parsePositiveInt } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { formatSummary, runMatch } from '../../gtp/match.js';
+import { rescoreMatch } from '../../gtp/rescore.js';
 
 interface MatchFlags {
-  black: string;
-  white: string;
+  black?: string;
+  white?: string;
+  referee?: string;
+  rescore?: string;
   games: string;
   out?: string;
   maxMoves: string;
@@ -20,8 +24,10 @@ export function registerMatchCommand(program: Command): void {
   program
     .command('match')
     .description('play two GTP engines against each other with a referee; SGF per game and a summary')
-    .requiredOption('--black <cmd>', 'engine A command line (Black in game 1), e.g. "tengen gtp --model models/default"')
-    .requiredOption('--white <cmd>', 'engine B command line (White in game 1), e.g. "/usr/games/gnugo --mode gtp --level 1"')
+    .option('--black <cmd>', 'engine A command line (Black in game 1), e.g. "tengen gtp --model models/default"')
+    .option('--white <cmd>', 'engine B command line (White in game 1), e.g. "/usr/games/gnugo --mode gtp --level 1"')
+    .option('--referee <cmd>', 'GTP engine whose final_score decides scored games, e.g. "/usr/games/gnugo --mode gtp --level 10 --chinese-rules"')
+    .option('--rescore <dir>', 're-score the game-NNN.sgf files of an earlier --out folder with --referee and rewrite its summary.md')
     .option('--games <n>', 'number of games (colours alternate)', '2')
     .option('--out <dir>', 'folder for game-NNN.sgf and summary.md')
     .option('--max-moves <n>', 'score the game as it stands after this many moves (passes included)', '600')
@@ -29,16 +35,32 @@ export function registerMatchCommand(program: Command): void {
     .option('--timeout <s>', 'longest wait for one engine reply, in seconds', '120')
     .action(async (flags: MatchFlags) => {
       const logger = createLogger(process.env.LOG_LEVEL || 'info', 'tengen-match');
+      const moveTimeoutMs = parseFlag(flags.timeout, '--timeout', parsePositiveInt) * 1000;
+      if (flags.rescore !== undefined) {
+        if (!flags.referee) throw new Error('match: --rescore needs --referee "CMD"');
+        const summary = await rescoreMatch({
+          dir: flags.rescore,
+          referee: flags.referee,
+          komi: parseFlag(flags.komi, '--komi', parseNumber),
+          moveTimeoutMs,
+          logger,
+          onGame: (g) => process.stderr.write(`game ${g.index + 1}: ${g.result} (${g.decidedBy})\n`),
+        });
+        process.stdout.write(formatSummary(summary));
+        return;
+      }
+      if (!flags.black || !flags.white) throw new Error('match: --black "CMD" and --white "CMD" are required (unless --rescore)');
       const summary = await runMatch({
         black: flags.black,
         white: flags.white,
+        referee: flags.referee,
         games: parseFlag(flags.games, '--games', parsePositiveInt),
         outDir: flags.out,
         maxMoves: parseFlag(flags.maxMoves, '--max-moves', parsePositiveInt),
         komi: parseFlag(flags.komi, '--komi', parseNumber),
-        moveTimeoutMs: parseFlag(flags.timeout, '--timeout', parsePositiveInt) * 1000,
+        moveTimeoutMs,
         logger,
-        onGame: (g) => process.stderr.write(`game ${g.index + 1}: ${g.result} (${g.reason}, ${g.moves} moves)\n`),
+        onGame: (g) => process.stderr.write(`game ${g.index + 1}: ${g.result} (${g.reason}, decided by ${g.decidedBy}, ${g.moves} moves)\n`),
       });
       process.stdout.write(formatSummary(summary));
     });

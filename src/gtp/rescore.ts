@@ -1,0 +1,121 @@
+// `tengen match --rescore DIR --referee CMD`: re-scores the game-NNN.sgf files of an earlier match with a
+// referee engine and rewrites summary.md. Only games that ended on the board (two passes or the move limit)
+// are re-scored; resignations and forfeits stand. Each SGF keeps its previous RE and GC inside the new GC,
+// the previous summary is kept as summary.pre-rescore.md, and a second rescore starts from those originals.
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BLACK } from '../go/constants.js';
+import { parseSgf, recordToSgf, toGameRecord } from '../sgf/index.js';
+import type { Logger } from '../log.js';
+import { formatSummary, moveSequence, summarise, type Decider, type EndReason, type EngineRole, type GameResult, type MatchSummary } from './match.js';
+import { Referee, scoreWinner } from './referee.js';
+
+export interface RescoreOptions {
+  /** Folder of an earlier `tengen match --out`. */
+  dir: string;
+  /** Referee engine command line, e.g. "/usr/games/gnugo --mode gtp --level 10 --chinese-rules". */
+  referee: string;
+  /** Komi when an SGF has no KM (default 7.5). */
+  komi?: number;
+  moveTimeoutMs?: number;
+  logger?: Logger;
+  onGame?: (g: GameResult) => void;
+}
+
+const MARK = ' || before rescore: ';
+
+/** Splits a GC written by a previous rescore back into the original RE and GC. */
+function originals(re: string, gc: string): { re: string; gc: string } {
+  const i = gc.indexOf(MARK);
+  if (i < 0) return { re, gc };
+  const m = /^RE\[([^\]]*)\] ([\s\S]*)$/.exec(gc.slice(i + MARK.length));
+  return m ? { re: m[1]!, gc: m[2]! } : { re, gc };
+}
+
+/** ms/move per engine from an old summary.md table, so the rewritten summary keeps the timing it cannot recompute. */
+function oldMsPerMove(text: string): Partial<Record<EngineRole, number>> {
+  const out: Partial<Record<EngineRole, number>> = {};
+  for (const m of text.matchAll(/^\| (A|B) \| .* \| \d+ \| \d+ \| \d+ \| ([\d.]+) \|$/gm)) out[m[1] as EngineRole] = Number(m[2]);
+  return out;
+}
+
+/** Re-scores every game-NNN.sgf in `opts.dir` with the referee, rewrites the SGFs and summary.md; returns the new summary. */
+export async function rescoreMatch(opts: RescoreOptions): Promise<MatchSummary> {
+  if (!existsSync(opts.dir)) throw new Error(`rescore: folder ${opts.dir} does not exist`);
+  const files = readdirSync(opts.dir)
+    .map((f) => ({ f, m: /^game-(\d+)\.sgf$/.exec(f) }))
+    .filter((x) => x.m !== null)
+    .map((x) => ({ file: path.join(opts.dir, x.f), index: Number(x.m![1]) - 1 }))
+    .sort((a, b) => a.index - b.index);
+  if (files.length === 0) throw new Error(`rescore: no game-NNN.sgf files in ${opts.dir}`);
+  const summaryFile = path.join(opts.dir, 'summary.md');
+  const keptFile = path.join(opts.dir, 'summary.pre-rescore.md');
+  const oldSummary = existsSync(keptFile) ? readFileSync(keptFile, 'utf8') : existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '';
+  const ms = oldMsPerMove(oldSummary);
+  const referee = new Referee(opts.referee, opts.moveTimeoutMs ?? 120_000);
+  const names: Record<EngineRole, string> = { A: 'A', B: 'B' };
+  const games: GameResult[] = [];
+  try {
+    for (const { file, index } of files) {
+      let rec;
+      try {
+        rec = toGameRecord(parseSgf(readFileSync(file, 'utf8')).games[0]!);
+      } catch (err) {
+        throw new Error(`rescore: cannot read ${file}: ${(err as Error).message}`);
+      }
+      // runMatch alternates colours: engine A is Black in games 1, 3, 5, …
+      const blackRole: EngineRole = index % 2 === 0 ? 'A' : 'B';
+      const whiteRole: EngineRole = blackRole === 'A' ? 'B' : 'A';
+      if (rec.players.black) names[blackRole] = rec.players.black;
+      if (rec.players.white) names[whiteRole] = rec.players.white;
+      const orig = originals(rec.result ?? '', rec.properties.GC?.[0] ?? '');
+      const gm = /^(score|resign|forfeit|max-moves): ([\s\S]*)$/.exec(orig.gc);
+      const reason: EndReason = gm ? (gm[1] as EndReason) : /\+R/i.test(orig.re) ? 'resign' : /\+F/i.test(orig.re) ? 'forfeit' : 'score';
+      const oldDetail = gm ? gm[2]! : orig.gc;
+      const engineScores: GameResult['engineScores'] = {};
+      for (const r of ['A', 'B'] as const) {
+        const m = new RegExp(`\\b${r}: ([BW]\\+[\\d.R]+|0)`).exec(oldDetail);
+        if (m) engineScores[r] = m[1]!;
+      }
+      let result = orig.re;
+      let decidedBy: Decider = reason === 'resign' ? 'resign' : reason === 'forfeit' ? 'forfeit' : 'tromp-taylor';
+      let detail = oldDetail;
+      if (reason === 'score' || reason === 'max-moves') {
+        result = await referee.score(rec.moves, rec.komi ?? opts.komi ?? 7.5);
+        decidedBy = 'referee';
+        detail = `referee ${referee.name} ${result}; before rescore ${orig.re || '?'} (${oldDetail})`;
+        rec.result = result;
+        rec.properties.GC = [`${reason}: referee ${referee.name} ${result}${MARK}RE[${orig.re}] ${orig.gc}`];
+        writeFileSync(file, recordToSgf(rec));
+      }
+      const win = scoreWinner(result);
+      const moveCount = { A: 0, B: 0 };
+      for (const m of rec.moves) moveCount[m.color === BLACK ? blackRole : whiteRole]++;
+      const g: GameResult = {
+        index,
+        blackRole,
+        winner: win === undefined || win === null ? null : win === BLACK ? blackRole : whiteRole,
+        result,
+        reason,
+        decidedBy,
+        detail,
+        moves: rec.moves.length,
+        sequence: moveSequence(rec.moves),
+        engineScores,
+        thinkMs: { A: moveCount.A * (ms.A ?? 0), B: moveCount.B * (ms.B ?? 0) },
+        moveCount,
+        sgfPath: file,
+      };
+      games.push(g);
+      opts.onGame?.(g);
+      opts.logger?.info({ game: index + 1, result, decidedBy }, 'rescored');
+    }
+  } finally {
+    await referee.close();
+  }
+  const summary = summarise(names, games);
+  summary.referee = referee.name;
+  if (existsSync(summaryFile) && !existsSync(keptFile)) copyFileSync(summaryFile, keptFile);
+  writeFileSync(summaryFile, `rescored from the SGF files by the referee; ms/move carried over from the match\n\n${formatSummary(summary)}`);
+  return summary;
+}
