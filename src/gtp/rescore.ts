@@ -55,6 +55,8 @@ export async function rescoreMatch(opts: RescoreOptions): Promise<MatchSummary> 
   const referee = new Referee(opts.referee, opts.moveTimeoutMs ?? 120_000);
   const names: Record<EngineRole, string> = { A: 'A', B: 'B' };
   const games: GameResult[] = [];
+  const failures: string[] = [];
+  let rescored = 0;
   try {
     for (const { file, index } of files) {
       let rec;
@@ -78,11 +80,24 @@ export async function rescoreMatch(opts: RescoreOptions): Promise<MatchSummary> 
         if (m) engineScores[r] = m[1]!;
       }
       let result = orig.re;
-      let decidedBy: Decider = reason === 'resign' ? 'resign' : reason === 'forfeit' ? 'forfeit' : 'tromp-taylor';
+      let decidedBy: Decider =
+        reason === 'resign' ? 'resign' : reason === 'forfeit' ? 'forfeit' : /engines agree/.test(oldDetail) ? 'engines' : /cleanup phase/.test(oldDetail) ? 'cleanup' : 'tromp-taylor';
       let detail = oldDetail;
+      let refereeScore: string | null = null;
       if (reason === 'score' || reason === 'max-moves') {
-        result = await referee.score(rec.moves, rec.komi ?? opts.komi ?? 7.5);
+        try {
+          refereeScore = await referee.score(rec.moves, rec.komi ?? opts.komi ?? 7.5);
+        } catch (err) {
+          // One game the referee cannot take (it refused a move) keeps its old result instead of sinking the rescore.
+          detail = `${oldDetail}; rescore failed: ${(err as Error).message}`;
+          failures.push(`game ${index + 1}: ${(err as Error).message}`);
+          opts.logger?.warn({ game: index + 1, err: (err as Error).message }, 'referee could not score; old result kept');
+        }
+      }
+      if (refereeScore !== null) {
+        result = refereeScore;
         decidedBy = 'referee';
+        rescored++;
         detail = `referee ${referee.name} ${result}; before rescore ${orig.re || '?'} (${oldDetail})`;
         rec.result = result;
         rec.properties.GC = [`${reason}: referee ${referee.name} ${result}${MARK}RE[${orig.re}] ${orig.gc}`];
@@ -113,6 +128,8 @@ export async function rescoreMatch(opts: RescoreOptions): Promise<MatchSummary> 
   } finally {
     await referee.close();
   }
+  // A referee that scored nothing (wrong command, crashes) must not overwrite the summary with the old results.
+  if (rescored === 0 && failures.length > 0) throw new Error(`rescore: the referee scored no game; ${failures[0]}`);
   const summary = summarise(names, games);
   summary.referee = referee.name;
   if (existsSync(summaryFile) && !existsSync(keptFile)) copyFileSync(summaryFile, keptFile);

@@ -168,6 +168,9 @@ describe('who decides a scored game (scripted GTP engines)', () => {
     expect(gc.split('before rescore').length).toBe(2);
     expect(gc).toContain('before rescore: RE[B+100] score: two passes');
     await expect(rescoreMatch({ dir: path.join(tmp, 'nowhere'), referee: ref })).rejects.toThrow(/does not exist/);
+    const kept = readFileSync(path.join(out, 'summary.md'), 'utf8');
+    await expect(rescoreMatch({ dir: out, referee: 'exit 3', moveTimeoutMs: 5_000 })).rejects.toThrow(/referee scored no game; game 1: .*exited/);
+    expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toBe(kept);
   }, 60_000);
 });
 
