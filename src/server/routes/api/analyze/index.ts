@@ -1,7 +1,7 @@
 // POST /v1/analyze: review a whole game — for every move the model's top-k and the rank/probability of the move played.
 import { PASS } from '../../../../go/constants.js';
 import { pointToGtp, pointToSgf } from '../../../../go/coords.js';
-import { PositionError, positionFromRecord, recordFromSgf, topMoves } from '../../../../engine/index.js';
+import { positionFromRecord, recordFromSgf, topMoves } from '../../../../engine/index.js';
 import type { RouteContext, ZodApp } from '../../../context.js';
 import { Problem } from '../../../schemas/common.js';
 import { AnalyzeBody, AnalyzeReply } from '../../../schemas/analyze.js';
@@ -25,8 +25,7 @@ export function analyzeRoutes(ctx: RouteContext) {
       async (req) => {
         const t0 = performance.now();
         const { sgf, path, topK, symmetries } = req.body;
-        const rec = recordFromSgf(sgf, path);
-        if (rec.moves.length > ctx.maxMoves) throw new PositionError(`sgf: the game has ${rec.moves.length} moves, at most ${ctx.maxMoves} are accepted`, 'sgf');
+        const rec = recordFromSgf(sgf, path, undefined, ctx.maxMoves);
         // Replaying once validates every move (errors name the move) and gives the start board to walk forward on.
         positionFromRecord(rec);
         const board = positionFromRecord(rec, 0);
