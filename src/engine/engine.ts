@@ -13,6 +13,9 @@ import { loadModel } from '../model/io.js';
 import type { ModelMetadata } from '../model/metadata.js';
 import type { Logger } from '../log.js';
 import { Batcher, type BatcherStats } from './batcher.js';
+import { topMoves, type Suggestion } from './top-moves.js';
+
+export { topMoves, type Suggestion };
 
 /** tengen.json of the served model plus where it came from. */
 export type ModelInfo = ModelMetadata & { id: string; dir: string };
@@ -35,11 +38,6 @@ export interface PolicyOptions {
   symmetries?: 1 | 8;
   /** false = the network's distribution as is, illegal points included (for diagnostics); default true. */
   mask?: boolean;
-}
-
-export interface Suggestion {
-  point: number;
-  prob: number;
 }
 
 export interface EngineStats extends BatcherStats {
@@ -81,27 +79,6 @@ export function maskAndNormalise(policy: Float32Array, legal: Uint8Array): void 
   } else {
     for (let p = 0; p < NPOINTS; p++) policy[p] = legal[p] ? 1 / nLegal : 0;
   }
-}
-
-/** The k most probable points of a masked policy (prob > 0), best first; pass (prob 1) when no point is legal. */
-export function topMoves(policy: Float32Array, k: number): Suggestion[] {
-  const out: Suggestion[] = [];
-  if (k <= 0) return out;
-  // Insertion into a short sorted list: k is small (≤ 361) and this beats sorting 361 entries for k ≈ 10.
-  for (let p = 0; p < NPOINTS; p++) {
-    const v = policy[p]!;
-    if (!(v > 0)) continue;
-    if (out.length === k && v <= out[k - 1]!.prob) continue;
-    let i = out.length < k ? out.length : k - 1;
-    if (out.length < k) out.push({ point: p, prob: v });
-    while (i > 0 && out[i - 1]!.prob < v) {
-      out[i] = out[i - 1]!;
-      i--;
-    }
-    out[i] = { point: p, prob: v };
-  }
-  if (out.length === 0) out.push({ point: PASS, prob: 1 });
-  return out;
 }
 
 export class Engine {

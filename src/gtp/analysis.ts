@@ -5,11 +5,12 @@
 //               (floats in 0..1; Sabaki tells the two apart by the decimal point)
 // Tengen has no search and no value head: `visits` are pseudo-visits, round(prior × 1000), because
 // Sabaki and Lizzie size their heat map by visits (× winrate); winrate is the neutral 50%.
-import { NPOINTS, PASS } from '../go/constants.js';
+import { PASS } from '../go/constants.js';
 import { pointToGtp } from '../go/coords.js';
 import { parseGtpColor } from './args.js';
 import type { Player } from '../go/constants.js';
 import { GtpError } from './protocol.js';
+import { topMoves } from '../engine/top-moves.js';
 
 export type AnalysisFlavour = 'lz' | 'kata';
 
@@ -50,14 +51,6 @@ export function parseAnalyzeArgs(args: readonly string[]): AnalyzeArgs {
   return out;
 }
 
-/** Indices of the `k` largest positive entries of `policy`, highest first (ties: lower index first). */
-export function topMoves(policy: Float32Array, k: number): number[] {
-  const idx: number[] = [];
-  for (let p = 0; p < NPOINTS; p++) if (policy[p]! > 0) idx.push(p);
-  idx.sort((a, b) => policy[b]! - policy[a]! || a - b);
-  return idx.slice(0, k);
-}
-
 function fixed(v: number, digits: number): string {
   return v.toFixed(digits);
 }
@@ -69,11 +62,12 @@ function fixed(v: number, digits: number): string {
 export function formatAnalysisLine(policy: Float32Array, flavour: AnalysisFlavour, maxMoves: number): string {
   const parts: string[] = [];
   let order = 0;
-  for (const p of topMoves(policy, maxMoves)) {
-    const prior = policy[p]!;
+  for (const { point: p, prob: prior } of topMoves(policy, maxMoves)) {
+    // topMoves stands in a pass when no point has probability; the policy has no pass output to report.
+    if (p === PASS) break;
     const visits = Math.round(prior * PSEUDO_VISITS);
     if (visits < 1) break;
-    const v = p === PASS ? 'pass' : pointToGtp(p);
+    const v = pointToGtp(p);
     if (flavour === 'lz') {
       parts.push(`info move ${v} visits ${visits} winrate 5000 prior ${Math.round(prior * 10000)} lcb 5000 order ${order} pv ${v}`);
     } else {
