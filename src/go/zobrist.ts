@@ -2,7 +2,8 @@
 // seed so hashes are identical across runs and processes (tests and datasets may store them).
 import { NCELLS } from './layout.js';
 
-function mulberry32(seed: number): () => number {
+/** mulberry32: a fixed-seed stream of int32 values (also GTP's `--seed` sampler, so both stay one generator). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

@@ -9,6 +9,7 @@
 //   - the engine passes when no candidate is left. It never resigns.
 import type { Board } from '../go/board.js';
 import { NPOINTS, PASS, type Player } from '../go/constants.js';
+import { mulberry32 } from '../go/zobrist.js';
 import { RegionMap } from './regions.js';
 
 export type PassReason = 'no-sensible-move' | 'settled';
@@ -31,14 +32,8 @@ export interface ChoiceOptions {
 
 /** Deterministic uniform [0, 1) generator (mulberry32) for reproducible sampling from `--seed`. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => (next() >>> 0) / 4294967296;
 }
 
 /** Chooses moves for one side; holds scratch buffers so a choice allocates nothing. */
