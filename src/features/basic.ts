@@ -40,9 +40,9 @@ function encodeBasic(board: Board, out: Float32Array, offset = 0): void {
     }
     out[base + 3] = 1;
   }
-  const last = board.lastMoves(4);
-  for (let i = 0; i < last.length && i < 4; i++) {
-    const p = last[i];
+  for (let i = 0; i < 4; i++) {
+    const p = board.lastMoveAt(i);
+    if (p < 0) break;
     if (p !== PASS) out[offset + p * PLANES + 4 + i] = 1;
   }
 }

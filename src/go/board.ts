@@ -274,17 +274,27 @@ export class Board {
   /** The last k moved points (PASS included, setup stones not), most recent first; fewer if the game is shorter. */
   lastMoves(k: number): number[] {
     const out: number[] = [];
-    const rec = this.rec;
-    for (let r = this.nrec - 1; r >= 0 && out.length < k; r--) {
-      if (rec[r * REC + R_KIND] !== K_SETUP) out.push(rec[r * REC + R_POINT]);
+    for (let i = 0; i < k; i++) {
+      const p = this.lastMoveAt(i);
+      if (p < 0) break;
+      out.push(p);
     }
     return out;
   }
 
+  /** The i-th most recent moved point (0 = last; PASS included, setup stones not), or -1 if there is none; allocates nothing. */
+  lastMoveAt(i: number): number {
+    const rec = this.rec;
+    for (let r = this.nrec - 1; r >= 0; r--) {
+      if (rec[r * REC + R_KIND] === K_SETUP) continue;
+      if (i-- === 0) return rec[r * REC + R_POINT];
+    }
+    return -1;
+  }
+
   /** The last moved point (PASS included), or -1 before the first move. */
   lastMove(): number {
-    const m = this.lastMoves(1);
-    return m.length ? m[0] : -1;
+    return this.lastMoveAt(0);
   }
 
   // ---------------------------------------------------------------- legality

@@ -371,6 +371,7 @@ describe('display and history', () => {
     b.setStone(P('K10'), BLACK);
     expect(b.lastMoves(10)).toEqual([P('R4'), PASS, P('C3')]);
     expect(b.lastMove()).toBe(P('R4'));
+    expect([0, 1, 2, 3].map((i) => b.lastMoveAt(i))).toEqual([P('R4'), PASS, P('C3'), -1]);
     expect(b.moveNumber).toBe(3);
     expect(b.historyLength).toBe(6); // 2 handicap stones, 3 moves, 1 setup stone
     expect(new Board().lastMove()).toBe(-1);
