@@ -1,27 +1,16 @@
 // Confidence intervals for the evaluation figures: Wilson for accuracies (honest near 0 and 1 and for small n,
 // where the normal approximation leaves [0, 1]), a normal approximation for the mean log-loss.
 
-/** Two-sided 95% normal quantile. */
-export const Z95 = 1.959963984540054;
+import { wilson, Z95, type Interval } from '../stats.js';
 
-export interface Interval {
-  lo: number;
-  hi: number;
-}
+export { Z95, type Interval };
 
 /** Wilson score interval of a proportion hits/n at normal quantile z; n = 0 gives the vacuous [0, 1]. */
 export function wilsonInterval(hits: number, n: number, z = Z95): Interval {
   if (!Number.isInteger(hits) || !Number.isInteger(n) || hits < 0 || n < 0 || hits > n) {
     throw new Error(`wilsonInterval: need integers 0 <= hits <= n, got hits=${hits}, n=${n}`);
   }
-  if (n === 0) return { lo: 0, hi: 1 };
-  const p = hits / n;
-  const z2 = z * z;
-  const denom = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denom;
-  const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  // The ends are exactly 0 for no hits and 1 for all hits; elsewhere clamp only float noise.
-  return { lo: hits === 0 ? 0 : Math.max(0, centre - half), hi: hits === n ? 1 : Math.min(1, centre + half) };
+  return wilson(hits, n, z);
 }
 
 export interface MeanInterval extends Interval {

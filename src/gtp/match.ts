@@ -15,6 +15,7 @@ import { recordToSgf, type GameRecord } from '../sgf/index.js';
 import type { Logger } from '../log.js';
 import { GtpClient } from './client.js';
 import { Referee, scoreWinner } from './referee.js';
+import { wilson } from '../stats.js';
 
 export { scoreWinner } from './referee.js';
 
@@ -86,15 +87,11 @@ export interface MatchSummary {
   referee?: string;
 }
 
-/** 95% (z = 1.96) Wilson score interval of `wins` successes in `n` trials; [0, 1] when n = 0. */
+/** 95% (z = 1.96) Wilson score interval of `wins` (draws count half) in `n` games; [0, 1] when n = 0. */
 export function wilsonInterval(wins: number, n: number, z = 1.96): [number, number] {
   if (n <= 0) return [0, 1];
-  const p = wins / n;
-  const z2 = z * z;
-  const den = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / den;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / den;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  const { lo, hi } = wilson(wins, n, z);
+  return [lo, hi];
 }
 
 const other = (r: EngineRole): EngineRole => (r === 'A' ? 'B' : 'A');

@@ -1,0 +1,27 @@
+// Shared statistics for reports (evaluation accuracies, match win rates): one Wilson interval for the project.
+
+/** Two-sided 95% normal quantile. */
+export const Z95 = 1.959963984540054;
+
+export interface Interval {
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Wilson score interval of `successes` out of `n` at normal quantile z (`successes` may be fractional, e.g. draws
+ * counted as half wins); n = 0 gives the vacuous [0, 1]. Throws unless 0 ≤ successes ≤ n.
+ */
+export function wilson(successes: number, n: number, z = Z95): Interval {
+  if (!(successes >= 0 && successes <= n) || !Number.isFinite(n)) {
+    throw new Error(`wilson: need 0 <= successes <= n, got successes=${successes}, n=${n}`);
+  }
+  if (n === 0) return { lo: 0, hi: 1 };
+  const p = successes / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  // The ends are exactly 0 for no successes and 1 for all; elsewhere clamp only float noise.
+  return { lo: successes === 0 ? 0 : Math.max(0, centre - half), hi: successes === n ? 1 : Math.min(1, centre + half) };
+}
