@@ -189,7 +189,11 @@ function applyLaterSetup(board: Board, rec: GameRecord, moveIndex: number, from:
 }
 
 /** Parses one SGF game (text or bytes) into a record along `path`; SgfError / GameRecordError pass through, PositionError above `maxMoves` moves. */
-export function recordFromSgf(sgf: string | Uint8Array, path?: readonly number[], maxBytes?: number, maxMoves = Infinity): GameRecord {
+export function recordFromSgf(
+  sgf: string | Uint8Array,
+  path?: readonly number[],
+  { maxBytes, maxMoves = Infinity }: { maxBytes?: number; maxMoves?: number } = {},
+): GameRecord {
   const root = parseSgfGame(sgf, maxBytes === undefined ? {} : { maxBytes });
   const rec = toGameRecord(root, path === undefined ? {} : { path: [...path] });
   if (rec.moves.length > maxMoves) throw new PositionError(`sgf: the game has ${rec.moves.length} moves, at most ${maxMoves} are accepted`, 'sgf');

@@ -25,7 +25,7 @@ export function analyzeRoutes(ctx: RouteContext) {
       async (req) => {
         const t0 = performance.now();
         const { sgf, path, topK, symmetries } = req.body;
-        const rec = recordFromSgf(sgf, path, undefined, ctx.maxMoves);
+        const rec = recordFromSgf(sgf, path, { maxMoves: ctx.maxMoves });
         // Replaying once validates every move (errors name the move) and gives the start board to walk forward on.
         positionFromRecord(rec);
         const board = positionFromRecord(rec, 0);

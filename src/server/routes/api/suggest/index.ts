@@ -13,7 +13,7 @@ export function positionOfBody(body: SuggestBodyT, maxMoves: number): { board: B
     if (body.moves !== undefined || body.setup !== undefined) {
       throw new PositionError('give the position either as "sgf" or as "moves"/"setup", not both', body.moves !== undefined ? 'moves' : 'setup');
     }
-    const rec = recordFromSgf(body.sgf, body.path, undefined, maxMoves);
+    const rec = recordFromSgf(body.sgf, body.path, { maxMoves });
     const board = positionFromRecord(rec, body.moveNumber ?? rec.moves.length);
     if (body.toPlay !== undefined) board.toPlay = /^b/i.test(body.toPlay) ? 1 : 2;
     return { board, komi: body.komi ?? rec.komi };
