@@ -167,6 +167,9 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
   const bnIdx = specs.flatMap((s, i) => (s.kind === 'movingMean' ? [i] : []));
   const startWall = performance.now() - state.elapsedSeconds * 1000;
   const elapsed = (): number => (performance.now() - startWall) / 1000;
+  // The budget boxes this invocation (a session), not the run's total: `--resume --time-budget 2h` trains 2 more hours.
+  const invocationStart = performance.now();
+  const invocationSeconds = (): number => (performance.now() - invocationStart) / 1000;
   let trainSeconds = 0;
   let trainPositions = 0;
   let dataWaitSeconds = 0;
@@ -203,7 +206,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
 
   try {
     while (totalSteps === undefined || state.step < totalSteps) {
-      if (opts.timeBudgetSeconds !== undefined && elapsed() >= opts.timeBudgetSeconds) {
+      if (opts.timeBudgetSeconds !== undefined && invocationSeconds() >= opts.timeBudgetSeconds) {
         stopReason = 'time-budget';
         break;
       }

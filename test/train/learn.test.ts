@@ -77,6 +77,10 @@ describe('tiny net learns toy rules', () => {
     expect(t.stopReason).toBe('time-budget');
     expect(t.steps).toBeGreaterThan(0);
     expect((await loadModel(path.join(tmp, 'budget', 'checkpoint'))).meta.steps).toBe(t.steps);
+    // The budget is per invocation: resuming a run whose total time already exceeds it still trains.
+    const again = await train(new SyntheticSource('stone', 2, 1), null, options(path.join(tmp, 'budget'), { steps: undefined, timeBudgetSeconds: 1, resume: true }));
+    expect(again.stopReason).toBe('time-budget');
+    expect(again.steps).toBeGreaterThan(t.steps);
   });
 });
 
