@@ -1,0 +1,98 @@
+// Single-position latency of the engine (the /v1/suggest and genmove path: encode, forward pass of batch 1,
+// legal masking, top moves), one request at a time after a warm-up, on 300 mid-game tom9d/dev positions.
+// Speed does not depend on the weights, so architectures not trained yet are measured with random weights.
+//   npx tsx bench/latency.bench.ts [--quick] [--models dir,dir] [--archs 6x32,8x32,8x64,12x128r]
+// Defaults: --models models/default, --archs 6x32,8x32,6x64,8x64,12x128r (r = residual blocks).
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Engine, positionFromMoves } from '../src/engine/index.js';
+import { getFeatureSet } from '../src/features/registry.js';
+import { pointToGtp } from '../src/go/coords.js';
+import { describeArch, validateArchConfig } from '../src/model/config.js';
+import { initParams } from '../src/model/params.js';
+import { saveModel } from '../src/model/io.js';
+import { parseSgf, toGameRecord } from '../src/sgf/index.js';
+
+const repo = path.resolve(import.meta.dirname, '..');
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const opt = (name: string, dflt: string): string => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;
+};
+const modelDirs = opt('--models', path.join(repo, 'models/default')).split(',').filter(Boolean);
+const archs = opt('--archs', '6x32,8x32,6x64,8x64,12x128r').split(',').filter(Boolean);
+const COUNT = quick ? 60 : 300;
+const WARMUP = quick ? 10 : 30;
+
+function devPositions(limit: number) {
+  const dir = path.resolve(repo, '../shared/data/tom9d/dev');
+  if (!existsSync(dir)) throw new Error(`${dir} is missing: the benchmark needs ../shared/data (see README)`);
+  const file = readdirSync(dir).filter((f) => f.endsWith('.sgf.gz')).sort()[0]!;
+  const { games } = parseSgf(gunzipSync(readFileSync(path.join(dir, file))).toString('utf8'));
+  const out = [];
+  let k = 0;
+  for (const g of games) {
+    const rec = toGameRecord(g);
+    if (rec.moves.length < 160 || rec.setup.black.length + rec.setup.white.length > 0) continue;
+    const n = 20 + ((k++ * 37) % 140);
+    out.push(positionFromMoves({ moves: rec.moves.slice(0, n).map((m) => pointToGtp(m.point)) }).board);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+const pct = (xs: number[], q: number): number => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+
+async function measure(modelDir: string, label: string, positions: ReturnType<typeof devPositions>): Promise<string> {
+  const engine = await Engine.load({ modelDir, maxBatch: 64, maxWaitMs: 0 });
+  try {
+    for (let i = 0; i < WARMUP; i++) await engine.suggest(positions[i % positions.length]!, { topK: 10 });
+    const ms: number[] = [];
+    for (const b of positions) {
+      const t = performance.now();
+      await engine.suggest(b, { topK: 10 });
+      ms.push(performance.now() - t);
+    }
+    ms.sort((a, b) => a - b);
+    const params = paramCount(modelDir);
+    return `| ${label} | ${params.toLocaleString('en-US')} | ${pct(ms, 0.5).toFixed(2)} | ${pct(ms, 0.9).toFixed(2)} | ${pct(ms, 0.99).toFixed(2)} | ${engine.backend} |`;
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Parameter count from the weights manifest (float32 weights). */
+function paramCount(modelDir: string): number {
+  const m = JSON.parse(readFileSync(path.join(modelDir, 'model.json'), 'utf8')) as { weightsManifest: { weights: { shape: number[] }[] }[] };
+  let n = 0;
+  for (const g of m.weightsManifest) for (const w of g.weights) n += w.shape.reduce((a, b) => a * b, 1);
+  return n;
+}
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'tengen-latency-'));
+try {
+  const positions = devPositions(COUNT);
+  const fs = getFeatureSet('alphago48');
+  console.log(`engine.suggest(topK 10), 1 position at a time (batch 1), ${positions.length} mid-game tom9d/dev positions after ${WARMUP} warm-up calls; ms\n`);
+  console.log('| model | params | p50 | p90 | p99 | backend |');
+  console.log('|---|---:|---:|---:|---:|---|');
+  for (const dir of modelDirs) console.log(await measure(path.resolve(dir), path.relative(repo, path.resolve(dir)) || dir, positions));
+  for (const spec of archs) {
+    const m = /^(\d+)x(\d+)(r?)$/.exec(spec);
+    if (!m) throw new Error(`--archs: expected DEPTHxWIDTH[r], got ${JSON.stringify(spec)}`);
+    const arch = validateArchConfig({ depth: Number(m[1]), width: Number(m[2]), block: m[3] ? 'residual' : 'plain', planes: fs.planes });
+    let s = 12345;
+    const params = initParams(arch, () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const dir = path.join(tmp, spec);
+    await saveModel(dir, arch, params, {
+      featureSet: { name: fs.name, version: fs.version, planes: fs.planes },
+      dataManifestHash: null, steps: 0, positionsSeen: 0, metrics: {}, backend: 'bench', wallClockSeconds: 0,
+    });
+    console.log(await measure(dir, `${describeArch(arch)} (random weights)`, positions));
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
