@@ -17,6 +17,7 @@ import { selectBackend } from '../model/backend.js';
 import { LOGITS_LAYER } from '../model/build.js';
 import { describeArch, type FeatureSetId } from '../model/config.js';
 import { loadModel, WEIGHTS_BIN } from '../model/io.js';
+import type { EvaluationRecord } from '../model/metadata.js';
 import { evaluateSample, type EvaluateResult, type LogitsFn } from './evaluate.js';
 
 export const ACCURACY_NOTE =
@@ -195,4 +196,22 @@ export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
   } finally {
     runner.dispose();
   }
+}
+
+/** The part of a report that `tengen eval --record` stores in tengen.json. */
+export function evaluationRecord(r: EvalReport): EvaluationRecord {
+  const rate = (p: { rate: number; lo: number; hi: number }) => ({ rate: p.rate, lo: p.lo, hi: p.hi });
+  return {
+    data: r.data.contentHash,
+    inputs: r.data.inputs,
+    split: r.sample.split,
+    seed: r.sample.seed,
+    positions: r.sample.count,
+    symmetries: r.symmetries,
+    top1: rate(r.top1),
+    top5: rate(r.top5),
+    top10: rate(r.top10),
+    logLoss: r.logLoss.mean,
+    date: new Date().toISOString(),
+  };
 }

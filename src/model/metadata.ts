@@ -20,6 +20,77 @@ export interface ModelMetadata {
   date: string;
   /** Training wall-clock time in seconds. */
   wallClockSeconds: number;
+  /** Figures recorded by `tengen eval --record` (optional; one entry per data/sample/symmetries). */
+  evaluations?: EvaluationRecord[];
+}
+
+/** A rate with its 95% interval. */
+export interface RecordedRate {
+  rate: number;
+  lo: number;
+  hi: number;
+}
+
+/** One `tengen eval --record` result: enough to reproduce it (data hash, split, seed, size, symmetries). */
+export interface EvaluationRecord {
+  /** contentHash of the evaluated dataset. */
+  data: string;
+  /** The --data paths as given (for the reader; the hash is what identifies the data). */
+  inputs: string[];
+  split: string;
+  seed: number;
+  positions: number;
+  symmetries: number;
+  top1: RecordedRate;
+  top5: RecordedRate;
+  top10: RecordedRate;
+  logLoss: number;
+  date: string;
+}
+
+/** Same data, split, seed, sample size and symmetries: a new record replaces the old one. */
+export function sameEvaluation(a: EvaluationRecord, b: EvaluationRecord): boolean {
+  return a.data === b.data && a.split === b.split && a.seed === b.seed && a.positions === b.positions && a.symmetries === b.symmetries;
+}
+
+function validateEvaluations(raw: unknown, file: string): EvaluationRecord[] {
+  if (!Array.isArray(raw)) throw new Error(`${file}: field "evaluations" must be an array, got ${JSON.stringify(raw)}`);
+  return raw.map((e: unknown, i) => {
+    const where = `${file}: evaluations[${i}]`;
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new Error(`${where} must be an object`);
+    const r = e as Record<string, unknown>;
+    const str = (f: string): string => {
+      if (typeof r[f] !== 'string') throw new Error(`${where}.${f} must be a string, got ${JSON.stringify(r[f])}`);
+      return r[f] as string;
+    };
+    const int = (f: string): number => {
+      if (!Number.isInteger(r[f]) || (r[f] as number) < 0) throw new Error(`${where}.${f} must be a non-negative integer, got ${JSON.stringify(r[f])}`);
+      return r[f] as number;
+    };
+    const rate = (f: string): RecordedRate => {
+      const v = r[f] as Record<string, unknown> | undefined;
+      const ok = (x: unknown): x is number => typeof x === 'number' && x >= 0 && x <= 1;
+      if (typeof v !== 'object' || v === null || !ok(v.rate) || !ok(v.lo) || !ok(v.hi)) {
+        throw new Error(`${where}.${f} must be {rate, lo, hi} in 0..1, got ${JSON.stringify(v)}`);
+      }
+      return { rate: v.rate, lo: v.lo, hi: v.hi };
+    };
+    if (!Array.isArray(r.inputs) || !r.inputs.every((x) => typeof x === 'string')) throw new Error(`${where}.inputs must be an array of strings`);
+    if (typeof r.logLoss !== 'number' || !Number.isFinite(r.logLoss)) throw new Error(`${where}.logLoss must be a number, got ${JSON.stringify(r.logLoss)}`);
+    return {
+      data: str('data'),
+      inputs: [...(r.inputs as string[])],
+      split: str('split'),
+      seed: int('seed'),
+      positions: int('positions'),
+      symmetries: int('symmetries'),
+      top1: rate('top1'),
+      top5: rate('top5'),
+      top10: rate('top10'),
+      logLoss: r.logLoss,
+      date: str('date'),
+    };
+  });
 }
 
 /** Validates parsed tengen.json contents; throws an Error naming `file` and the first bad field. */
@@ -66,5 +137,6 @@ export function validateMetadata(raw: unknown, file = 'tengen.json'): ModelMetad
     backend: r.backend as string,
     date: r.date as string,
     wallClockSeconds: r.wallClockSeconds as number,
+    ...(r.evaluations !== undefined ? { evaluations: validateEvaluations(r.evaluations, file) } : {}),
   };
 }

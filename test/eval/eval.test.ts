@@ -316,4 +316,33 @@ describe('the command line', () => {
     expect(flag.status).toBe(1);
     expect(flag.stderr).toMatch(/--symmetries: expected 1 or 8/);
   }, 60_000);
+
+  it('--record stores the figures in tengen.json: replaced for the same sample, added for another, refused if the weights changed', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { cpSync } = await import('node:fs');
+    const dir = path.join(tmp.dir, 'recorded');
+    cpSync(modelDir, dir, { recursive: true });
+    const run = (...extra: string[]) => spawnSync(process.execPath, [bin, 'eval', '--model', dir, '--data', dsDir, '--batch', '16', '--backend', 'cpu', '--json', '--record', ...extra], { encoding: 'utf8' });
+    const a = run('--sample', '30');
+    expect(a.status, a.stderr).toBe(0);
+    expect(a.stderr).toMatch(/recorded in .*tengen\.json \(1 evaluation\)/);
+    const report = JSON.parse(a.stdout);
+    let meta = JSON.parse(readFileSync(path.join(dir, 'tengen.json'), 'utf8'));
+    expect(meta.evaluations).toHaveLength(1);
+    expect(meta.evaluations[0]).toMatchObject({ data: report.data.contentHash, split: 'val', seed: 0, positions: 30, symmetries: 1, logLoss: report.logLoss.mean });
+    expect(meta.evaluations[0].top1).toEqual({ rate: report.top1.rate, lo: report.top1.lo, hi: report.top1.hi });
+    expect(run('--sample', '30').stderr).toMatch(/\(1 evaluation\)/); // same sample: replaced
+    expect(run('--sample', '20').stderr).toMatch(/\(2 evaluations\)/); // another sample: added
+    meta = JSON.parse(readFileSync(path.join(dir, 'tengen.json'), 'utf8'));
+    expect(meta.evaluations.map((e: { positions: number }) => e.positions)).toEqual([30, 20]);
+    expect((await loadModel(dir)).meta.evaluations).toHaveLength(2); // still a valid model
+    // A corrupt record is refused on load, naming the field.
+    writeFileSync(path.join(dir, 'tengen.json'), JSON.stringify({ ...meta, evaluations: [{ ...meta.evaluations[0], top5: { rate: 2, lo: 0, hi: 1 } }] }));
+    await expect(loadModel(dir)).rejects.toThrow(/evaluations\[0\]\.top5 must be \{rate, lo, hi\}/);
+    writeFileSync(path.join(dir, 'tengen.json'), JSON.stringify(meta));
+    // The weights changing between load and record: nothing is written.
+    const { recordEvaluation } = await import('../../src/model/record-evaluation.js');
+    await expect(recordEvaluation(dir, meta.evaluations[0], '0000000000000000')).rejects.toThrow(/weights\.bin: changed during the evaluation/);
+    expect(JSON.parse(readFileSync(path.join(dir, 'tengen.json'), 'utf8')).evaluations).toHaveLength(2);
+  }, 60_000);
 });

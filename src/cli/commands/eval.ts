@@ -6,7 +6,8 @@ import { parseFlag, parseNonNegativeInt, parseNumber, parsePositiveInt } from '.
 import { createProgressBar } from '../../data/progress.js';
 import type { Split } from '../../data/dataset.js';
 import { formatReport } from '../../eval/format.js';
-import { runEval } from '../../eval/run.js';
+import { evaluationRecord, runEval } from '../../eval/run.js';
+import { recordEvaluation } from '../../model/record-evaluation.js';
 import { readMetricsFile, writeLearningCurve } from '../../eval/plot.js';
 
 interface EvalFlags {
@@ -21,6 +22,7 @@ interface EvalFlags {
   backend?: string;
   legal: boolean;
   json?: boolean;
+  record?: boolean;
   progress: boolean;
 }
 
@@ -39,6 +41,7 @@ function registerEval(program: Command): void {
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu (env TENGEN_BACKEND)')
     .option('--no-legal', 'skip the legal-masked top-1 row')
     .option('--json', 'print the report as JSON')
+    .option('--record', "store the figures in the model's tengen.json (\"evaluations\"; replaces the same data/seed/sample/symmetries)")
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (f: EvalFlags) => {
       const symmetries = parseFlag(f.symmetries, '--symmetries', parsePositiveInt);
@@ -83,6 +86,10 @@ function registerEval(program: Command): void {
         });
         bar?.stop();
         process.stdout.write(f.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
+        if (f.record) {
+          const n = await recordEvaluation(report.model.dir, evaluationRecord(report), report.model.weightsSha256);
+          process.stderr.write(`recorded in ${report.model.dir}/tengen.json (${n} evaluation${n === 1 ? '' : 's'})\n`);
+        }
       } catch (err) {
         buildBar?.stop();
         bar?.stop();

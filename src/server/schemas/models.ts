@@ -7,7 +7,24 @@ export const ModelSummary = z.object({
   architecture: z.object({ depth: z.number(), width: z.number(), block: z.string(), planes: z.number() }),
   steps: z.number(),
   positionsSeen: z.number(),
-  metrics: z.record(z.string(), z.number()),
+  metrics: z.record(z.string(), z.number()).describe("the trainer's last validation figures (its small fixed sample)"),
+  evaluations: z
+    .array(
+      z.object({
+        data: z.string().describe('contentHash of the evaluated dataset'),
+        inputs: z.array(z.string()),
+        split: z.string(),
+        seed: z.number(),
+        positions: z.number(),
+        symmetries: z.number(),
+        top1: z.object({ rate: z.number(), lo: z.number(), hi: z.number() }),
+        top5: z.object({ rate: z.number(), lo: z.number(), hi: z.number() }),
+        top10: z.object({ rate: z.number(), lo: z.number(), hi: z.number() }),
+        logLoss: z.number(),
+        date: z.string(),
+      }),
+    )
+    .describe('figures recorded by `tengen eval --record` (95% intervals)'),
   date: z.string(),
   backend: z.string().describe('tfjs backend serving the model now'),
 });

@@ -16,6 +16,7 @@ export function modelsRoutes(ctx: RouteContext) {
             steps: m.steps,
             positionsSeen: m.positionsSeen,
             metrics: m.metrics,
+            evaluations: m.evaluations ?? [],
             date: m.date,
             backend: ctx.engine.backend,
           },
