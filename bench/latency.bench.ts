@@ -1,7 +1,7 @@
 // Single-position latency of the engine (the /v1/suggest and genmove path: encode, forward pass of batch 1,
 // legal masking, top moves), one request at a time after a warm-up, on 300 mid-game tom9d/dev positions.
 // Speed does not depend on the weights, so architectures not trained yet are measured with random weights.
-//   npx tsx bench/latency.bench.ts [--quick] [--models dir,dir] [--archs 6x32,8x32,8x64,12x128r]
+//   npx tsx bench/latency.bench.ts [--quick] [--models dir,dir] [--archs small,6x32,8x64,12x128r]
 // Defaults: --models models/default, --archs 6x32,8x32,6x64,8x64,12x128r (r = residual blocks).
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Engine, positionFromMoves } from '../src/engine/index.js';
 import { getFeatureSet } from '../src/features/registry.js';
 import { pointToGtp } from '../src/go/coords.js';
-import { describeArch, validateArchConfig } from '../src/model/config.js';
+import { archFromSpec, describeArch } from '../src/model/config.js';
 import { initParams } from '../src/model/params.js';
 import { saveModel } from '../src/model/io.js';
 import { parseSgf, toGameRecord } from '../src/sgf/index.js';
@@ -81,9 +81,7 @@ try {
   console.log('|---|---:|---:|---:|---:|---|');
   for (const dir of modelDirs) console.log(await measure(path.resolve(dir), path.relative(repo, path.resolve(dir)) || dir, positions));
   for (const spec of archs) {
-    const m = /^(\d+)x(\d+)(r?)$/.exec(spec);
-    if (!m) throw new Error(`--archs: expected DEPTHxWIDTH[r], got ${JSON.stringify(spec)}`);
-    const arch = validateArchConfig({ depth: Number(m[1]), width: Number(m[2]), block: m[3] ? 'residual' : 'plain', planes: fs.planes });
+    const arch = archFromSpec(spec, fs.planes);
     let s = 12345;
     const params = initParams(arch, () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
     const dir = path.join(tmp, spec);

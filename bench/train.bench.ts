@@ -1,8 +1,8 @@
 // Training throughput (positions/s) per preset: wasm in-thread vs 2 worker threads, and cpu for reference.
-// Usage: npx tsx bench/train.bench.ts [--quick] [--batch 64] [--planes 48] [--presets tiny,small,default] [--cpu]
+// Usage: npx tsx bench/train.bench.ts [--quick] [--batch 64] [--planes 48] [--presets tiny,small,default,6x64,12x128r] [--cpu]
 // Full optimiser steps (gradients + Adam on flat arrays) on random 48-plane inputs; no I/O.
 import * as tf from '@tensorflow/tfjs';
-import { presetConfig, type PresetName } from '../src/model/config.js';
+import { archFromSpec } from '../src/model/config.js';
 import { buildModel, setParams } from '../src/model/build.js';
 import { initParams, paramSpecs, countTrainable } from '../src/model/params.js';
 import { selectBackend } from '../src/model/backend.js';
@@ -26,8 +26,8 @@ const seconds = quick ? 4 : 20;
 let overheadMs = 0;
 let stepMs = 0;
 
-async function measure(engine: GradEngine, preset: PresetName): Promise<number> {
-  const arch = presetConfig(preset, planes);
+async function measure(engine: GradEngine, preset: string): Promise<number> {
+  const arch = archFromSpec(preset, planes);
   const rng = new Rng(1);
   const params = initParams(arch, () => rng.next());
   const o = new Optimizer({ kind: 'adam', momentum: 0, weightDecay: 1e-4 }, paramSpecs(arch));
@@ -53,8 +53,8 @@ async function measure(engine: GradEngine, preset: PresetName): Promise<number> 
 }
 
 /** p50 latency (ms) of one position through the layers model (inference path of the engine). */
-function latencyP50(preset: PresetName): number {
-  const arch = presetConfig(preset, planes);
+function latencyP50(preset: string): number {
+  const arch = archFromSpec(preset, planes);
   const rng = new Rng(3);
   const m = buildModel(arch);
   setParams(m, arch, initParams(arch, () => rng.next()));
@@ -74,7 +74,7 @@ function latencyP50(preset: PresetName): number {
 }
 
 const pi = args.indexOf('--presets');
-const presets = (pi >= 0 ? args[pi + 1].split(',') : ['tiny', 'small', 'default']).map((name) => presetConfig(name, planes) && (name as PresetName));
+const presets = (pi >= 0 ? args[pi + 1].split(',') : ['tiny', 'small', 'default']).map((name) => archFromSpec(name, planes) && name);
 // Rows print as they finish, so a long run shows its results even if it is cut short.
 console.log(`\nTraining throughput, batch ${batch}, ${planes} planes, Adam, positions/s (${quick ? 'quick' : 'full'} run, ${seconds}s per cell)\n`);
 console.log('| preset | arch | params | wasm 1 thread | wasm 2 workers | 2w / 1 | cpu 1 thread | wasm predict 1 pos p50 ms | 2w pool overhead |');
@@ -82,7 +82,7 @@ console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
 const allCpu = args.includes('--cpu');
 await selectBackend('wasm');
 for (const p of presets) {
-  const arch = presetConfig(p, planes);
+  const arch = archFromSpec(p, planes);
   const lat = latencyP50(p);
   const one = await measure(new LocalGradEngine(arch, 'wasm'), p);
   const pool = await WorkerPoolEngine.create(arch, 2, 'wasm');

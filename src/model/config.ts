@@ -45,6 +45,14 @@ export function presetConfig(name: string, planes: number): ArchConfig {
   return validateArchConfig({ ...PRESETS[name as PresetName], planes }, `preset ${name}`);
 }
 
+/** A preset name, or `DEPTHxWIDTH` with an optional `r` for residual blocks (e.g. `6x64`, `12x128r`), as a config. */
+export function archFromSpec(spec: string, planes: number): ArchConfig {
+  if (spec in PRESETS) return presetConfig(spec, planes);
+  const m = /^(\d+)x(\d+)(r?)$/.exec(spec);
+  if (!m) throw new Error(`architecture ${JSON.stringify(spec)}: expected a preset (${PRESET_NAMES.join(', ')}) or DEPTHxWIDTH[r], e.g. 6x64 or 12x128r`);
+  return validateArchConfig({ depth: Number(m[1]), width: Number(m[2]), block: m[3] ? 'residual' : 'plain', planes }, `architecture ${spec}`);
+}
+
 /** Checks an architecture config (e.g. parsed from tengen.json) and returns it typed; throws naming the bad field. */
 export function validateArchConfig(raw: unknown, where = 'architecture'): ArchConfig {
   if (typeof raw !== 'object' || raw === null) throw new Error(`${where}: expected an object, got ${JSON.stringify(raw)}`);

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { presetConfig, validateArchConfig, type ArchConfig } from '../../src/model/config.js';
+import { archFromSpec, presetConfig, validateArchConfig, type ArchConfig } from '../../src/model/config.js';
 import { paramSpecs, initParams, countTrainable } from '../../src/model/params.js';
 import { buildModel, setParams } from '../../src/model/build.js';
 import { forward } from '../../src/model/forward.js';
@@ -50,6 +50,13 @@ describe('architecture', () => {
     expect(() => presetConfig('huge', 9)).toThrow(/unknown model preset "huge"/);
     expect(() => validateArchConfig({ depth: 2, width: 0, block: 'plain', planes: 9 })).toThrow(/"width"/);
     expect(() => validateArchConfig({ depth: 2, width: 8, block: 'dense', planes: 9 })).toThrow(/"block"/);
+  });
+  it('architecture specs: a preset name or DEPTHxWIDTH[r]', () => {
+    expect(archFromSpec('small', 48)).toEqual(presetConfig('small', 48));
+    expect(archFromSpec('6x64', 48)).toEqual({ depth: 6, width: 64, block: 'plain', planes: 48 });
+    expect(archFromSpec('12x128r', 48)).toEqual({ depth: 12, width: 128, block: 'residual', planes: 48 });
+    expect(() => archFromSpec('6by64', 48)).toThrow(/expected a preset .* or DEPTHxWIDTH\[r\]/);
+    expect(() => archFromSpec('3x64r', 48)).toThrow(/even/);
   });
   it('has no pooling and outputs a softmax over 361 points', () => {
     const m = buildModel(presetConfig('tiny', 9));
