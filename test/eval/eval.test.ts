@@ -304,6 +304,10 @@ describe('the command line', () => {
     expect(alias.status, alias.stderr).toBe(0);
     const ar = JSON.parse(alias.stdout);
     expect([ar.top1, ar.top10, ar.phases]).toEqual([report.top1, report.top10, report.phases]);
+    // No --model: TENGEN_MODEL (flag > env > default models/default).
+    const viaEnv = spawnSync(process.execPath, [bin, 'eval', '--data', dsDir, '--sample', '40', '--batch', '16', '--backend', 'cpu', '--json'], { encoding: 'utf8', env: { ...process.env, TENGEN_MODEL: modelDir } });
+    expect(viaEnv.status, viaEnv.stderr).toBe(0);
+    expect(JSON.parse(viaEnv.stdout).top1).toEqual(report.top1);
     const clash = spawnSync(process.execPath, [bin, 'eval', '--model', modelDir, '--data', dsDir, '--sample', '40', '--positions', '50'], { encoding: 'utf8' });
     expect(clash.status).toBe(1);
     expect(clash.stderr).toMatch(/--sample 40 and --positions 50 disagree/);

@@ -2,7 +2,7 @@
 // (learning curves of training runs as PNG or SVG).
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { parseFlag, parseNonNegativeInt, parseNumber, parsePositiveInt } from '../../config.js';
+import { parseFlag, parseNonNegativeInt, parseNumber, parsePositiveInt, resolveOption } from '../../config.js';
 import { createProgressBar } from '../../data/progress.js';
 import type { Split } from '../../data/dataset.js';
 import { formatReport } from '../../eval/format.js';
@@ -11,7 +11,7 @@ import { recordEvaluation } from '../../model/record-evaluation.js';
 import { readMetricsFile, writeLearningCurve } from '../../eval/plot.js';
 
 interface EvalFlags {
-  model: string;
+  model?: string;
   data: string[];
   sample?: string;
   positions?: string;
@@ -30,7 +30,7 @@ function registerEval(program: Command): void {
   program
     .command('eval')
     .description('top-1 / top-5 / top-10 (95% CIs, overall and per game phase) and log-loss of a model on a fixed seeded sample of positions')
-    .requiredOption('--model <dir>', 'model directory (model.json, weights.bin, tengen.json)')
+    .option('--model <dir>', 'model directory (model.json, weights.bin, tengen.json); env TENGEN_MODEL, default models/default')
     .requiredOption('--data <paths...>', 'one dataset folder, or SGF inputs (.sgf/.sgf.gz files or folders) built together into a temporary all-val dataset')
     .option('--sample <n>', 'positions in the sample (the whole split if larger; default 50000)')
     .option('--positions <n>', 'alias of --sample')
@@ -63,7 +63,7 @@ function registerEval(program: Command): void {
       process.once('SIGTERM', onSignal);
       try {
         const report = await runEval({
-          modelDir: f.model,
+          modelDir: resolveOption(f.model, 'TENGEN_MODEL', 'models/default', String),
           data: f.data,
           positions: sample,
           seed: parseFlag(f.seed, '--seed', parseNonNegativeInt),
