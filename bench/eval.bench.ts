@@ -11,8 +11,8 @@ import { openDataset } from '../src/data/dataset.js';
 import { validationPositions } from '../src/data/loader.js';
 import { getFeatureSet } from '../src/features/registry.js';
 import { selectBackend } from '../src/model/backend.js';
-import { initParams } from '../src/model/params.js';
-import { saveModel, loadModel } from '../src/model/io.js';
+import { loadModel } from '../src/model/io.js';
+import { saveRandomModel } from '../src/model/random-model.js';
 import { evaluateSample } from '../src/eval/evaluate.js';
 import { logitsOf } from '../src/eval/run.js';
 import { LocalGradEngine } from '../src/train/grad-engine.js';
@@ -30,13 +30,7 @@ try {
   await buildDataset([join(dev, file)], join(tmp, 'ds'), { minMoves: 40, allowHandicap: false, valPermille: 1000 });
   const ds = openDataset(join(tmp, 'ds'));
   const fs = getFeatureSet('alphago48');
-  const arch = { depth: 8, width: 32, block: 'plain' as const, planes: fs.planes };
-  let s = 12345;
-  const params = initParams(arch, () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  await saveModel(join(tmp, 'model'), arch, params, {
-    featureSet: { name: fs.name, version: fs.version, planes: fs.planes },
-    dataManifestHash: null, steps: 0, positionsSeen: 0, metrics: {}, backend: backend.name, wallClockSeconds: 0,
-  });
+  const { config: arch, params } = await saveRandomModel(join(tmp, 'model'), fs.name, { preset: 'default', seed: 12345 });
   const loaded = await loadModel(join(tmp, 'model'));
   const runner = logitsOf(loaded.model);
   const sample = validationPositions(ds, { count: COUNT, seed: 0, split: 'val', features: fs });

@@ -3,17 +3,15 @@
 // Speed does not depend on the weights, so architectures not trained yet are measured with random weights.
 //   npx tsx bench/latency.bench.ts [--quick] [--models dir,dir] [--archs small,6x32,8x64,12x128r]
 // Defaults: --models models/default, --archs 6x32,8x32,6x64,8x64,12x128r (r = residual blocks).
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Engine, positionFromMoves } from '../src/engine/index.js';
 import { getFeatureSet } from '../src/features/registry.js';
-import { pointToGtp } from '../src/go/coords.js';
 import { archFromSpec, describeArch } from '../src/model/config.js';
-import { initParams } from '../src/model/params.js';
-import { saveModel } from '../src/model/io.js';
-import { parseSgf, toGameRecord } from '../src/sgf/index.js';
+import { countTrainable, paramSpecs } from '../src/model/params.js';
+import { saveRandomModel } from '../src/model/random-model.js';
+import { devMoveLists } from './dev-positions.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
@@ -27,21 +25,9 @@ const archs = opt('--archs', '6x32,8x32,6x64,8x64,12x128r').split(',').filter(Bo
 const COUNT = quick ? 60 : 300;
 const WARMUP = quick ? 10 : 30;
 
+/** Boards after moves 20..159 of dev games. */
 function devPositions(limit: number) {
-  const dir = path.resolve(repo, '../shared/data/tom9d/dev');
-  if (!existsSync(dir)) throw new Error(`${dir} is missing: the benchmark needs ../shared/data (see README)`);
-  const file = readdirSync(dir).filter((f) => f.endsWith('.sgf.gz')).sort()[0]!;
-  const { games } = parseSgf(gunzipSync(readFileSync(path.join(dir, file))).toString('utf8'));
-  const out = [];
-  let k = 0;
-  for (const g of games) {
-    const rec = toGameRecord(g);
-    if (rec.moves.length < 160 || rec.setup.black.length + rec.setup.white.length > 0) continue;
-    const n = 20 + ((k++ * 37) % 140);
-    out.push(positionFromMoves({ moves: rec.moves.slice(0, n).map((m) => pointToGtp(m.point)) }).board);
-    if (out.length >= limit) break;
-  }
-  return out;
+  return devMoveLists(repo, limit, 20, 140).map((moves) => positionFromMoves({ moves }).board);
 }
 
 const pct = (xs: number[], q: number): number => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
@@ -57,19 +43,11 @@ async function measure(modelDir: string, label: string, positions: ReturnType<ty
       ms.push(performance.now() - t);
     }
     ms.sort((a, b) => a - b);
-    const params = paramCount(modelDir);
+    const params = countTrainable(paramSpecs(engine.model.architecture));
     return `| ${label} | ${params.toLocaleString('en-US')} | ${pct(ms, 0.5).toFixed(2)} | ${pct(ms, 0.9).toFixed(2)} | ${pct(ms, 0.99).toFixed(2)} | ${engine.backend} |`;
   } finally {
     await engine.close();
   }
-}
-
-/** Parameter count from the weights manifest (float32 weights). */
-function paramCount(modelDir: string): number {
-  const m = JSON.parse(readFileSync(path.join(modelDir, 'model.json'), 'utf8')) as { weightsManifest: { weights: { shape: number[] }[] }[] };
-  let n = 0;
-  for (const g of m.weightsManifest) for (const w of g.weights) n += w.shape.reduce((a, b) => a * b, 1);
-  return n;
 }
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'tengen-latency-'));
@@ -82,13 +60,8 @@ try {
   for (const dir of modelDirs) console.log(await measure(path.resolve(dir), path.relative(repo, path.resolve(dir)) || dir, positions));
   for (const spec of archs) {
     const arch = archFromSpec(spec, fs.planes);
-    let s = 12345;
-    const params = initParams(arch, () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
     const dir = path.join(tmp, spec);
-    await saveModel(dir, arch, params, {
-      featureSet: { name: fs.name, version: fs.version, planes: fs.planes },
-      dataManifestHash: null, steps: 0, positionsSeen: 0, metrics: {}, backend: 'bench', wallClockSeconds: 0,
-    });
+    await saveRandomModel(dir, fs.name, { arch, seed: 12345 });
     console.log(await measure(dir, `${describeArch(arch)} (random weights)`, positions));
   }
 } finally {

@@ -7,11 +7,10 @@
  * model (same compute as a trained one).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 
 const here = fileURLToPath(import.meta.url);
 const repo = path.resolve(path.dirname(here), '..');
@@ -31,22 +30,8 @@ interface Position {
 
 /** Mid-game positions (moves 40..150 of each game) as GTP move lists. */
 async function loadPositions(limit: number): Promise<Position[]> {
-  const { parseSgf, toGameRecord } = await import('../src/sgf/index.js');
-  const { pointToGtp } = await import('../src/go/coords.js');
-  const dir = path.resolve(repo, '../shared/data/tom9d/dev');
-  if (!existsSync(dir)) throw new Error(`${dir} is missing: the benchmark needs ../shared/data (see README)`);
-  const file = readdirSync(dir).filter((f) => f.endsWith('.sgf.gz')).sort()[0]!;
-  const { games } = parseSgf(gunzipSync(readFileSync(path.join(dir, file))).toString('utf8'));
-  const out: Position[] = [];
-  let k = 0;
-  for (const g of games) {
-    const rec = toGameRecord(g);
-    if (rec.moves.length < 160 || rec.setup.black.length + rec.setup.white.length > 0) continue;
-    const n = 40 + ((k++ * 37) % 110);
-    out.push({ moves: rec.moves.slice(0, n).map((m) => pointToGtp(m.point)) });
-    if (out.length >= limit) break;
-  }
-  return out;
+  const { devMoveLists } = await import('./dev-positions.js');
+  return devMoveLists(repo, limit, 40, 110).map((moves) => ({ moves }));
 }
 
 // ---------------------------------------------------------------- child: engine + server
