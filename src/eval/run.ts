@@ -2,8 +2,7 @@
 // into a temporary all-validation dataset that is deleted afterwards), loads and checks the model, draws the fixed seeded sample
 // and scores it. The report carries everything needed to reproduce the figures.
 import * as tf from '@tensorflow/tfjs';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildDataset, DEFAULT_MIN_MOVES } from '../data/build.js';
@@ -16,7 +15,7 @@ import type { FeatureSet } from '../features/types.js';
 import { selectBackend } from '../model/backend.js';
 import { LOGITS_LAYER } from '../model/build.js';
 import { describeArch, type FeatureSetId } from '../model/config.js';
-import { loadModel, WEIGHTS_BIN } from '../model/io.js';
+import { loadModel, weightsDigest } from '../model/io.js';
 import type { EvaluationRecord } from '../model/metadata.js';
 import { evaluateSample, type EvaluateResult, type LogitsFn } from './evaluate.js';
 
@@ -154,7 +153,7 @@ export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
   const runner = logitsOf(loaded.model);
   try {
     const features = modelFeatureSet(loaded.meta.featureSet, loaded.dir);
-    const weightsSha256 = createHash('sha256').update(readFileSync(path.join(loaded.dir, WEIGHTS_BIN))).digest('hex').slice(0, 16);
+    const weightsSha256 = await weightsDigest(loaded.dir);
     const inputs = typeof o.data === 'string' ? [o.data] : [...o.data];
     const data = await openEvalData(inputs, o.onBuildProgress, o.signal);
     try {

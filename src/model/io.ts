@@ -2,6 +2,7 @@
 // to Keras with tensorflowjs_converter) plus tengen.json. Everything is validated on load, and every
 // error names the file and field at fault.
 import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { buildModel, getParams, setParams, INPUT_NAME } from './build.js';
@@ -69,6 +70,11 @@ export async function modelFiles(config: ArchConfig, params: readonly Float32Arr
   } finally {
     model.dispose();
   }
+}
+
+/** First 16 hex digits of the sha256 of a model directory's weights.bin: tells two models with the same name apart. */
+export async function weightsDigest(dir: string): Promise<string> {
+  return createHash('sha256').update(await fs.readFile(path.join(dir, WEIGHTS_BIN))).digest('hex').slice(0, 16);
 }
 
 /** Writes a model directory atomically (temp dir + rename). */

@@ -1,15 +1,9 @@
 // `tengen eval --record`: writes an evaluation's figures into the model's tengen.json, so a shipped model carries
 // its dev accuracy on the large fixed sample (the trainer's `metrics` are only its small validation sample).
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { TENGEN_JSON, WEIGHTS_BIN } from './io.js';
+import { TENGEN_JSON, WEIGHTS_BIN, weightsDigest } from './io.js';
 import { sameEvaluation, validateMetadata, type EvaluationRecord } from './metadata.js';
-
-/** First 16 hex digits of the sha256 of a model directory's weights.bin. */
-export async function weightsDigest(dir: string): Promise<string> {
-  return createHash('sha256').update(await fs.readFile(path.join(dir, WEIGHTS_BIN))).digest('hex').slice(0, 16);
-}
 
 /**
  * Adds `record` to `dir/tengen.json` (replacing the entry with the same data, split, seed, size and symmetries),
