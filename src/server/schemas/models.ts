@@ -1,6 +1,9 @@
 // GET /v1/models: the served model's tengen.json summary.
 import { z } from 'zod';
 
+/** A rate with its 95% interval. */
+const Rate = z.object({ rate: z.number(), lo: z.number(), hi: z.number() });
+
 export const ModelSummary = z.object({
   id: z.string(),
   featureSet: z.object({ name: z.string(), version: z.number(), planes: z.number() }),
@@ -17,9 +20,9 @@ export const ModelSummary = z.object({
         seed: z.number(),
         positions: z.number(),
         symmetries: z.number(),
-        top1: z.object({ rate: z.number(), lo: z.number(), hi: z.number() }),
-        top5: z.object({ rate: z.number(), lo: z.number(), hi: z.number() }),
-        top10: z.object({ rate: z.number(), lo: z.number(), hi: z.number() }),
+        top1: Rate,
+        top5: Rate,
+        top10: Rate,
         logLoss: z.number(),
         date: z.string(),
       }),
