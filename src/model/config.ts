@@ -40,7 +40,7 @@ export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 
 /** Returns the architecture of a named preset for the given number of input planes; throws on an unknown name. */
 export function presetConfig(name: string, planes: number): ArchConfig {
-  if (!(name in PRESETS)) {
+  if (!Object.hasOwn(PRESETS, name)) {
     throw new Error(`unknown model preset ${JSON.stringify(name)} (expected one of ${PRESET_NAMES.join(', ')})`);
   }
   return validateArchConfig({ ...PRESETS[name as PresetName], planes }, `preset ${name}`);
@@ -48,7 +48,7 @@ export function presetConfig(name: string, planes: number): ArchConfig {
 
 /** A preset name, or `DEPTHxWIDTH` with an optional `r` for residual blocks (e.g. `6x64`, `12x128r`), as a config. */
 export function archFromSpec(spec: string, planes: number): ArchConfig {
-  if (spec in PRESETS) return presetConfig(spec, planes);
+  if (Object.hasOwn(PRESETS, spec)) return presetConfig(spec, planes);
   const m = /^(\d+)x(\d+)(r?)$/.exec(spec);
   if (!m) throw new Error(`architecture ${JSON.stringify(spec)}: expected a preset (${PRESET_NAMES.join(', ')}) or DEPTHxWIDTH[r], e.g. 6x64 or 12x128r`);
   return validateArchConfig({ depth: Number(m[1]), width: Number(m[2]), block: m[3] ? 'residual' : 'plain', planes }, `architecture ${spec}`);

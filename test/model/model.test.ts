@@ -48,6 +48,7 @@ describe('architecture', () => {
   });
   it('rejects unknown presets and bad fields by name', () => {
     expect(() => presetConfig('huge', 9)).toThrow(/unknown model preset "huge"/);
+    expect(() => presetConfig('toString', 9)).toThrow(/unknown model preset "toString"/); // not an inherited property
     expect(() => validateArchConfig({ depth: 2, width: 0, block: 'plain', planes: 9 })).toThrow(/"width"/);
     expect(() => validateArchConfig({ depth: 2, width: 8, block: 'dense', planes: 9 })).toThrow(/"block"/);
   });
@@ -55,6 +56,7 @@ describe('architecture', () => {
     expect(archFromSpec('small', 48)).toEqual(presetConfig('small', 48));
     expect(archFromSpec('6x64', 48)).toEqual({ depth: 6, width: 64, block: 'plain', planes: 48 });
     expect(archFromSpec('12x128r', 48)).toEqual({ depth: 12, width: 128, block: 'residual', planes: 48 });
+    expect(() => archFromSpec('constructor', 48)).toThrow(/expected a preset/);
     expect(() => archFromSpec('6by64', 48)).toThrow(/expected a preset .* or DEPTHxWIDTH\[r\]/);
     expect(() => archFromSpec('3x64r', 48)).toThrow(/even/);
   });
