@@ -96,6 +96,16 @@ export function wilsonInterval(wins: number, n: number, z = 1.96): [number, numb
 
 const other = (r: EngineRole): EngineRole => (r === 'A' ? 'B' : 'A');
 
+/** Colours alternate: engine A is Black in games 1, 3, 5, … (0-based `index` even). */
+export function blackRoleOf(index: number): EngineRole {
+  return index % 2 === 0 ? 'A' : 'B';
+}
+
+/** The engine playing colour `c` in a game where `blackRole` has Black. */
+export function roleOfColor(c: Player, blackRole: EngineRole): EngineRole {
+  return c === BLACK ? blackRole : other(blackRole);
+}
+
 /** What the game-over check found: a finished result, two consecutive passes, or the move limit. */
 type PhaseEnd = GameResult | 'passes' | 'limit';
 
@@ -108,8 +118,8 @@ export async function playGame(
   index: number,
   opts: GameOpts,
 ): Promise<GameResult> {
-  const blackRole: EngineRole = index % 2 === 0 ? 'A' : 'B';
-  const roleOf = (c: Player): EngineRole => (c === BLACK ? blackRole : other(blackRole));
+  const blackRole = blackRoleOf(index);
+  const roleOf = (c: Player): EngineRole => roleOfColor(c, blackRole);
   const board = new Board();
   const moves: GameRecord['moves'] = [];
   const thinkMs = { A: 0, B: 0 };

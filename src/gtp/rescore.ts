@@ -4,10 +4,10 @@
 // the previous summary is kept as summary.pre-rescore.md, and a second rescore starts from those originals.
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BLACK } from '../go/constants.js';
+import { WHITE } from '../go/constants.js';
 import { parseSgf, recordToSgf, toGameRecord } from '../sgf/index.js';
 import type { Logger } from '../log.js';
-import { formatSummary, moveSequence, summarise, type Decider, type EndReason, type EngineRole, type GameResult, type MatchSummary } from './match.js';
+import { blackRoleOf, formatSummary, moveSequence, roleOfColor, summarise, type Decider, type EndReason, type EngineRole, type GameResult, type MatchSummary } from './match.js';
 import { Referee, scoreWinner } from './referee.js';
 
 export interface RescoreOptions {
@@ -65,11 +65,9 @@ export async function rescoreMatch(opts: RescoreOptions): Promise<MatchSummary> 
       } catch (err) {
         throw new Error(`rescore: cannot read ${file}: ${(err as Error).message}`);
       }
-      // runMatch alternates colours: engine A is Black in games 1, 3, 5, …
-      const blackRole: EngineRole = index % 2 === 0 ? 'A' : 'B';
-      const whiteRole: EngineRole = blackRole === 'A' ? 'B' : 'A';
+      const blackRole = blackRoleOf(index);
       if (rec.players.black) names[blackRole] = rec.players.black;
-      if (rec.players.white) names[whiteRole] = rec.players.white;
+      if (rec.players.white) names[roleOfColor(WHITE, blackRole)] = rec.players.white;
       const orig = originals(rec.result ?? '', rec.properties.GC?.[0] ?? '');
       const gm = /^(score|resign|forfeit|max-moves): ([\s\S]*)$/.exec(orig.gc);
       const reason: EndReason = gm ? (gm[1] as EndReason) : /\+R/i.test(orig.re) ? 'resign' : /\+F/i.test(orig.re) ? 'forfeit' : 'score';
@@ -105,11 +103,11 @@ export async function rescoreMatch(opts: RescoreOptions): Promise<MatchSummary> 
       }
       const win = scoreWinner(result);
       const moveCount = { A: 0, B: 0 };
-      for (const m of rec.moves) moveCount[m.color === BLACK ? blackRole : whiteRole]++;
+      for (const m of rec.moves) moveCount[roleOfColor(m.color, blackRole)]++;
       const g: GameResult = {
         index,
         blackRole,
-        winner: win === undefined || win === null ? null : win === BLACK ? blackRole : whiteRole,
+        winner: win === undefined || win === null ? null : roleOfColor(win, blackRole),
         result,
         reason,
         decidedBy,
