@@ -1,0 +1,708 @@
+// PUCT tree search over a policy+value network (AlphaGo Zero / Leela Zero / KataGo style), written by hand
+// because it is the hot path and no maintained JS library does it:
+//   - priors from the policy, leaf values from the value head (win probability of the side to move); a
+//     policy-only model gets the nearest-stone estimate of estimate.ts instead (and says so in `hasValue`);
+//   - selection by Q + cpuct · P · √N / (1 + n) with first-play urgency Q_parent − fpuReduction · √(Σ visited P);
+//   - leaves are evaluated in rounds of `batchSize`: each round selects that many leaves with virtual loss (a
+//     visit counted as a loss while in flight), submits them together so they share forward passes in the
+//     engine's batcher, then backs them up in selection order. Rounds make the result independent of how the
+//     batcher happened to split passes, so a search with a visit limit is deterministic;
+//   - pass is a move in the tree; two passes in a row end the game there and the node is valued by the
+//     Monte-Carlo dead-stone-aware score (estimate.ts), the same judgement `final_score` uses;
+//   - points that fill the mover's own eye are not expanded (they are never good outside rare seki/nakade);
+//   - the tree lives in typed arrays (nodes and edges, grown by doubling); one scratch Board walks down with
+//     play() and back with undo(), so a visit allocates nothing but the network's own output;
+//   - tree reuse: `setRoot` keeps the subtree of the moves played since the last search (compacted).
+import { Board } from '../go/board.js';
+import { BLACK, EMPTY, NPOINTS, PASS, type Player } from '../go/constants.js';
+import { mulberry32 } from '../go/zobrist.js';
+import { InfluenceEstimator, MonteCarloOwnership, scoreWithoutDead, stoneStatuses } from './estimate.js';
+import type { Evaluation, Evaluator } from './evaluator.js';
+
+/** Tunables of the search (defaults in DEFAULT_PARAMS). */
+export interface SearchParams {
+  /** Exploration constant of PUCT, with values in [0, 1]. */
+  cpuct: number;
+  /** First-play urgency reduction (Leela Zero's fpu_reduction). */
+  fpuReduction: number;
+  /** Leaves selected per round (virtual loss keeps them apart); ≈ rows per forward pass when searching alone. */
+  batchSize: number;
+  /** Prior of the pass move (the network has no pass output). */
+  passPrior: number;
+  /** Prior of pass at the root right after the opponent passed (ending the game must be considered). */
+  passPriorAfterPass: number;
+  /** Random playouts that score a node where the game ended (two passes). */
+  terminalPlayouts: number;
+  /** Seed of the generator behind the Monte-Carlo scoring (results are reproducible for a fixed seed). */
+  seed: number;
+}
+
+export const DEFAULT_PARAMS: SearchParams = {
+  cpuct: 1.5,
+  fpuReduction: 0.25,
+  batchSize: 16,
+  passPrior: 0.001,
+  passPriorAfterPass: 0.3,
+  terminalPlayouts: 8,
+  seed: 1,
+};
+
+/** Restricts the moves of one colour near the root (KataGo's avoidMoves/allowMoves, Leela Zero's avoid/allow). */
+export interface MoveFilter {
+  color: Player;
+  /** 362 flags indexed by point (PASS = 361). */
+  moves: Uint8Array;
+  /** true = only flagged moves are allowed, false = flagged moves are forbidden. */
+  allow: boolean;
+  /** The filter applies to moves made at depths 0 … untilDepth−1 (0 = the root's move). */
+  untilDepth: number;
+}
+
+/** When a search stops: whichever limit is reached first (at least one must be set). */
+export interface SearchLimits {
+  /** Stop once the root has this many visits (reused visits count). */
+  maxVisits?: number;
+  /** Stop after this many new playouts. */
+  maxPlayouts?: number;
+  /** Stop after this much wall time (ms). */
+  maxTimeMs?: number;
+  /** Polled between rounds; true = stop now (GTP: a new command arrived; KataGo: terminate). */
+  shouldStop?: () => boolean;
+  /** Called between rounds at most every `progressMs` (default 200 ms). */
+  onProgress?: (search: Search) => void;
+  progressMs?: number;
+  filters?: readonly MoveFilter[];
+}
+
+/** One root move as reported by analysis (winrates from the side to move at the root). */
+export interface MoveInfo {
+  move: number;
+  visits: number;
+  winrate: number;
+  /** Lower confidence bound of the winrate (mean − 1.96 σ/√n; below 0 with few visits). */
+  lcb: number;
+  prior: number;
+  order: number;
+  pv: number[];
+}
+
+/** Counters of the last run. */
+export interface SearchStats {
+  playouts: number;
+  evaluations: number;
+  terminal: number;
+  collisions: number;
+  rounds: number;
+  ms: number;
+  reusedVisits: number;
+}
+
+const S_NEW = 0, S_PENDING = 1, S_EXPANDED = 2, S_TERMINAL = 3;
+const MAX_DEPTH = 512;
+
+/** A PUCT search over one position at a time; not re-entrant (one run at a time). */
+export class Search {
+  readonly params: SearchParams;
+  // Nodes.
+  private nCap = 0;
+  private nLen = 0;
+  private N = new Int32Array(0);
+  private VL = new Int32Array(0);
+  private W = new Float64Array(0); // sum of values for the player who moved into the node
+  private W2 = new Float64Array(0);
+  private state = new Uint8Array(0);
+  private eStart = new Int32Array(0);
+  private eCount = new Int32Array(0);
+  private nValue = new Float32Array(0); // network (or terminal) value for the node's side to move
+  // Edges.
+  private eCap = 0;
+  private eLen = 0;
+  private eMove = new Int16Array(0);
+  private ePrior = new Float32Array(0);
+  private eChild = new Int32Array(0);
+
+  private root = -1;
+  private rootBoard: Board | null = null;
+  private komi = 7.5;
+  private readonly board = new Board();
+  private readonly influence = new InfluenceEstimator();
+  private readonly mc: MonteCarloOwnership;
+  private running = false;
+  private paths: Int32Array[] = [];
+  private readonly lastStats: SearchStats = { playouts: 0, evaluations: 0, terminal: 0, collisions: 0, rounds: 0, ms: 0, reusedVisits: 0 };
+
+  constructor(
+    readonly evaluator: Evaluator,
+    params: Partial<SearchParams> = {},
+  ) {
+    this.params = { ...DEFAULT_PARAMS, ...params };
+    const p = this.params;
+    if (!(p.cpuct > 0)) throw new Error(`search: cpuct must be > 0, got ${p.cpuct}`);
+    if (!Number.isInteger(p.batchSize) || p.batchSize < 1 || p.batchSize > 256) throw new Error(`search: batchSize must be an integer in 1..256, got ${p.batchSize}`);
+    const next = mulberry32(p.seed);
+    this.mc = new MonteCarloOwnership(() => (next() >>> 0) / 4294967296);
+    this.growNodes(1024);
+    this.growEdges(1024 * 64);
+  }
+
+  // ------------------------------------------------------------------ storage
+
+  private growNodes(min: number): void {
+    let cap = Math.max(this.nCap, 1024);
+    while (cap < min) cap *= 2;
+    if (cap === this.nCap) return;
+    const g = <T extends Int32Array | Float64Array | Uint8Array | Float32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a.subarray(0, this.nLen) as never);
+      return b;
+    };
+    this.N = g(this.N, (n) => new Int32Array(n));
+    this.VL = g(this.VL, (n) => new Int32Array(n));
+    this.W = g(this.W, (n) => new Float64Array(n));
+    this.W2 = g(this.W2, (n) => new Float64Array(n));
+    this.state = g(this.state, (n) => new Uint8Array(n));
+    this.eStart = g(this.eStart, (n) => new Int32Array(n));
+    this.eCount = g(this.eCount, (n) => new Int32Array(n));
+    this.nValue = g(this.nValue, (n) => new Float32Array(n));
+    this.nCap = cap;
+  }
+
+  private growEdges(min: number): void {
+    let cap = Math.max(this.eCap, 1024);
+    while (cap < min) cap *= 2;
+    if (cap === this.eCap) return;
+    const m = new Int16Array(cap);
+    m.set(this.eMove.subarray(0, this.eLen));
+    const pr = new Float32Array(cap);
+    pr.set(this.ePrior.subarray(0, this.eLen));
+    const c = new Int32Array(cap);
+    c.set(this.eChild.subarray(0, this.eLen));
+    this.eMove = m;
+    this.ePrior = pr;
+    this.eChild = c;
+    this.eCap = cap;
+  }
+
+  private newNode(): number {
+    if (this.nLen >= this.nCap) this.growNodes(this.nLen + 1);
+    const n = this.nLen++;
+    this.N[n] = 0;
+    this.VL[n] = 0;
+    this.W[n] = 0;
+    this.W2[n] = 0;
+    this.state[n] = S_NEW;
+    this.eStart[n] = 0;
+    this.eCount[n] = 0;
+    this.nValue[n] = 0.5;
+    return n;
+  }
+
+  /** Nodes and edges held (for memory reports and tests). */
+  get size(): { nodes: number; edges: number } {
+    return { nodes: this.nLen, edges: this.eLen };
+  }
+
+  // ------------------------------------------------------------------ root
+
+  /**
+   * Sets the position to search. When it follows the current root by moves already in the tree (same komi, at
+   * most 16 moves later), the subtree is kept; otherwise the tree starts empty. Returns the visits kept.
+   */
+  setRoot(board: Board, komi: number): number {
+    if (this.running) throw new Error('search: setRoot during a run');
+    const kept = this.tryReuse(board, komi);
+    this.rootBoard = board.clone();
+    this.komi = komi;
+    if (kept < 0) {
+      this.nLen = 0;
+      this.eLen = 0;
+      this.root = this.newNode();
+      return 0;
+    }
+    return kept;
+  }
+
+  /** Forgets the tree (KataGo's clear_cache, GTP clear_board). */
+  clear(): void {
+    if (this.running) throw new Error('search: clear during a run');
+    this.rootBoard = null;
+    this.root = -1;
+    this.nLen = 0;
+    this.eLen = 0;
+  }
+
+  private tryReuse(board: Board, komi: number): number {
+    const old = this.rootBoard;
+    if (old === null || this.root < 0 || komi !== this.komi) return -1;
+    const d = board.moveNumber - old.moveNumber;
+    if (d < 0 || d > 16 || board.historyLength - old.historyLength !== d) return -1;
+    const moves = board.lastMoves(d).reverse();
+    const probe = old.clone();
+    let node = this.root;
+    for (const m of moves) {
+      if (this.state[node] !== S_EXPANDED) return -1;
+      let child = -1;
+      const s = this.eStart[node]!;
+      for (let e = s; e < s + this.eCount[node]!; e++) if (this.eMove[e] === m) child = this.eChild[e]!;
+      if (child < 0) return -1;
+      try {
+        probe.play(m, probe.toPlay);
+      } catch {
+        return -1;
+      }
+      node = child;
+    }
+    if (probe.hashLo !== board.hashLo || probe.hashHi !== board.hashHi || probe.toPlay !== board.toPlay) return -1;
+    if (this.state[node] === S_PENDING) return -1;
+    this.compact(node);
+    if (board.lastMoveAt(0) === PASS) {
+      const s = this.eStart[this.root]!;
+      for (let e = s; e < s + this.eCount[this.root]!; e++) {
+        if (this.eMove[e] === PASS) this.ePrior[e] = Math.max(this.ePrior[e]!, this.params.passPriorAfterPass);
+      }
+    }
+    return this.N[this.root]!;
+  }
+
+  // Copies the subtree under `keep` to the front of fresh arrays (breadth-first), making it the root.
+  private compact(keep: number): void {
+    const oN = this.N, oW = this.W, oW2 = this.W2, oState = this.state, oES = this.eStart, oEC = this.eCount, oV = this.nValue;
+    const oMove = this.eMove, oPrior = this.ePrior, oChild = this.eChild;
+    this.N = new Int32Array(this.nCap);
+    this.VL = new Int32Array(this.nCap);
+    this.W = new Float64Array(this.nCap);
+    this.W2 = new Float64Array(this.nCap);
+    this.state = new Uint8Array(this.nCap);
+    this.eStart = new Int32Array(this.nCap);
+    this.eCount = new Int32Array(this.nCap);
+    this.nValue = new Float32Array(this.nCap);
+    this.eMove = new Int16Array(this.eCap);
+    this.ePrior = new Float32Array(this.eCap);
+    this.eChild = new Int32Array(this.eCap);
+    this.nLen = 0;
+    this.eLen = 0;
+    const queue: number[] = [keep];
+    const map: number[] = [this.newNode()];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const o = queue[qi]!;
+      const n = map[qi]!;
+      this.N[n] = oN[o]!;
+      this.W[n] = oW[o]!;
+      this.W2[n] = oW2[o]!;
+      this.state[n] = oState[o]!;
+      this.nValue[n] = oV[o]!;
+      const cnt = oEC[o]!;
+      const s = this.eLen;
+      this.eStart[n] = s;
+      this.eCount[n] = cnt;
+      this.eLen += cnt;
+      for (let k = 0; k < cnt; k++) {
+        const oe = oES[o]! + k;
+        this.eMove[s + k] = oMove[oe]!;
+        this.ePrior[s + k] = oPrior[oe]!;
+        const oc = oChild[oe]!;
+        if (oc >= 0 && oN[oc]! > 0 && oState[oc] !== S_PENDING) {
+          queue.push(oc);
+          map.push(this.newNode());
+          this.eChild[s + k] = map[map.length - 1]!;
+        } else this.eChild[s + k] = -1;
+      }
+    }
+    this.root = 0;
+  }
+
+  // ------------------------------------------------------------------ running
+
+  /** Searches until a limit is reached; resolves with the run's counters. */
+  async run(limits: SearchLimits): Promise<SearchStats> {
+    if (this.rootBoard === null || this.root < 0) throw new Error('search: setRoot before run');
+    if (limits.maxVisits === undefined && limits.maxPlayouts === undefined && limits.maxTimeMs === undefined && limits.shouldStop === undefined) {
+      throw new Error('search: give at least one of maxVisits, maxPlayouts, maxTimeMs, shouldStop');
+    }
+    if (this.running) throw new Error('search: already running');
+    this.running = true;
+    const st = this.lastStats;
+    st.playouts = st.evaluations = st.terminal = st.collisions = st.rounds = 0;
+    st.reusedVisits = this.N[this.root]!;
+    const t0 = performance.now();
+    let lastProgress = t0;
+    const progressMs = limits.progressMs ?? 200;
+    const filters = limits.filters ?? [];
+    const maxVisits = limits.maxVisits ?? Infinity;
+    const maxPlayouts = limits.maxPlayouts ?? Infinity;
+    const deadline = limits.maxTimeMs === undefined ? Infinity : t0 + limits.maxTimeMs;
+    const board = this.board;
+    board.copyFrom(this.rootBoard);
+    try {
+      while (this.paths.length < this.params.batchSize) this.paths.push(new Int32Array(MAX_DEPTH + 2));
+      for (;;) {
+        const done = this.N[this.root]! + this.inFlight;
+        if (done >= maxVisits || st.playouts >= maxPlayouts) break;
+        if (performance.now() >= deadline) break;
+        if (limits.shouldStop?.()) break;
+        // The root goes alone first: its priors decide where the first round's leaves go.
+        const want = this.state[this.root] === S_EXPANDED ? Math.min(this.params.batchSize, maxVisits - done, maxPlayouts - st.playouts) : 1;
+        const pending = this.selectRound(want, filters);
+        if (pending.length > 0) {
+          const results = await Promise.allSettled(pending.map((p) => p.promise));
+          let failure: unknown = null;
+          for (let i = 0; i < pending.length; i++) {
+            const r = results[i]!;
+            if (r.status === 'fulfilled') this.finish(pending[i]!, r.value);
+            else {
+              this.abandon(pending[i]!);
+              failure ??= r.reason;
+            }
+          }
+          if (failure !== null) throw failure;
+        }
+        st.rounds++;
+        if (pending.length === 0 && this.lastRoundProgress === 0) break; // nothing selectable (every move filtered)
+        if (limits.onProgress && performance.now() - lastProgress >= progressMs) {
+          lastProgress = performance.now();
+          limits.onProgress(this);
+        }
+      }
+    } finally {
+      this.running = false;
+      this.inFlight = 0;
+      st.ms = performance.now() - t0;
+    }
+    return { ...st };
+  }
+
+  private inFlight = 0;
+  private lastRoundProgress = 0;
+
+  /** Selects up to `want` leaves; terminal leaves are backed up at once, network leaves are returned pending. */
+  private selectRound(want: number, filters: readonly MoveFilter[]): Pending[] {
+    const out: Pending[] = [];
+    this.lastRoundProgress = 0;
+    for (let k = 0; k < want; k++) {
+      const path = this.paths[out.length]!;
+      const r = this.descend(path, filters);
+      if (r === null) {
+        this.lastStats.collisions++;
+        break;
+      }
+      this.lastRoundProgress++;
+      if (r !== 'done') {
+        out.push(r);
+        this.inFlight++;
+      }
+    }
+    return out;
+  }
+
+  // One descent from the root. Returns a pending leaf, 'done' (backed up already), or null on a collision.
+  private descend(path: Int32Array, filters: readonly MoveFilter[]): Pending | 'done' | null {
+    const board = this.board;
+    const P = this.params;
+    let node = this.root;
+    let depth = 0;
+    path[0] = node;
+    this.VL[node]!++;
+    for (;;) {
+      const s = this.state[node]!;
+      if (s !== S_EXPANDED || depth >= MAX_DEPTH) break;
+      const e = this.pickEdge(node, depth, board.toPlay, filters, P);
+      if (e < 0) {
+        // Every move filtered or dead: value the node by its own evaluation.
+        this.unwindBoard(depth);
+        this.backup(path, depth, this.nValue[node]!);
+        this.lastStats.playouts++;
+        return 'done';
+      }
+      const m = this.eMove[e]!;
+      try {
+        board.play(m, board.toPlay);
+      } catch {
+        this.ePrior[e] = -1; // illegal here (superko with a non-masking evaluator): never again
+        continue;
+      }
+      let child = this.eChild[e]!;
+      if (child < 0) {
+        child = this.newNode();
+        this.eChild[e] = child;
+      }
+      node = child;
+      depth++;
+      path[depth] = node;
+      this.VL[node]!++;
+    }
+    const s = this.state[node]!;
+    if (s === S_PENDING) {
+      for (let i = 0; i <= depth; i++) this.VL[path[i]!]!--;
+      this.unwindBoard(depth);
+      return null;
+    }
+    if (s === S_TERMINAL || (s === S_NEW && depth > 0 && board.lastMoveAt(0) === PASS && board.lastMoveAt(1) === PASS)) {
+      if (s === S_NEW) {
+        this.state[node] = S_TERMINAL;
+        this.nValue[node] = this.terminalValue(board);
+        this.lastStats.terminal++;
+      }
+      const v = this.nValue[node]!;
+      this.unwindBoard(depth);
+      this.backup(path, depth, v);
+      this.lastStats.playouts++;
+      return 'done';
+    }
+    if (s === S_EXPANDED) {
+      // Depth cap reached: reuse the node's own value.
+      const v = this.nValue[node]!;
+      this.unwindBoard(depth);
+      this.backup(path, depth, v);
+      this.lastStats.playouts++;
+      return 'done';
+    }
+    // A new leaf: its edges are made now (the board is here), priors arrive with the evaluation.
+    this.makeEdges(node, board, depth === 0);
+    this.state[node] = S_PENDING;
+    const promise = this.evaluator.evaluate(board, this.komi);
+    const fallback = this.evaluator.hasValue ? -1 : this.influence.value(board, this.komi);
+    this.unwindBoard(depth);
+    return { node, depth, path, promise, fallback };
+  }
+
+  private unwindBoard(depth: number): void {
+    for (let i = 0; i < depth; i++) this.board.undo();
+  }
+
+  private pickEdge(node: number, depth: number, toPlay: Player, filters: readonly MoveFilter[], P: SearchParams): number {
+    const N = this.N, VL = this.VL, W = this.W, eChild = this.eChild, ePrior = this.ePrior, eMove = this.eMove;
+    const parentN = N[node]! + VL[node]!;
+    const sqrtN = Math.sqrt(parentN > 1 ? parentN : 1);
+    const parentQ = N[node]! > 0 ? 1 - W[node]! / N[node]! : 0.5;
+    const s = this.eStart[node]!;
+    const end = s + this.eCount[node]!;
+    let visitedPolicy = 0;
+    for (let e = s; e < end; e++) {
+      const c = eChild[e]!;
+      if (c >= 0 && N[c]! + VL[c]! > 0 && ePrior[e]! > 0) visitedPolicy += ePrior[e]!;
+    }
+    const fpu = parentQ - P.fpuReduction * Math.sqrt(visitedPolicy);
+    const cp = P.cpuct * sqrtN;
+    let best = -1;
+    let bestScore = -Infinity;
+    const nf = filters.length;
+    for (let e = s; e < end; e++) {
+      const prior = ePrior[e]!;
+      if (prior < 0) continue;
+      if (nf > 0 && this.filtered(eMove[e]!, depth, toPlay, filters)) continue;
+      const c = eChild[e]!;
+      let q = fpu;
+      let n = 0;
+      if (c >= 0) {
+        n = N[c]! + VL[c]!;
+        if (n > 0) q = W[c]! / n; // virtual losses count as losses (value 0)
+      }
+      const score = q + (cp * prior) / (1 + n);
+      if (score > bestScore) {
+        bestScore = score;
+        best = e;
+      }
+    }
+    return best;
+  }
+
+  private filtered(move: number, depth: number, toPlay: Player, filters: readonly MoveFilter[]): boolean {
+    for (const f of filters) {
+      if (f.color !== toPlay || depth >= f.untilDepth) continue;
+      const flagged = f.moves[move] === 1;
+      if (f.allow ? !flagged : flagged) return true;
+    }
+    return false;
+  }
+
+  private makeEdges(node: number, board: Board, atRoot: boolean): void {
+    const toPlay = board.toPlay;
+    if (this.eLen + NPOINTS + 1 > this.eCap) this.growEdges(this.eLen + NPOINTS + 1);
+    const s = this.eLen;
+    let n = 0;
+    for (let p = 0; p < NPOINTS; p++) {
+      if (board.colorAt(p) !== EMPTY || board.isEyeOf(p, toPlay)) continue;
+      this.eMove[s + n] = p;
+      this.ePrior[s + n] = 0;
+      this.eChild[s + n] = -1;
+      n++;
+    }
+    this.eMove[s + n] = PASS;
+    // Ending the game by answering a pass is a root decision; deeper in the tree it would burn visits on noise.
+    this.ePrior[s + n] = atRoot && board.lastMoveAt(0) === PASS ? this.params.passPriorAfterPass : this.params.passPrior;
+    this.eChild[s + n] = -1;
+    n++;
+    this.eStart[node] = s;
+    this.eCount[node] = n;
+    this.eLen += n;
+  }
+
+  private finish(p: Pending, ev: Evaluation): void {
+    const node = p.node;
+    const s = this.eStart[node]!;
+    const cnt = this.eCount[node]!;
+    const pol = ev.policy;
+    // Keep the edges the network gives probability (illegal points are 0 in a masked policy) and pass.
+    let w = s;
+    for (let e = s; e < s + cnt; e++) {
+      const m = this.eMove[e]!;
+      const prior = m === PASS ? this.ePrior[e]! : pol[m]!;
+      if (!(prior > 0)) continue;
+      this.eMove[w] = m;
+      this.ePrior[w] = prior;
+      this.eChild[w] = -1;
+      w++;
+    }
+    this.eCount[node] = w - s;
+    if (s + cnt === this.eLen) this.eLen = w; // give back the tail when this node's block is the last one
+    const v = ev.value ?? p.fallback;
+    const value = Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0.5;
+    this.nValue[node] = value;
+    this.state[node] = S_EXPANDED;
+    this.backup(p.path, p.depth, value);
+    this.inFlight--;
+    this.lastStats.evaluations++;
+    this.lastStats.playouts++;
+  }
+
+  // An evaluation failed (engine busy or closed): the leaf becomes new again and its virtual loss is removed.
+  private abandon(p: Pending): void {
+    this.state[p.node] = S_NEW;
+    this.eCount[p.node] = 0;
+    for (let i = 0; i <= p.depth; i++) this.VL[p.path[i]!]!--;
+    this.inFlight--;
+  }
+
+  // Adds `v` (win probability of the side to move at the leaf) along the path, removing the virtual loss.
+  private backup(path: Int32Array, depth: number, v: number): void {
+    let forMover = 1 - v;
+    for (let i = depth; i >= 0; i--) {
+      const n = path[i]!;
+      this.VL[n]!--;
+      this.N[n]!++;
+      this.W[n]! += forMover;
+      this.W2[n]! += forMover * forMover;
+      forMover = 1 - forMover;
+    }
+  }
+
+  // Win probability of the side to move at a finished game: the Monte-Carlo score, 1 / 0.5 / 0.
+  private terminalValue(board: Board): number {
+    const est = this.mc.estimate(board, this.komi, this.params.terminalPlayouts);
+    const { black, white } = scoreWithoutDead(board, stoneStatuses(board, est.ownership));
+    const d = black - white - this.komi;
+    const forBlack = d > 0 ? 1 : d < 0 ? 0 : 0.5;
+    return board.toPlay === BLACK ? forBlack : 1 - forBlack;
+  }
+
+  // ------------------------------------------------------------------ results
+
+  /** Counters of the last (or current) run. */
+  get stats(): SearchStats {
+    return { ...this.lastStats };
+  }
+
+  /** The root position (a copy is kept at setRoot). */
+  get rootPosition(): Board {
+    if (!this.rootBoard) throw new Error('search: no root');
+    return this.rootBoard;
+  }
+
+  /** Visits of the root. */
+  get rootVisits(): number {
+    return this.root < 0 ? 0 : this.N[this.root]!;
+  }
+
+  /** Win probability of the side to move at the root (0.5 before any visit). */
+  get rootWinrate(): number {
+    const n = this.rootVisits;
+    return n > 0 ? 1 - this.W[this.root]! / n : 0.5;
+  }
+
+  /** The network's win probability for the root position itself (before search), or null before evaluation. */
+  get rootValue(): number | null {
+    return this.root >= 0 && this.state[this.root] === S_EXPANDED ? this.nValue[this.root]! : null;
+  }
+
+  /** Priors of the root's moves (PASS included), 0 where not expanded. */
+  rootPriors(): Float32Array {
+    const out = new Float32Array(NPOINTS + 1);
+    if (this.root < 0 || this.state[this.root] !== S_EXPANDED) return out;
+    const s = this.eStart[this.root]!;
+    for (let e = s; e < s + this.eCount[this.root]!; e++) if (this.ePrior[e]! > 0) out[this.eMove[e]!] = this.ePrior[e]!;
+    return out;
+  }
+
+  /**
+   * Root moves with at least `minVisits` visits, best first (visits, then winrate, then prior); when fewer than
+   * `minMoves` have visits, unvisited moves follow by prior (visits 0, winrate = the root's). pv up to `pvLength`.
+   */
+  analysis(opts: { maxMoves?: number; minMoves?: number; pvLength?: number; minVisits?: number } = {}): MoveInfo[] {
+    const { maxMoves = 361, minMoves = 0, pvLength = 20, minVisits = 1 } = opts;
+    if (this.root < 0 || this.state[this.root] !== S_EXPANDED) return [];
+    const s = this.eStart[this.root]!;
+    const rows: { e: number; n: number; q: number; prior: number }[] = [];
+    for (let e = s; e < s + this.eCount[this.root]!; e++) {
+      if (this.ePrior[e]! < 0) continue;
+      const c = this.eChild[e]!;
+      const n = c >= 0 ? this.N[c]! : 0;
+      rows.push({ e, n, q: n > 0 ? this.W[c]! / n : -1, prior: this.ePrior[e]! });
+    }
+    rows.sort((a, b) => b.n - a.n || b.q - a.q || b.prior - a.prior);
+    const out: MoveInfo[] = [];
+    const rootWr = this.rootWinrate;
+    for (const r of rows) {
+      if (out.length >= maxMoves) break;
+      if (r.n < minVisits && out.length >= minMoves) break;
+      const c = this.eChild[r.e]!;
+      const n = r.n;
+      let winrate = rootWr;
+      let lcb = rootWr - 1;
+      if (n > 0) {
+        winrate = this.W[c]! / n;
+        const variance = Math.max(this.W2[c]! / n - winrate * winrate, 0.0025);
+        lcb = winrate - 1.96 * Math.sqrt(variance / n);
+      }
+      out.push({ move: this.eMove[r.e]!, visits: n, winrate, lcb, prior: r.prior, order: out.length, pv: this.pv(r.e, pvLength) });
+    }
+    return out;
+  }
+
+  private pv(edge: number, max: number): number[] {
+    const pv = [this.eMove[edge]!];
+    let node = this.eChild[edge]!;
+    while (node >= 0 && pv.length < max && this.state[node] === S_EXPANDED) {
+      let best = -1;
+      let bestN = 0;
+      const s = this.eStart[node]!;
+      for (let e = s; e < s + this.eCount[node]!; e++) {
+        const c = this.eChild[e]!;
+        if (c >= 0 && this.N[c]! > bestN) {
+          bestN = this.N[c]!;
+          best = e;
+        }
+      }
+      if (best < 0) break;
+      pv.push(this.eMove[best]!);
+      node = this.eChild[best]!;
+    }
+    return pv;
+  }
+
+  /** The move to play: most visits (ties: higher winrate); the top prior if nothing was visited; PASS if no move. */
+  bestMove(filters: readonly MoveFilter[] = []): { move: number; visits: number; winrate: number } {
+    const toPlay = this.rootPosition.toPlay;
+    const a = this.analysis({ minMoves: 361 }).filter((m) => filters.length === 0 || !this.filtered(m.move, 0, toPlay, filters));
+    if (a.length === 0) return { move: PASS, visits: 0, winrate: this.rootWinrate };
+    return { move: a[0]!.move, visits: a[0]!.visits, winrate: a[0]!.visits > 0 ? a[0]!.winrate : this.rootWinrate };
+  }
+}
+
+interface Pending {
+  node: number;
+  depth: number;
+  path: Int32Array;
+  promise: Promise<Evaluation>;
+  /** Fallback value for the side to move (policy-only models), −1 when the evaluator has a value head. */
+  fallback: number;
+}
