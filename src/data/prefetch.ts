@@ -63,7 +63,7 @@ export class PrefetchingSource implements BatchSource {
       requests: toWorker.port2,
       replies: fromWorker.port2,
     };
-    // A .mjs bootstrap registers tsx in the worker, so this works under tsx, vitest and bin/tengen.js.
+    // A .mjs bootstrap loads the compiled worker in dist/, or registers tsx for the sources (tsx, vitest).
     this.worker = new Worker(new URL('./prefetch-worker-boot.mjs', import.meta.url), { workerData: init, transferList: [toWorker.port2, fromWorker.port2] });
     // Only a pending nextAsync holds the process open: a trainer that forgets close() still exits.
     this.worker.unref();

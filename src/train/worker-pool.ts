@@ -57,7 +57,7 @@ export class WorkerPoolEngine implements GradEngine {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--workers must be a positive integer, got ${n}`);
     const total = paramSpecs(config).reduce((a, s) => a + sizeOf(s.shape), 0);
     const paramsSab = new SharedArrayBuffer(total * 4);
-    // A .mjs bootstrap registers tsx in the worker, so this works under tsx, vitest and bin/tengen.js.
+    // A .mjs bootstrap loads the compiled worker in dist/, or registers tsx for the sources (tsx, vitest).
     const url = new URL('./grad-worker-boot.mjs', import.meta.url);
     const workers: Worker[] = [];
     const ready: Promise<string>[] = [];

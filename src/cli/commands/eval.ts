@@ -1,14 +1,12 @@
-// `tengen eval` (a model's figures on a fixed seeded sample of a dataset or SGF input) and `tengen plot`
-// (learning curves of training runs as PNG or SVG).
+// `tengen eval`: a model's figures on a fixed seeded sample of a dataset or SGF input.
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { parseFlag, parseNonNegativeInt, parseNumber, parsePositiveInt, resolveOption } from '../../config.js';
+import { parseFlag, parseNonNegativeInt, parsePositiveInt, resolveOption } from '../../config.js';
 import { createProgressBar } from '../../data/progress.js';
 import type { Split } from '../../data/dataset.js';
 import { formatReport } from '../../eval/format.js';
 import { evaluationRecord, runEval } from '../../eval/run.js';
 import { recordEvaluation } from '../../model/record-evaluation.js';
-import { readMetricsFile, writeLearningCurve } from '../../eval/plot.js';
 
 interface EvalFlags {
   model?: string;
@@ -26,10 +24,10 @@ interface EvalFlags {
   progress: boolean;
 }
 
-function registerEval(program: Command): void {
+/** Registers `tengen eval`. */
+export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
-    .description('top-1 / top-5 / top-10 (95% CIs, overall and per game phase) and log-loss of a model on a fixed seeded sample of positions')
     .option('--model <dir>', 'model directory (model.json, weights.bin, tengen.json); env TENGEN_MODEL, default models/default')
     .requiredOption('--data <paths...>', 'one dataset folder, or SGF inputs (.sgf/.sgf.gz files or folders) built together into a temporary all-val dataset')
     .option('--sample <n>', 'positions in the sample (the whole split if larger; default 50000)')
@@ -108,38 +106,4 @@ function resolveSampleFlag(sample: string | undefined, positions: string | undef
   const b = positions === undefined ? undefined : parseFlag(positions, '--positions', parsePositiveInt);
   if (a !== undefined && b !== undefined && a !== b) throw new Error(`--sample ${a} and --positions ${b} disagree (--positions is an alias of --sample)`);
   return a ?? b ?? 50000;
-}
-
-interface PlotFlags {
-  metrics: string[];
-  out: string;
-  title?: string;
-  width: string;
-  height: string;
-}
-
-function registerPlot(program: Command): void {
-  program
-    .command('plot')
-    .description('learning curves (val top-1 and top-5 against positions seen) of training runs, as PNG or SVG')
-    .requiredOption('--metrics <files...>', 'RUN/metrics.jsonl files, one line per run (legend: the run folder name)')
-    .requiredOption('--out <file>', 'output .png (or .svg)')
-    .option('--title <text>', 'chart title', 'Validation accuracy')
-    .option('--width <px>', 'image width', '1000')
-    .option('--height <px>', 'image height', '600')
-    .action(async (f: PlotFlags) => {
-      const runs = f.metrics.map((file) => readMetricsFile(file));
-      const written = await writeLearningCurve(runs, f.out, {
-        title: f.title ?? 'Validation accuracy',
-        width: parseFlag(f.width, '--width', (raw) => parseNumber(raw, { min: 200, integer: true })),
-        height: parseFlag(f.height, '--height', (raw) => parseNumber(raw, { min: 150, integer: true })),
-      });
-      process.stdout.write(`${written.file}: ${written.width}×${written.height}, ${runs.map((r) => `${r.name} (${r.points.length} points)`).join(', ')}\n`);
-    });
-}
-
-/** Registers `tengen eval` and `tengen plot`. */
-export function registerEvalCommands(program: Command): void {
-  registerEval(program);
-  registerPlot(program);
 }

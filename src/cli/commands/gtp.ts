@@ -3,7 +3,6 @@
 import type { Command } from 'commander';
 import { parseFlag, parseNumber, resolveFlagOption, resolveOption } from '../../config.js';
 import { createLogger } from '../../log.js';
-import { loadEngineSource } from '../../gtp/engine-source.js';
 import { FakePolicy, type PolicySource } from '../../gtp/policy-source.js';
 import { serveGtp } from '../../gtp/serve.js';
 import { GtpSession } from '../../gtp/session.js';
@@ -23,7 +22,6 @@ interface GtpFlags {
 export function registerGtpCommand(program: Command): void {
   program
     .command('gtp')
-    .description('run as a GTP v2 engine on stdin/stdout (Sabaki, Lizzie, GoGui, gtp2ogs, tengen match)')
     .option('--model <dir>', 'model folder (env TENGEN_MODEL, default models/default)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (env TENGEN_BACKEND)')
     .option('--temperature <t>', '0 = always the most probable move (default); > 0 samples policy^(1/t) (env TENGEN_TEMPERATURE)')
@@ -42,6 +40,8 @@ export function registerGtpCommand(program: Command): void {
       if (flags.fakePolicy) source = new FakePolicy();
       else {
         const modelDir = resolveOption(flags.model, 'TENGEN_MODEL', 'models/default', String);
+        // Imported here: the engine brings tfjs, which --fake-policy does not need.
+        const { loadEngineSource } = await import('../../gtp/engine-source.js');
         source = await loadEngineSource(modelDir, resolveOption(flags.backend, 'TENGEN_BACKEND', undefined, String), logger);
       }
       const session = new GtpSession(source, {

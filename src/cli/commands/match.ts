@@ -23,7 +23,6 @@ interface MatchFlags {
 export function registerMatchCommand(program: Command): void {
   program
     .command('match')
-    .description('play two GTP engines against each other with a referee; SGF per game and a summary')
     .option('--black <cmd>', 'engine A command line (Black in game 1), e.g. "tengen gtp --model models/default"')
     .option('--white <cmd>', 'engine B command line (White in game 1), e.g. "/usr/games/gnugo --mode gtp --level 1"')
     .option('--referee <cmd>', 'GTP engine whose final_score decides scored games, e.g. "/usr/games/gnugo --mode gtp --level 10 --chinese-rules"')

@@ -1,0 +1,32 @@
+// `tengen plot`: learning curves of training runs (val top-1 and top-5 against positions seen) as PNG or SVG.
+import type { Command } from 'commander';
+import { parseFlag, parseNumber } from '../../config.js';
+import { readMetricsFile, writeLearningCurve } from '../../eval/plot.js';
+
+interface PlotFlags {
+  metrics: string[];
+  out: string;
+  title?: string;
+  width: string;
+  height: string;
+}
+
+/** Registers `tengen plot`. */
+export function registerPlotCommand(program: Command): void {
+  program
+    .command('plot')
+    .requiredOption('--metrics <files...>', 'RUN/metrics.jsonl files, one line per run (legend: the run folder name)')
+    .requiredOption('--out <file>', 'output .png (or .svg)')
+    .option('--title <text>', 'chart title', 'Validation accuracy')
+    .option('--width <px>', 'image width', '1000')
+    .option('--height <px>', 'image height', '600')
+    .action(async (f: PlotFlags) => {
+      const runs = f.metrics.map((file) => readMetricsFile(file));
+      const written = await writeLearningCurve(runs, f.out, {
+        title: f.title ?? 'Validation accuracy',
+        width: parseFlag(f.width, '--width', (raw) => parseNumber(raw, { min: 200, integer: true })),
+        height: parseFlag(f.height, '--height', (raw) => parseNumber(raw, { min: 150, integer: true })),
+      });
+      process.stdout.write(`${written.file}: ${written.width}×${written.height}, ${runs.map((r) => `${r.name} (${r.points.length} points)`).join(', ')}\n`);
+    });
+}
