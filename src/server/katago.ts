@@ -4,7 +4,7 @@
 import type { Board } from '../go/board.js';
 import { BLACK, NPOINTS, PASS, type Player } from '../go/constants.js';
 import { pointToGtp } from '../go/coords.js';
-import { EngineBusyError, PositionError, legalMask, positionFromMoves, topMoves, type Engine } from '../engine/index.js';
+import { PositionError, legalMask, positionFromMoves, topMoves, type Engine } from '../engine/index.js';
 
 export const KATAGO_PROTOCOL_VERSION = '1.16.0';
 
@@ -52,8 +52,8 @@ export function actionReply(q: Record<string, unknown>): Record<string, unknown>
   }
 }
 
-/** Validates a query and replays its moves; returns KataGo's error object for the first bad field. */
-export function parseQuery(raw: unknown, maxMoves: number): ParsedQuery | KatagoError {
+/** Validates a query and replays its moves; returns KataGo's error object for the first bad field. At most `maxTurns` turns. */
+export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves + 1): ParsedQuery | KatagoError {
   if (!isObject(raw)) return { error: 'query must be a JSON object' };
   const id = raw.id;
   if (typeof id !== 'string') return { error: 'field "id" must be a string', field: 'id' };
@@ -110,7 +110,7 @@ export function parseQuery(raw: unknown, maxMoves: number): ParsedQuery | Katago
     if (!Array.isArray(t) || !t.every((n) => Number.isInteger(n) && n >= 0 && n <= moves.length)) {
       return fail('analyzeTurns', `analyzeTurns must be a list of integers in 0..${moves.length}`);
     }
-    if (t.length > maxMoves + 1) return fail('analyzeTurns', `at most ${maxMoves + 1} turns per query`);
+    if (t.length > maxTurns) return fail('analyzeTurns', `${t.length} turns asked, at most ${maxTurns} per query`);
     turns = t as number[];
   }
   return { id, board, turns, moves: played, includePolicy: raw.includePolicy === true, komi, start };
@@ -185,33 +185,62 @@ export function turnResponse(q: ParsedQuery, turn: number, view: TurnView, polic
   return out;
 }
 
+/** How analyzeQuery reaches the engine and its client (all optional). */
+export interface AnalyzeHooks {
+  /** Evaluates one turn's board, reading it before returning (default: engine.policy(board)); the server passes its lane. */
+  policy?: (board: Board) => Promise<Float32Array>;
+  /** Turns submitted to the engine at once (default 32): enough to fill batches, few enough to leave room for others. */
+  window?: number;
+  /** Awaited before each window (backpressure from a client that reads slowly); false = the client is gone, stop. */
+  ready?: () => boolean | Promise<boolean>;
+}
+
 /**
- * Analyses every requested turn; all turns are submitted at once so they share forward passes. Calls `emit` once per
- * turn in the order the turns were asked for; a turn that fails becomes an {error, id, turnNumber} line. Resolves
- * when every turn is emitted; rejects only if the first turn is refused as overloaded (so HTTP can answer 503).
+ * Analyses every requested turn, a window of turns at a time so they share forward passes. Calls `emit` exactly once
+ * per turn, in the order the turns were asked for: the turn's response, or {error, id, turnNumber} when the engine
+ * refused or failed it (e.g. its queue is full). Never rejects; stops early only when `hooks.ready` says the client is gone.
  */
-export async function analyzeQuery(engine: Engine, q: ParsedQuery, emit: (obj: Record<string, unknown>) => void): Promise<void> {
-  const order = q.turns.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t);
-  const board = q.start.clone();
-  const views: TurnView[] = new Array(q.turns.length);
-  const pending: Promise<Float32Array>[] = new Array(q.turns.length);
+export async function analyzeQuery(engine: Engine, q: ParsedQuery, emit: (obj: Record<string, unknown>) => void, hooks: AnalyzeHooks = {}): Promise<void> {
+  const evaluate = hooks.policy ?? ((b: Board) => engine.policy(b));
+  const window = Math.max(1, hooks.window ?? 32);
+  let board = q.start.clone();
   let played = 0;
-  for (const { t, i } of order) {
-    while (played < t) {
-      const m = q.moves[played]!;
-      board.play(m.point, m.color);
-      played++;
+  for (let w0 = 0; w0 < q.turns.length; w0 += window) {
+    if (hooks.ready && !(await hooks.ready())) return;
+    const w1 = Math.min(q.turns.length, w0 + window);
+    // Replay forward in turn order within the window (from the start again if it asks for an earlier turn).
+    const order = [];
+    for (let i = w0; i < w1; i++) order.push(i);
+    order.sort((a, b) => q.turns[a]! - q.turns[b]!);
+    if (played > q.turns[order[0]!]!) {
+      board = q.start.clone();
+      played = 0;
     }
-    views[i] = viewOf(board, q.includePolicy);
-    pending[i] = engine.policy(board);
-    pending[i]!.catch(() => undefined);
-  }
-  for (let i = 0; i < q.turns.length; i++) {
-    try {
-      emit(turnResponse(q, q.turns[i]!, views[i]!, await pending[i]!));
-    } catch (err) {
-      if (i === 0 && err instanceof EngineBusyError) throw err;
-      emit({ error: (err as Error).message, id: q.id, turnNumber: q.turns[i]! });
+    const views: TurnView[] = new Array(w1 - w0);
+    const pending: Promise<Float32Array>[] = new Array(w1 - w0);
+    for (const i of order) {
+      const t = q.turns[i]!;
+      while (played < t) {
+        const m = q.moves[played]!;
+        board.play(m.point, m.color);
+        played++;
+      }
+      views[i - w0] = viewOf(board, q.includePolicy);
+      try {
+        pending[i - w0] = evaluate(board);
+      } catch (err) {
+        pending[i - w0] = Promise.reject(err as Error);
+      }
+      pending[i - w0]!.catch(() => undefined);
+    }
+    for (let i = w0; i < w1; i++) {
+      let obj: Record<string, unknown>;
+      try {
+        obj = turnResponse(q, q.turns[i]!, views[i - w0]!, await pending[i - w0]!);
+      } catch (err) {
+        obj = { error: (err as Error).message, id: q.id, turnNumber: q.turns[i]! };
+      }
+      emit(obj);
     }
   }
 }
