@@ -38,6 +38,8 @@ export interface PolicyOptions {
   symmetries?: 1 | 8;
   /** false = the network's distribution as is, illegal points included (for diagnostics); default true. */
   mask?: boolean;
+  /** The client this request belongs to (any object, e.g. its socket): the batcher serves lanes round-robin. */
+  lane?: object;
 }
 
 export interface EngineStats extends BatcherStats {
@@ -181,7 +183,7 @@ export class Engine {
     }
     let out: Float32Array;
     try {
-      out = await this.batcher.submit(input, sym);
+      out = await this.batcher.submit(input, sym, opts.lane);
     } finally {
       if (pool.length < 256) pool.push(input);
     }
