@@ -45,3 +45,34 @@ export function createProgressBar(force = false): ProgressSink {
     },
   };
 }
+
+/** Progress bar of `data export` on stderr: positions encoded, positions/s, shard. Renders only on a terminal. */
+export function createExportProgressBar(): { update(e: { records: number; total: number; shard: number; shards: number }): void; stop(): void } {
+  const start = Date.now();
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: 'data export [{bar}] {percentage}% | {value}/{total} positions | {rate} pos/s | shard {shard}/{shards} | ETA {eta_formatted}',
+      hideCursor: null,
+      etaBuffer: 50,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  let first = 0;
+  return {
+    update(e) {
+      const secs = Math.max((Date.now() - start) / 1000, 1e-3);
+      if (!started) first = e.records;
+      const payload = { rate: Math.round((e.records - first) / secs), shard: Math.min(e.shard + 1, e.shards), shards: e.shards };
+      if (!started) {
+        bar.start(Math.max(e.total, 1), e.records, payload);
+        started = true;
+      } else bar.update(e.records, payload);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

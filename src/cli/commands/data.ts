@@ -1,10 +1,11 @@
 // `tengen data build <inputs...> --out DIR` (build a dataset) and `tengen data info DIR` (validate and summarise).
 import type { Command } from 'commander';
-import { parseFraction, parseNonNegativeInt, resolveFlagOption } from '../../config.js';
+import { parseFlag, parseFraction, parseNonNegativeInt, parsePositiveInt, resolveFlagOption } from '../../config.js';
 import { buildDataset, formatBuildSummary, DEFAULT_MIN_MOVES, DEFAULT_VAL_FRACTION } from '../../data/build.js';
 import { openDataset } from '../../data/dataset.js';
 import { fractionToPermille } from '../../data/hash.js';
-import { createProgressBar } from '../../data/progress.js';
+import { createExportProgressBar, createProgressBar } from '../../data/progress.js';
+import { DEFAULT_SHARD_SIZE, exportDataset, formatExportSummary } from '../../data/export.js';
 
 interface BuildFlags {
   out: string;
@@ -18,7 +19,7 @@ interface BuildFlags {
 
 /** Registers `tengen data build` and `tengen data info`. */
 export function registerDataCommand(program: Command): void {
-  const data = program.command('data');
+  const data = program.command('data').description('build and inspect training datasets');
 
   data
     .command('build')
@@ -56,6 +57,48 @@ export function registerDataCommand(program: Command): void {
       } catch (err) {
         bar?.stop();
         if (stopSignals.signal.aborted) process.exitCode = 130;
+        throw err;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+
+  data
+    .command('export')
+    .description('encode a dataset\'s positions into fixed-length record shards for TensorFlow (python/tengen_tf)')
+    .argument('<dataset>', 'dataset folder (from tengen data build)')
+    .requiredOption('-o, --out <dir>', 'output folder (written atomically; an interrupted export resumes)')
+    .option('--features <name>', 'feature set (default alphago49)', 'alphago49')
+    .option('--split <split>', 'train, val or all (default train)', 'train')
+    .option('--shard-size <n>', `positions per shard, whole games (default ${DEFAULT_SHARD_SIZE})`)
+    .option('--max-positions <n>', 'export at most this many positions (first games of the seeded order)')
+    .option('--seed <n>', 'seed of the game order (default 1)')
+    .option('--force', 'replace an existing export or discard a partial one made with other options')
+    .option('--no-progress', 'no progress bar on stderr')
+    .action(async (dataset: string, f: { out: string; features: string; split: string; shardSize?: string; maxPositions?: string; seed?: string; force?: boolean; progress: boolean }) => {
+      if (f.split !== 'train' && f.split !== 'val' && f.split !== 'all') throw new Error(`--split: expected train, val or all, got ${JSON.stringify(f.split)}`);
+      const bar = f.progress ? createExportProgressBar() : null;
+      const stop = new AbortController();
+      const onSignal = (sig: NodeJS.Signals): void => stop.abort(new Error(`interrupted by ${sig} (rerun the same command to resume)`));
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const result = await exportDataset(dataset, f.out, {
+          features: f.features,
+          split: f.split,
+          shardSize: f.shardSize === undefined ? undefined : parseFlag(f.shardSize, '--shard-size', parsePositiveInt),
+          maxPositions: f.maxPositions === undefined ? undefined : parseFlag(f.maxPositions, '--max-positions', parsePositiveInt),
+          seed: f.seed === undefined ? undefined : parseFlag(f.seed, '--seed', parseNonNegativeInt),
+          force: f.force === true,
+          onProgress: bar ? (e) => bar.update(e) : undefined,
+          signal: stop.signal,
+        });
+        bar?.stop();
+        process.stdout.write(formatExportSummary(result));
+      } catch (err) {
+        bar?.stop();
+        if (stop.signal.aborted) process.exitCode = 130;
         throw err;
       } finally {
         process.off('SIGINT', onSignal);
