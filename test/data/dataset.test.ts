@@ -150,7 +150,7 @@ describe('real data (tom9d)', () => {
       stdio: 'ignore',
     });
     const partial = `${out}.partial-${child.pid}`;
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 300_000;
     // Kill once the data files are being written.
     while (Date.now() < deadline && !(existsSync(join(partial, 'moves.bin')) && readFileSync(join(partial, 'moves.bin')).length > 0)) {
       await new Promise((r) => setTimeout(r, 50));

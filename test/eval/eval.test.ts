@@ -30,7 +30,7 @@ beforeAll(async () => {
   modelDir = path.join(tmp.dir, 'tiny');
   await saveTinyModel(modelDir, { features: 'basic', seed: 11 });
   dsDir = await buildSampleDataset(tmp.dir);
-}, 60_000);
+});
 afterAll(() => tmp.cleanup());
 
 /** Index of the largest value, first one on ties (argmax). */
@@ -127,7 +127,7 @@ describe('figures equal a brute-force evaluation', () => {
     expect(text).toContain(`| top-10 | ${((100 * top10) / 300).toFixed(2)}% |`);
     expect(text).toContain(`| 151+ | ${byPhase[2][0]} | ${((100 * byPhase[2][1]) / byPhase[2][0]).toFixed(2)}% (`);
     expect(text).toMatch(/no legal masking/);
-  }, 60_000);
+  });
 });
 
 describe('the sample', () => {
@@ -143,7 +143,7 @@ describe('the sample', () => {
     const s5 = validationPositions(ds, { count: 120, seed: 5, split: 'val' }).entries;
     const s6 = validationPositions(ds, { count: 120, seed: 6, split: 'val' }).entries;
     expect(Array.from(s5)).not.toEqual(Array.from(s6));
-  }, 60_000);
+  });
 
   it('SGF input is built into a temporary all-val dataset (same content hash and figures), then removed', async () => {
     const before = readdirSync(os.tmpdir()).filter((n) => n.startsWith('tengen-eval-')).length;
@@ -154,7 +154,7 @@ describe('the sample', () => {
     expect(fromSgf.top1).toEqual(fromDs.top1);
     expect(fromSgf.top5).toEqual(fromDs.top5);
     expect(readdirSync(os.tmpdir()).filter((n) => n.startsWith('tengen-eval-')).length).toBe(before);
-  }, 60_000);
+  });
 
   it('several SGF paths (a file and a folder) are built together: the same figures as one file holding their games', async () => {
     // 2 lines per game: games 1–5 in a.sgf, games 6–10 in more/b.sgf, and all ten in ab.sgf.
@@ -175,7 +175,7 @@ describe('the sample', () => {
     expect(two.top1).toEqual(one.top1);
     expect(two.top10).toEqual(one.top10);
     expect(two.phases).toEqual(one.phases);
-  }, 60_000);
+  });
 });
 
 describe('8-symmetry averaging', () => {
@@ -319,7 +319,7 @@ describe('the command line', () => {
     const flag = spawnSync(process.execPath, [bin, 'eval', '--model', modelDir, '--data', dsDir, '--symmetries', '4'], { encoding: 'utf8' });
     expect(flag.status).toBe(1);
     expect(flag.stderr).toMatch(/--symmetries: expected 1 or 8/);
-  }, 60_000);
+  });
 
   it('--record stores the figures in tengen.json: replaced for the same sample, added for another, refused if the weights changed', async () => {
     const { spawnSync } = await import('node:child_process');
@@ -348,5 +348,5 @@ describe('the command line', () => {
     const { recordEvaluation } = await import('../../src/model/record-evaluation.js');
     await expect(recordEvaluation(dir, meta.evaluations[0], '0000000000000000')).rejects.toThrow(/weights\.bin: changed during the evaluation/);
     expect(JSON.parse(readFileSync(path.join(dir, 'tengen.json'), 'utf8')).evaluations).toHaveLength(2);
-  }, 60_000);
+  });
 });

@@ -64,20 +64,20 @@ describe('tengen gtp --fake-policy under the Sabaki controller', () => {
     expect(bad.error).toBe(true);
     expect((await c.sendCommand({ name: 'frobnicate' })).content).toBe('unknown command');
     expect((await c.sendCommand({ name: 'name' })).content).toBe('Tengen');
-  }, 120_000);
+  });
 
   it('lz-analyze streams to a subscriber and stops on the next command', async () => {
     await c.sendCommand({ name: 'clear_board' });
     const lines: string[] = [];
     const pending = c.sendCommand({ name: 'lz-analyze', args: ['B', '10'] }, ({ line }) => lines.push(line));
     const t0 = Date.now();
-    while (lines.filter((l) => l.startsWith('info ')).length < 2 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+    while (lines.filter((l) => l.startsWith('info ')).length < 2 && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 20));
     const next = c.sendCommand({ name: 'name' });
     const res = await pending;
     expect(res.error).toBe(false);
     expect(lines.filter((l) => l.startsWith('info move ')).length).toBeGreaterThanOrEqual(2);
     expect((await next).content).toBe('Tengen');
-  }, 30_000);
+  });
 });
 
 describe('tengen gtp with a real (tiny, random) model', () => {
@@ -87,7 +87,7 @@ describe('tengen gtp with a real (tiny, random) model', () => {
     model = await makeTinyModel();
     c = new Controller(process.execPath, [bin, 'gtp', '--model', model.dir, '--backend', 'cpu', '--symmetries', '8'], { cwd: root });
     c.start();
-  }, 60_000);
+  });
   afterAll(async () => {
     await c?.stop(5000);
     model?.cleanup();
@@ -102,7 +102,7 @@ describe('tengen gtp with a real (tiny, random) model', () => {
     const lines: string[] = [];
     const pending = c.sendCommand({ name: 'kata-analyze', args: ['W', '20'] }, ({ line }) => lines.push(line));
     const t0 = Date.now();
-    while (!lines.some((l) => l.startsWith('info ')) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20));
+    while (!lines.some((l) => l.startsWith('info ')) && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 20));
     await c.sendCommand({ name: 'version' });
     await pending;
     const info = lines.find((l) => l.startsWith('info '))!;
@@ -110,5 +110,5 @@ describe('tengen gtp with a real (tiny, random) model', () => {
     expect(info).not.toContain(`move ${m1.content} `);
     const g = await selfPlay(c, 12);
     expect(g.moves).toBeGreaterThan(0);
-  }, 90_000);
+  });
 });

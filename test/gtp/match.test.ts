@@ -77,7 +77,7 @@ function fake(cfg: { name: string; finalScore?: string | null; knows?: string[];
 }
 const logOf = (f: string): string[] => (existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n') : []);
 const quick = (o: Partial<MatchOptions> & Pick<MatchOptions, 'black' | 'white'>): Promise<ReturnType<typeof summarise>> =>
-  runMatch({ games: 1, moveTimeoutMs: 10_000, ...o });
+  runMatch({ games: 1, moveTimeoutMs: 120_000, ...o });
 
 describe('who decides a scored game (scripted GTP engines)', () => {
   it('the referee engine decides, after replaying every move; the engines\' own scores are only recorded', async () => {
@@ -106,7 +106,7 @@ describe('who decides a scored game (scripted GTP engines)', () => {
     expect(summary).toMatch(/game 1: black A, W\+3\.5 after 45 moves, decided by referee engine \(score: two passes; referee judge 1 W\+3\.5 \(engines: A: B\+100, B: B\+100\)/);
     const rec = toGameRecord(parseSgf(readFileSync(path.join(out, 'game-001.sgf'), 'utf8')).games[0]!);
     expect(rec.result).toBe('W+3.5');
-  }, 60_000);
+  });
 
   it('engines that disagree trigger a cleanup phase (kgs-genmove_cleanup, else genmove), then Tromp-Taylor', async () => {
     const [a, aLog] = fake({ name: 'fakeA', finalScore: 'B+11.5', knows: ['kgs-genmove_cleanup'], cleanup: { b: CAPTURE } });
@@ -128,7 +128,7 @@ describe('who decides a scored game (scripted GTP engines)', () => {
     expect(k).toBeGreaterThan(0);
     expect(lb.slice(k).filter((l) => l === 'genmove w')).toHaveLength(2); // fell back to genmove
     expect(lb).not.toContain('kgs-genmove_cleanup w');
-  }, 30_000);
+  });
 
   it('engines that agree decide without cleanup; without cleanup moves Tromp-Taylor would say W+157.5', async () => {
     const [a] = fake({ name: 'fakeA', finalScore: 'B+11.5' });
@@ -138,7 +138,7 @@ describe('who decides a scored game (scripted GTP engines)', () => {
     expect(g.result).toBe('B+11.5');
     expect(g.moves).toBe(45);
     expect(g.detail).toContain('Tromp-Taylor W+157.5');
-  }, 30_000);
+  });
 
   it('rescore re-decides scored games with the referee and rewrites summary and SGFs; a second rescore starts from the originals', async () => {
     const out = path.join(tmp, 'rescore');
@@ -148,7 +148,7 @@ describe('who decides a scored game (scripted GTP engines)', () => {
     expect(before.wins).toEqual({ A: { black: 1, white: 0 }, B: { black: 1, white: 0 } });
     const oldSummary = readFileSync(path.join(out, 'summary.md'), 'utf8');
     const [ref] = fake({ name: 'judge', finalScore: 'W+3.5', moves: {} });
-    const s = await rescoreMatch({ dir: out, referee: ref, moveTimeoutMs: 10_000 });
+    const s = await rescoreMatch({ dir: out, referee: ref, moveTimeoutMs: 120_000 });
     expect(s.wins).toEqual({ A: { black: 0, white: 1 }, B: { black: 0, white: 1 } });
     expect(s.games.map((g) => g.decidedBy)).toEqual(['referee', 'referee']);
     expect(s.games[0]!.engineScores).toEqual({ A: 'B+100', B: 'B+100' });
@@ -162,7 +162,7 @@ describe('who decides a scored game (scripted GTP engines)', () => {
     expect(rec.moves).toHaveLength(45);
     expect(rec.properties.GC?.[0]).toMatch(/^score: referee judge 1 W\+3\.5 \|\| before rescore: RE\[B\+100\] score: two passes; engines agree/);
     const [ref2] = fake({ name: 'judge2', finalScore: 'B+2.5', moves: {} });
-    const again = await rescoreMatch({ dir: out, referee: ref2, moveTimeoutMs: 10_000 });
+    const again = await rescoreMatch({ dir: out, referee: ref2, moveTimeoutMs: 120_000 });
     expect(again.wins).toEqual({ A: { black: 1, white: 0 }, B: { black: 1, white: 0 } });
     const gc = toGameRecord(parseSgf(readFileSync(path.join(out, 'game-001.sgf'), 'utf8')).games[0]!).properties.GC![0]!;
     expect(gc.split('before rescore').length).toBe(2);
@@ -171,7 +171,7 @@ describe('who decides a scored game (scripted GTP engines)', () => {
     const kept = readFileSync(path.join(out, 'summary.md'), 'utf8');
     await expect(rescoreMatch({ dir: out, referee: 'exit 3', moveTimeoutMs: 5_000 })).rejects.toThrow(/referee scored no game; game 1: .*exited/);
     expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toBe(kept);
-  }, 60_000);
+  });
 });
 
 describe.skipIf(!hasGnugo)('GNU Go as referee', () => {
@@ -181,14 +181,14 @@ describe.skipIf(!hasGnugo)('GNU Go as referee', () => {
     const [b] = fake({ name: 'fakeB', finalScore: 'W+157.5' });
     const { stdout } = await run(
       process.execPath,
-      [bin, 'match', '--black', a, '--white', b, '--referee', `${GNUGO} --mode gtp --level 1 --chinese-rules`, '--games', '1', '--out', out, '--timeout', '30'],
-      { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 60_000 },
+      [bin, 'match', '--black', a, '--white', b, '--referee', `${GNUGO} --mode gtp --level 1 --chinese-rules`, '--games', '1', '--out', out, '--timeout', '300'],
+      { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 540_000 },
     );
     expect(stdout).toContain('referee: GNU Go 3.8');
     // GnuGo's own estimate of the margin (B+39.5 at level 1 here) is its business; the winner is not in doubt.
     expect(stdout).toMatch(/game 1: black A, B\+\d+(\.\d)? after 45 moves, decided by referee engine .*Tromp-Taylor W\+157\.5/);
     expect(stdout).toMatch(/\| A \| fakeA 1 \| 1 \| 1 \| 0 \|/);
-  }, 70_000);
+  });
 });
 
 describe.skipIf(!hasGnugo)('games against GNU Go (gnugo --mode gtp --level 1)', () => {
@@ -199,8 +199,8 @@ describe.skipIf(!hasGnugo)('games against GNU Go (gnugo --mode gtp --level 1)', 
       const { stdout } = await run(
         process.execPath,
         [bin, 'match', '--black', `${process.execPath} ${bin} gtp --model ${model.dir} --backend cpu`, '--white', `${GNUGO} --mode gtp --level 1`,
-          '--games', '2', '--out', out, '--max-moves', '600', '--timeout', '60'],
-        { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 170_000 },
+          '--games', '2', '--out', out, '--max-moves', '600', '--timeout', '300'],
+        { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 540_000 },
       );
       expect(stdout).toMatch(/\| A \| Tengen 0\.1\.0 \|/);
       expect(stdout).toMatch(/\| B \| GNU Go 3\.8 \|/);
@@ -230,5 +230,5 @@ describe.skipIf(!hasGnugo)('games against GNU Go (gnugo --mode gtp --level 1)', 
     } finally {
       model.cleanup();
     }
-  }, 180_000);
+  });
 });

@@ -21,7 +21,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const common = ['--data', 'synthetic:adjacent', '--preset', 'tiny', '--batch', '16', '--lr', '0.003', '--lr-schedule', 'constant', '--backend', 'wasm', '--val-positions', '0', '--no-progress', '--seed', '5'];
 
 function runSync(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, 'train', ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [bin, 'train', ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 600_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -35,7 +35,7 @@ describe('tengen train --resume after SIGKILL', () => {
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
     const stateFile = path.join(killed, 'checkpoint', 'state.json');
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 300_000; // hang guard, generous for a busy machine
     // Wait for the second checkpoint so that the kill lands in the middle of a run, not at its start.
     while (Date.now() < deadline) {
       if (existsSync(stateFile)) {
@@ -94,10 +94,15 @@ describe('tengen train on SIGTERM', () => {
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // Let it train a little: the interrupt warning is logged at warn level, the first steps log nothing.
-    await new Promise((r) => setTimeout(r, 6000));
+    // The signal must land once the handler is installed: train() creates --out after the CLI installed it
+    // (a fixed sleep was too short on a busy machine, where start-up alone can take longer). Then let it train
+    // a little: the interrupt warning is logged at warn level, the first steps log nothing.
+    const startBy = Date.now() + 300_000;
+    while (!existsSync(out) && Date.now() < startBy && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 3000));
     child.kill('SIGTERM');
-    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))]);
+    // Hang guard only: one step of the tiny net takes milliseconds, even on a loaded machine.
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 300_000))]);
     if (code === 'timeout') child.kill('SIGKILL');
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/interrupt/);
