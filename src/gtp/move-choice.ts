@@ -19,6 +19,11 @@ export interface MoveDecision {
   point: number;
   prior: number;
   passReason: PassReason | null;
+  /** Set by a search whose best winrate fell below the resign threshold: resign instead of playing. */
+  resign?: boolean;
+  /** Search figures of the chosen move (absent for policy play). */
+  winrate?: number;
+  visits?: number;
 }
 
 export interface ChoiceOptions {

@@ -3,6 +3,7 @@
 // `--fake-policy` mode independent of any model.
 import type { Board } from '../go/board.js';
 import { NPOINTS } from '../go/constants.js';
+import { evaluatorFrom, type Evaluator } from '../search/evaluator.js';
 
 /** Options a policy request may carry (symmetry averaging of the real engine). */
 export interface PolicyOptions {
@@ -15,6 +16,8 @@ export interface PolicySource {
   readonly name: string;
   /** Float32Array(361), zero on illegal points, summing to 1 unless no point is legal. */
   policy(board: Board, opts?: PolicyOptions): Promise<Float32Array>;
+  /** Policy + value for the search; absent = no search (policy play only). */
+  readonly evaluator?: Evaluator;
   /** Frees resources; optional. */
   close?(): Promise<void> | void;
 }
@@ -39,6 +42,8 @@ const PREFERENCE: Float32Array = (() => {
 export class FakePolicy implements PolicySource {
   readonly name = 'fake-policy';
   calls = 0;
+  /** No value head: the search falls back to its nearest-stone estimate. */
+  readonly evaluator: Evaluator = evaluatorFrom(this);
 
   /** Legal-masked, normalised pseudo-probabilities for the side to move. */
   async policy(board: Board): Promise<Float32Array> {

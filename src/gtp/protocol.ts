@@ -36,6 +36,16 @@ const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/g;
  * spec says to ignore (empty, whitespace-only or comment-only). Never throws.
  */
 export function parseCommandLine(raw: string): GtpCommand | null {
+  return parseTokens(raw);
+}
+
+/** The id of a line's first token when it is one (used for over-long lines, of which only the start is kept). */
+export function leadingId(start: string): number | null {
+  const cmd = parseTokens(start.replace(/\s+\S*$/, ' '));
+  return cmd?.id ?? null;
+}
+
+function parseTokens(raw: string): GtpCommand | null {
   let s = raw.replace(CONTROL, '').replace(/\t/g, ' ');
   const hash = s.indexOf('#');
   if (hash >= 0) s = s.slice(0, hash);
@@ -54,15 +64,16 @@ export function parseCommandLine(raw: string): GtpCommand | null {
   return { id, name: tokens[0]!.toLowerCase(), args: tokens.slice(1) };
 }
 
-/** The `=id` / `?id` prefix of a response (no space, no text). */
+/** The `=id` / `?id` prefix of a response (no space, no text); streaming commands write it on its own line. */
 export function responseHead(ok: boolean, id: number | null): string {
   return (ok ? '=' : '?') + (id === null ? '' : String(id));
 }
 
 /**
- * Frames a complete response: `=id text\n\n` or `?id text\n\n` (a single space before non-empty text,
- * none before empty text). Empty lines inside multi-line text would end the response early, so they are
- * replaced by a line holding one space; trailing newlines are removed.
+ * Frames a complete response: `=id text\n\n` or `?id text\n\n`, with the space after the status even when the
+ * text is empty (`= \n\n`), as GnuGo, Leela Zero and KataGo answer and strict parsers expect. Empty lines inside
+ * multi-line text would end the response early, so they are replaced by a line holding one space; trailing
+ * newlines are removed.
  */
 export function formatResponse(ok: boolean, id: number | null, text: string): string {
   // Responses stay ASCII for old controllers: the rules core's messages say "19×19".
@@ -74,5 +85,5 @@ export function formatResponse(ok: boolean, id: number | null, text: string): st
     .map((l, i) => (i > 0 && l.trim() === '' ? ' ' : l))
     .join('\n');
   const head = responseHead(ok, id);
-  return body === '' ? `${head}\n\n` : `${head} ${body}\n\n`;
+  return `${head} ${body}\n\n`;
 }

@@ -2,24 +2,32 @@
 // preprocessed and run in order through a GtpSession, responses written to the output stream. Streaming
 // analysis stops as soon as the next line arrives. Nothing on stdin can end the loop except `quit` or EOF.
 import type { Readable, Writable } from 'node:stream';
-import { formatResponse, parseCommandLine } from './protocol.js';
+import { formatResponse, leadingId, parseCommandLine } from './protocol.js';
 import type { GtpSession, StreamChannel } from './session.js';
 
 /** Longest accepted command line; longer ones are answered with an error and skipped. */
 export const MAX_LINE_BYTES = 64 * 1024;
 
-const TOO_LONG = Symbol('too-long');
-type QueuedLine = string | typeof TOO_LONG;
+/** An over-long line: only its first bytes are kept, enough to answer with its id. */
+interface TooLong {
+  tooLong: true;
+  start: string;
+}
+type QueuedLine = string | TooLong;
+
+// Bytes of an over-long line kept to read its id (an id is a number; 64 bytes leave room for leading blanks).
+const KEEP_START = 64;
 
 /** Incremental LF splitter over byte chunks with a line length cap; allocation only per complete line. */
 export class LineSplitter {
   private parts: Buffer[] = [];
   private partLen = 0;
   private overflow = false;
+  private start = '';
 
   constructor(private readonly maxBytes = MAX_LINE_BYTES) {}
 
-  /** Feeds a chunk; calls `emit` for each complete line (decoded as UTF-8, lossy) or TOO_LONG marker. */
+  /** Feeds a chunk; calls `emit` for each complete line (decoded as UTF-8, lossy) or an over-long marker. */
   push(chunk: Buffer, emit: (line: QueuedLine) => void): void {
     let start = 0;
     for (;;) {
@@ -28,6 +36,8 @@ export class LineSplitter {
       if (!this.overflow) {
         if (this.partLen + (end - start) > this.maxBytes) {
           this.overflow = true;
+          const head = Buffer.concat([...this.parts, chunk.subarray(start, end)]);
+          this.start = head.subarray(0, KEEP_START).toString('latin1');
           this.parts = [];
           this.partLen = 0;
         } else if (end > start) {
@@ -36,7 +46,7 @@ export class LineSplitter {
         }
       }
       if (nl < 0) return;
-      if (this.overflow) emit(TOO_LONG);
+      if (this.overflow) emit({ tooLong: true, start: this.start });
       else emit(Buffer.concat(this.parts, this.partLen).toString('utf8'));
       this.parts = [];
       this.partLen = 0;
@@ -47,7 +57,7 @@ export class LineSplitter {
 
   /** Flushes a last line without LF at end of input. */
   end(emit: (line: QueuedLine) => void): void {
-    if (this.overflow) emit(TOO_LONG);
+    if (this.overflow) emit({ tooLong: true, start: this.start });
     else if (this.partLen > 0) emit(Buffer.concat(this.parts, this.partLen).toString('utf8'));
     this.parts = [];
     this.partLen = 0;
@@ -118,8 +128,8 @@ export async function serveGtp(session: GtpSession, input: Readable, output: Wri
         continue;
       }
       const raw = queue.shift()!;
-      if (raw === TOO_LONG) {
-        write(formatResponse(false, null, `command line longer than ${MAX_LINE_BYTES} bytes ignored`));
+      if (typeof raw !== 'string') {
+        write(formatResponse(false, leadingId(raw.start), `command line longer than ${MAX_LINE_BYTES} bytes ignored`));
         continue;
       }
       const cmd = parseCommandLine(raw);

@@ -1,6 +1,7 @@
-// The GTP engine state machine: one board, komi and clock, and a handler per command. I/O lives in
-// serve.ts; a handler returns a GtpResult, and streaming commands (lz-/kata-analyze, *genmove_analyze)
-// write through a StreamChannel until the next command arrives.
+// The GTP engine state machine: one board, komi and clock, a search tree, and a handler per command. I/O lives
+// in serve.ts; a handler returns a GtpResult, and streaming commands (lz-/kata-analyze, *genmove_analyze)
+// write through a StreamChannel until the next command arrives. `genmove` searches (src/search) when the
+// session has a visit or time budget, else it plays the policy as MoveChooser decides (`--policy-only`).
 import { Board, IllegalMoveError } from '../go/board.js';
 import { BLACK, EMPTY, NPOINTS, PASS, WHITE, colorLetter, type Player } from '../go/constants.js';
 import { pointToGtp } from '../go/coords.js';
@@ -9,7 +10,9 @@ import { readSgfFile, toGameRecord } from '../sgf/index.js';
 import { positionFromRecord } from '../engine/position.js';
 import type { Logger } from '../log.js';
 import { expectArgs, parseGtpColor, parseGtpFloat, parseGtpInt, parseGtpVertex } from './args.js';
-import { formatAnalysisLine, parseAnalyzeArgs, type AnalysisFlavour } from './analysis.js';
+import { formatPolicyLine, formatSearchLine, parseAnalyzeArgs, type AnalysisFlavour, type AnalyzeArgs } from './analysis.js';
+import { finalScore } from '../search/estimate.js';
+import { Search, type SearchLimits, type SearchParams } from '../search/search.js';
 import { MoveChooser, seededRandom, type MoveDecision } from './move-choice.js';
 import type { PolicySource } from './policy-source.js';
 import { GtpError, failure, formatResponse, responseHead, success, type GtpCommand, type GtpResult } from './protocol.js';
@@ -34,7 +37,25 @@ export interface SessionOptions {
   symmetries?: 1 | 8;
   /** Default komi (7.5). */
   komi?: number;
+  /** Search settings; absent = policy play and policy-only analysis. */
+  search?: SearchSettings;
   logger?: Logger;
+}
+
+/** How genmove and analysis search (see README, "Search"). */
+export interface SearchSettings {
+  /** Visits per genmove; 0 = play the policy (unless maxTimeSec is set). */
+  visits: number;
+  /** Most seconds per genmove (the clock from time_settings/time_left may allow less); 0 = no cap. */
+  maxTimeSec?: number;
+  /** Resign when the chosen move's winrate is below this after at least `resignMinVisits` visits (0 = never). */
+  resignThreshold?: number;
+  resignMinVisits?: number;
+  /** Analysis without search (pseudo-visits from the policy). */
+  policyOnly?: boolean;
+  /** Visits after which an analyze command stops searching and only repeats its result (memory bound). */
+  analysisMaxVisits?: number;
+  params?: Partial<SearchParams>;
 }
 
 /** Time settings as last told by the controller (seconds); kept for logs, moves are fast anyway. */
@@ -52,6 +73,19 @@ type StreamHandler = (id: number | null, args: string[], ch: StreamChannel) => P
 // Shortest interval between repeated info lines, so `lz-analyze 0`-style floods cannot happen.
 const MIN_INTERVAL_MS = 50;
 
+/**
+ * The `version` answer. Lizzie (Leelaz.java) reads the first word after `=`, splits it at dots and shows "Lizzie
+ * requires version 0.15 or later of Leela Zero" unless the second number is ≥ 15: it checks for Leela Zero's GTP
+ * analysis extensions (lz-analyze, added in 0.15). Tengen speaks them as Leela Zero 0.17 does, so the first word
+ * names that protocol level and the rest says what the engine really is.
+ */
+export function gtpVersion(tengenVersion: string): string {
+  return `0.17 (Tengen ${tengenVersion}; lz-analyze as in Leela Zero 0.17)`;
+}
+
+/** Random playouts behind final_score and final_status_list. */
+const FINAL_SCORE_PLAYOUTS = 64;
+
 /** One GTP game session over a policy source. */
 export class GtpSession {
   readonly board = new Board();
@@ -64,6 +98,7 @@ export class GtpSession {
   private readonly random: () => number;
   private readonly handlers = new Map<string, Handler>();
   private readonly streams = new Map<string, StreamHandler>();
+  private readonly searcher: Search | null;
 
   constructor(
     readonly source: PolicySource,
@@ -71,6 +106,8 @@ export class GtpSession {
   ) {
     this.komi = opts.komi ?? 7.5;
     this.random = seededRandom(opts.seed ?? 1);
+    const ss = opts.search;
+    this.searcher = ss && !ss.policyOnly && source.evaluator ? new Search(source.evaluator, { seed: opts.seed ?? 1, ...ss.params }) : null;
     this.register();
   }
 
@@ -121,13 +158,67 @@ export class GtpSession {
     return p;
   }
 
-  /** Chooses (and unless `dryRun`, plays) a move for `color`; returns the decision. */
-  async generate(color: Player, opts: { cleanup?: boolean; dryRun?: boolean } = {}): Promise<MoveDecision> {
+  /** True when genmove searches (a visit or time budget and a source that can evaluate). */
+  get searching(): boolean {
+    const ss = this.opts.search;
+    return this.searcher !== null && ss !== undefined && (ss.visits > 0 || (ss.maxTimeSec ?? 0) > 0);
+  }
+
+  /**
+   * Milliseconds genmove may think for `color`: the --time cap, bounded by the clock: in byo-yomi/canadian
+   * periods 85% of (time left / stones left) minus a 150 ms margin; in main time the time left spread over
+   * max(20, (300 − move number) / 2) more moves. null = no limit known.
+   */
+  moveTimeMs(color: Player): number | null {
+    const cap = (this.opts.search?.maxTimeSec ?? 0) > 0 ? this.opts.search!.maxTimeSec! * 1000 : Infinity;
+    let clock = Infinity;
+    const c = this.clock;
+    const left = c.left[color];
+    if (c.system !== 'none') {
+      if (left && left.stones > 0) clock = (left.time * 1000 * 0.85) / left.stones - 150;
+      else if (left && left.time > 0) clock = (left.time * 1000) / Math.max(20, (300 - this.board.moveNumber) / 2);
+      else if (!left && c.mainTime > 0) clock = (c.mainTime * 1000) / Math.max(20, (300 - this.board.moveNumber) / 2);
+      else if (!left && c.periodTime > 0) clock = (c.periodTime * 1000 * 0.85) / Math.max(1, c.periodStones) - 150;
+      else if (left && left.time <= 0 && c.periodTime > 0) clock = (c.periodTime * 1000 * 0.85) / Math.max(1, c.periodStones) - 150;
+    }
+    const t = Math.min(cap, clock);
+    return Number.isFinite(t) ? Math.max(50, t) : null;
+  }
+
+  // Searches the game board for the side `board.toPlay`; `extra` adds stop/progress hooks (genmove_analyze).
+  private async searchMove(extra: Partial<SearchLimits> = {}): Promise<MoveDecision> {
+    const s = this.searcher!;
+    const ss = this.opts.search!;
+    const reused = s.setRoot(this.board, this.komi);
+    const time = this.moveTimeMs(this.board.toPlay);
+    const limits: SearchLimits = { ...extra };
+    if (ss.visits > 0) limits.maxVisits = Math.max(reused, 0) + ss.visits;
+    if (time !== null) limits.maxTimeMs = time;
+    if (limits.maxVisits === undefined && limits.maxTimeMs === undefined) limits.maxVisits = 400;
+    // Reused visits count towards the budget only through the extra visits above: each move gets `visits` new ones.
+    const st = await s.run(limits);
+    const best = s.bestMove(extra.filters ?? []);
+    const threshold = ss.resignThreshold ?? 0;
+    const resign = threshold > 0 && best.move !== PASS && s.rootVisits >= (ss.resignMinVisits ?? 100) && best.winrate < threshold;
+    this.opts.logger?.debug({ ...st, rootVisits: s.rootVisits, winrate: best.winrate, visits: best.visits, move: pointToGtp(best.move) }, 'search');
+    return { point: best.move, prior: s.rootPriors()[best.move] ?? 0, passReason: null, resign, winrate: best.winrate, visits: best.visits };
+  }
+
+  /** Chooses (and unless `dryRun`, plays) a move for `color`; returns the decision (`resign` set = nothing played). */
+  async generate(color: Player, opts: { cleanup?: boolean; dryRun?: boolean; limits?: Partial<SearchLimits> } = {}): Promise<MoveDecision> {
     const saved = this.board.toPlay;
     this.board.toPlay = color;
     try {
-      const policy = await this.policyFor(this.board);
-      const d = this.chooser.choose(this.board, policy, { temperature: this.opts.temperature ?? 0, random: this.random, cleanup: opts.cleanup });
+      let d: MoveDecision;
+      if (this.searching && !opts.cleanup) d = await this.searchMove(opts.limits);
+      else {
+        const policy = await this.policyFor(this.board);
+        d = this.chooser.choose(this.board, policy, { temperature: this.opts.temperature ?? 0, random: this.random, cleanup: opts.cleanup });
+      }
+      if (d.resign) {
+        this.board.toPlay = saved;
+        return d;
+      }
       this.opts.logger?.debug(
         { move: this.board.moveNumber + 1, color: colorLetter(color), vertex: d.point === PASS ? 'pass' : pointToGtp(d.point), prior: d.prior, passReason: d.passReason },
         'genmove',
@@ -155,6 +246,7 @@ export class GtpSession {
   private clear(): void {
     this.board.reset();
     this.movesPlayed = 0;
+    this.searcher?.clear();
   }
 
   // ------------------------------------------------------------------ streaming analysis
@@ -162,15 +254,61 @@ export class GtpSession {
   private async analyzeStream(id: number | null, args: string[], ch: StreamChannel, flavour: AnalysisFlavour, genmove: boolean): Promise<string> {
     const a = parseAnalyzeArgs(args);
     const color = a.color ?? this.board.toPlay;
-    // Analysis looks at a copy, so the game board keeps its side to move.
+    if (this.searcher === null) return this.policyAnalysis(id, a, ch, flavour, genmove, color);
+    const search = this.searcher;
+    const interval = a.intervalCs > 0 ? Math.max(MIN_INTERVAL_MS, a.intervalCs * 10) : 0;
+    let stop = false;
+    // Resolves true as soon as the next command (or end of input) arrives: that ends the analysis.
+    const next = ch.waitForInput(24 * 3600 * 1000).then((v) => {
+      if (v) stop = true;
+      return v;
+    });
+    const emit = (s: Search): void => {
+      const line = formatSearchLine(s.analysis({ maxMoves: a.maxMoves, minMoves: a.minMoves }), flavour);
+      if (line !== '') ch.write(line + '\n');
+    };
+    const progress: Partial<SearchLimits> = interval > 0 ? { onProgress: emit, progressMs: interval } : {};
+    ch.write(`${responseHead(true, id)}\n`);
+    if (genmove) {
+      // The `=` head is out already, so a failure here cannot become `?`: end the response without a move.
+      try {
+        const d = await this.generate(color, { limits: { ...progress, filters: a.filters } });
+        emit(search);
+        return `play ${d.resign ? 'resign' : pointToGtp(d.point)}\n\n`;
+      } catch (err) {
+        this.opts.logger?.error({ err }, 'genmove_analyze failed after the response head was sent');
+        return '\n';
+      }
+    }
+    // Analysis searches a copy, so the game board keeps its side to move; the tree is reused by the next genmove.
+    const view = this.board.clone();
+    view.toPlay = color;
+    search.setRoot(view, this.komi);
+    const cap = this.opts.search?.analysisMaxVisits ?? 200_000;
+    try {
+      await search.run({ maxVisits: cap, shouldStop: () => stop, filters: a.filters, ...progress });
+    } catch (err) {
+      this.opts.logger?.error({ err }, 'analysis search failed');
+    }
+    // At the visit cap the result no longer changes: repeat it each interval until the next command.
+    while (!stop) {
+      const arrived = await Promise.race([next, new Promise<boolean>((r) => setTimeout(() => r(false), interval > 0 ? interval : 60_000))]);
+      if (arrived || stop) break;
+      if (interval > 0) emit(search);
+    }
+    emit(search);
+    return '\n';
+  }
+
+  // Policy-only analysis (`--policy-only`, or a source without an evaluator): pseudo-visits, neutral winrate.
+  private async policyAnalysis(id: number | null, a: AnalyzeArgs, ch: StreamChannel, flavour: AnalysisFlavour, genmove: boolean, color: Player): Promise<string> {
     const view = this.board.clone();
     view.toPlay = color;
     const policy = await this.policyFor(view);
-    const line = formatAnalysisLine(policy, flavour, a.maxMoves);
+    const line = formatPolicyLine(policy, flavour, a.maxMoves);
     ch.write(`${responseHead(true, id)}\n`);
     if (genmove) {
       if (line !== '') ch.write(line + '\n');
-      // The `=` head is out already, so a failure here cannot become `?`: end the response without a move.
       try {
         const d = await this.generate(color);
         return `play ${d.point === PASS ? 'pass' : pointToGtp(d.point)}\n\n`;
@@ -197,7 +335,7 @@ export class GtpSession {
     const h = this.handlers;
     h.set('protocol_version', (args) => (expectArgs(args, 0, 0, 'no arguments'), success('2')));
     h.set('name', () => success(this.opts.name ?? 'Tengen'));
-    h.set('version', () => success(this.opts.version ?? '0.1.0'));
+    h.set('version', () => success(gtpVersion(this.opts.version ?? '0.1.0')));
     h.set('known_command', (args) => (expectArgs(args, 1, 1, 'a command name'), success(this.knows(args[0]!.toLowerCase()) ? 'true' : 'false')));
     h.set('list_commands', () => success(this.commandNames().join('\n')));
     h.set('quit', () => {
@@ -236,7 +374,7 @@ export class GtpSession {
     const genmove = async (args: string[], cleanup: boolean, dryRun: boolean): Promise<GtpResult> => {
       expectArgs(args, 1, 1, 'a color');
       const d = await this.generate(parseGtpColor(args[0]), { cleanup, dryRun });
-      return success(d.point === PASS ? 'pass' : pointToGtp(d.point));
+      return success(d.resign ? 'resign' : pointToGtp(d.point));
     };
     h.set('genmove', (args) => genmove(args, false, false));
     h.set('reg_genmove', (args) => genmove(args, false, true));
@@ -317,15 +455,17 @@ export class GtpSession {
       this.movesPlayed = later === 0 ? moves : 0;
       return success(this.board.toPlay === BLACK ? 'black' : 'white');
     });
-    h.set('final_score', () => success(this.board.scoreString(this.komi)));
+    // Scoring: Tromp-Taylor area after removing the stones that random playouts capture (src/search/estimate.ts);
+    // seeded, so the same position always gets the same answer.
+    const judge = () => finalScore(this.board, this.komi, seededRandom(this.opts.seed ?? 1), FINAL_SCORE_PLAYOUTS);
+    h.set('final_score', () => success(judge().text));
     h.set('final_status_list', (args) => {
       expectArgs(args, 1, 1, 'alive, dead or seki');
       const kind = args[0]!.toLowerCase();
       if (kind !== 'alive' && kind !== 'dead' && kind !== 'seki') throw new GtpError(`syntax error: expected alive, dead or seki, got "${args[0]}"`);
-      // Without life-and-death reading Tengen calls every stone alive (Tromp-Taylor, as final_score counts).
-      if (kind !== 'alive') return success();
+      const { statuses } = judge();
       const out: string[] = [];
-      for (let p = 0; p < NPOINTS; p++) if (this.board.colorAt(p) !== EMPTY) out.push(pointToGtp(p));
+      for (let p = 0; p < NPOINTS; p++) if (this.board.colorAt(p) !== EMPTY && statuses[p] === kind) out.push(pointToGtp(p));
       return success(out.join(' '));
     });
     h.set('time_settings', (args) => {

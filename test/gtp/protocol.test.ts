@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatResponse, parseCommandLine } from '../../src/gtp/protocol.js';
+import { formatResponse, leadingId, parseCommandLine } from '../../src/gtp/protocol.js';
 import { LineSplitter } from '../../src/gtp/serve.js';
 
 describe('parseCommandLine (spec 3.1 preprocessing)', () => {
@@ -34,8 +34,9 @@ describe('formatResponse (spec 2.3 framing)', () => {
     expect(formatResponse(true, null, 'D4')).toBe('= D4\n\n');
     expect(formatResponse(false, null, 'unknown command')).toBe('? unknown command\n\n');
     expect(formatResponse(false, 9, 'illegal move')).toBe('?9 illegal move\n\n');
-    expect(formatResponse(true, null, '')).toBe('=\n\n');
-    expect(formatResponse(true, 0, '')).toBe('=0\n\n');
+    // GnuGo, Leela Zero and KataGo keep the space after the status even with no text; strict parsers expect it.
+    expect(formatResponse(true, null, '')).toBe('= \n\n');
+    expect(formatResponse(true, 0, '')).toBe('=0 \n\n');
   });
 
   it('never lets an inner empty line end a multi-line response early', () => {
@@ -59,13 +60,20 @@ describe('LineSplitter', () => {
     expect(out).toEqual(['name', 'play b D4', '', 'quit']);
   });
 
-  it('replaces an over-long line by a marker and recovers on the next line', () => {
+  it('replaces an over-long line by a marker holding its start and recovers on the next line', () => {
     const s = new LineSplitter(10);
     const out: unknown[] = [];
-    s.push(Buffer.from('x'.repeat(8)), (l) => out.push(l));
+    s.push(Buffer.from('212 xxxx'), (l) => out.push(l));
     s.push(Buffer.from('x'.repeat(8) + '\nname\n'), (l) => out.push(l));
     expect(out.length).toBe(2);
-    expect(typeof out[0]).toBe('symbol');
+    expect(out[0]).toEqual({ tooLong: true, start: '212 xxxxxxxxxxxx' });
     expect(out[1]).toBe('name');
+  });
+
+  it('reads the id of an over-long line from its start', () => {
+    expect(leadingId('212 play b ' + 'x'.repeat(40))).toBe(212);
+    expect(leadingId('  7 genm')).toBe(7);
+    expect(leadingId('play b ' + '1'.repeat(40))).toBe(null);
+    expect(leadingId('1'.repeat(64))).toBe(null); // a number cut at the limit is no id
   });
 });

@@ -30,7 +30,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('GTP session: required commands', () => {
   it('answers the administrative commands with echoed ids', async () => {
     const out = await run('1 protocol_version\n2 name\n3 version\n4 known_command play\n5 known_command frobnicate\n6 KNOWN_COMMAND kata-analyze\n');
-    expect(responses(out)).toEqual(['=1 2', '=2 Tengen', '=3 0.1.0', '=4 true', '=5 false', '=6 true']);
+    expect(responses(out)).toEqual(['=1 2', '=2 Tengen', '=3 0.17 (Tengen 0.1.0; lz-analyze as in Leela Zero 0.17)', '=4 true', '=5 false', '=6 true']);
   });
 
   it('lists every required, common and analysis command', async () => {
@@ -46,7 +46,7 @@ describe('GTP session: required commands', () => {
   it('accepts only 19×19 and clears the board on boardsize', async () => {
     const out = await run('play b D4\nboardsize 13\nfinal_score\nboardsize 19\nfinal_score\nboardsize x\n');
     // One black stone owns the whole empty board: 361 - 7.5.
-    expect(responses(out)).toEqual(['=', '? unacceptable size', '= B+353.5', '=', '= W+7.5', '? syntax error: board size must be a whole number, got "x"']);
+    expect(responses(out)).toEqual(['= ', '? unacceptable size', '= B+353.5', '= ', '= W+7.5', '? syntax error: board size must be a whole number, got "x"']);
   });
 
   it('plays, rejects illegal moves and bad vertices, undoes and scores', async () => {
@@ -54,24 +54,24 @@ describe('GTP session: required commands', () => {
       ['komi 0.5', 'play B d4', 'play white D4', 'play w Z5', 'play w T20', 'play black', 'play purple D5', 'play W q16', 'final_score', 'undo', 'undo', 'undo', 'final_score'].join('\n') + '\n',
     );
     const r = responses(out);
-    expect(r[0]).toBe('=');
-    expect(r[1]).toBe('=');
+    expect(r[0]).toBe('= ');
+    expect(r[1]).toBe('= ');
     expect(r[2]).toBe('? illegal move');
     expect(r[3]).toMatch(/^\? syntax error: .*Z5/);
     expect(r[4]).toMatch(/^\? syntax error: .*row 20/);
     expect(r[5]).toMatch(/^\? syntax error: expected a color and a vertex/);
     expect(r[6]).toMatch(/^\? syntax error: invalid color "purple"/);
-    expect(r[7]).toBe('=');
+    expect(r[7]).toBe('= ');
     // D4 and Q16 share one region: neither owns it, 1 - 1 - 0.5.
     expect(r[8]).toBe('= W+0.5');
-    expect(r.slice(9)).toEqual(['=', '=', '? cannot undo', '= W+0.5']);
+    expect(r.slice(9)).toEqual(['= ', '= ', '? cannot undo', '= W+0.5']);
   });
 
   it('reports the simple ko as an illegal move', async () => {
     // Black captures at E5 (stone on D5 removed); White may not retake at D5 at once.
     const setup = ['play b D6', 'play b C5', 'play b D4', 'play w E6', 'play w F5', 'play w E4', 'play w D5', 'play b E5', 'play w D5'];
     const r = responses(await run(setup.join('\n') + '\n'));
-    expect(r.slice(0, 8).every((x) => x === '=')).toBe(true);
+    expect(r.slice(0, 8).every((x) => x === '= ')).toBe(true);
     expect(r[8]).toBe('? illegal move');
   });
 
@@ -93,11 +93,11 @@ describe('GTP session: required commands', () => {
     expect(r[0]).toBe('= D4 Q16 D16');
     expect(r[1]).toBe('? board not empty');
     expect(r[2]).toBe('? cannot undo');
-    expect(r[3]).toBe('=');
+    expect(r[3]).toBe('= ');
     expect(r[4]).toBe('? invalid number of stones');
     expect(r[5]).toBe('? invalid number of stones');
     expect(r[6]).toBe('? bad vertex list');
-    expect(r[7]).toBe('=');
+    expect(r[7]).toBe('= ');
     expect(r[8]).toBe('= B+353.5'); // 3 black stones own the board: 361 - 7.5
     expect(r[9]).toMatch(/^= [A-T]\d+$/);
   });
@@ -119,7 +119,7 @@ describe('GTP session: required commands', () => {
     expect(r[0]).toBe('= black');
     expect(r[1]).toBe('= W+6.5'); // Q16 and D4 share the board: 1 - 1 - 6.5
     expect(r[2]).toBe('= white');
-    expect(r.slice(3, 7)).toEqual(['=', '=', '=', '? cannot undo']);
+    expect(r.slice(3, 7)).toEqual(['= ', '= ', '= ', '? cannot undo']);
     expect(r[7]).toMatch(/^\? cannot load file: /);
     expect(r[8]).toMatch(/^\? syntax error: move number must be at least 1/);
   });
@@ -136,9 +136,9 @@ describe('GTP session: required commands', () => {
     const r = responses(
       await run('time_settings 300 30 5\ntime_left b 120 0\ntime_settings 300 x 5\nkgs-time_settings byoyomi 600 30 5\nkgs-time_settings none\nkgs-time_settings absolute\nkgs-time_settings sudden 3\n', s),
     );
-    expect(r.slice(0, 2)).toEqual(['=', '=']);
+    expect(r.slice(0, 2)).toEqual(['= ', '= ']);
     expect(r[2]).toMatch(/^\? syntax error: byo-yomi time/);
-    expect(r.slice(3, 5)).toEqual(['=', '=']);
+    expect(r.slice(3, 5)).toEqual(['= ', '= ']);
     expect(r[5]).toMatch(/^\? syntax error/);
     expect(r[6]).toMatch(/^\? syntax error: time system/);
     expect(s.clock.system).toBe('none');
@@ -146,7 +146,7 @@ describe('GTP session: required commands', () => {
   });
 
   it('quit answers and stops reading', async () => {
-    expect(await run('1 quit\n2 name\n')).toBe('=1\n\n');
+    expect(await run('1 quit\n2 name\n')).toBe('=1 \n\n');
   });
 });
 
@@ -157,6 +157,7 @@ describe('GTP session: robustness', () => {
       Buffer.from([0xff, 0xfe, 0x80, 0x41, 0x0a]),
       Buffer.from('# comment\n   \n\t\n'),
       Buffer.from('x'.repeat(70 * 1024) + '\n'),
+      Buffer.from('212 play b ' + 'x'.repeat(70 * 1024) + '\n'),
       Buffer.from('9 name\r\n'),
     ]);
     const r = responses(await run(junk));
@@ -164,15 +165,16 @@ describe('GTP session: robustness', () => {
     expect(r[1]).toBe('?42 syntax error: missing command name');
     expect(r[2]).toBe('? unknown command'); // the binary line
     expect(r[3]).toMatch(/^\? command line longer than/);
-    expect(r[4]).toBe('=9 Tengen');
-    expect(r.length).toBe(5);
+    expect(r[4]).toMatch(/^\?212 command line longer than 65536 bytes ignored$/); // the id survives the cut
+    expect(r[5]).toBe('=9 Tengen');
+    expect(r.length).toBe(6);
   });
 
   it('survives a policy source that throws', async () => {
     const broken = { name: 'broken', policy: async (): Promise<Float32Array> => { throw new Error('GPU on fire'); } };
     const r = responses(await run('genmove b\nname\nplay b D4\n', new GtpSession(broken)));
     expect(r[0]).toBe('? internal error in genmove: GPU on fire');
-    expect(r.slice(1)).toEqual(['= Tengen', '=']);
+    expect(r.slice(1)).toEqual(['= Tengen', '= ']);
   });
 
   it('a full self-play game ends in two passes with only legal moves', async () => {
@@ -220,7 +222,7 @@ describe('GTP session: analysis', () => {
     g.stdin.end();
     await g.done;
     const [play, stream, name] = responses(g.out);
-    expect(play).toBe('=');
+    expect(play).toBe('= ');
     expect(name).toBe('=8 Tengen');
     const lines = stream!.split('\n');
     expect(lines[0]).toBe('=7');

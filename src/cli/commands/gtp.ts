@@ -16,6 +16,11 @@ interface GtpFlags {
   komi?: string;
   name?: string;
   fakePolicy?: boolean;
+  visits?: string;
+  time?: string;
+  policyOnly?: boolean;
+  resignThreshold?: string;
+  batch?: string;
 }
 
 /** Registers `tengen gtp`. */
@@ -30,6 +35,11 @@ export function registerGtpCommand(program: Command): void {
     .option('--komi <k>', 'komi until the controller sets one (default 7.5)')
     .option('--name <name>', 'answer to the GTP `name` command (default Tengen)')
     .option('--fake-policy', 'no model: a deterministic line-preference policy, for protocol tests and demos')
+    .option('--visits <n>', 'search visits per move; 0 = play the policy (env TENGEN_VISITS; default 800 with a value head, else 0)')
+    .option('--time <s>', 'most seconds per move (env TENGEN_TIME; the clock from time_settings/time_left may allow less)')
+    .option('--policy-only', "no search at all: today's policy play and policy-only analysis")
+    .option('--resign-threshold <p>', 'resign below this winrate after 100+ visits; 0 = never (env TENGEN_RESIGN, default 0.05 with a value head)')
+    .option('--batch <n>', 'leaves per search round, sharing one forward pass (env TENGEN_SEARCH_BATCH, default 16)')
     .action(async (flags: GtpFlags) => {
       const logger = createLogger(process.env.LOG_LEVEL || 'warn', 'tengen-gtp');
       const temperature = resolveFlagOption(flags.temperature, '--temperature', 'TENGEN_TEMPERATURE', 0, (raw) => parseNumber(raw, { min: 0, max: 100 }));
@@ -37,13 +47,22 @@ export function registerGtpCommand(program: Command): void {
       const symmetries = resolveOption(flags.symmetries, 'TENGEN_SYMMETRIES', '1', String);
       if (symmetries !== '1' && symmetries !== '8') throw new Error(`--symmetries: expected 1 or 8, got ${JSON.stringify(symmetries)}`);
       let source: PolicySource;
+      let hasValue = false;
       if (flags.fakePolicy) source = new FakePolicy();
       else {
         const modelDir = resolveOption(flags.model, 'TENGEN_MODEL', 'models/default', String);
         // Imported here: the engine brings tfjs, which --fake-policy does not need.
         const { loadEngineSource } = await import('../../gtp/engine-source.js');
-        source = await loadEngineSource(modelDir, resolveOption(flags.backend, 'TENGEN_BACKEND', undefined, String), logger);
+        const es = await loadEngineSource(modelDir, resolveOption(flags.backend, 'TENGEN_BACKEND', undefined, String), logger, symmetries === '8' ? 8 : 1);
+        hasValue = es.hasValue;
+        source = es;
       }
+      // A policy-only model has no value head: its search would lean on a crude nearest-stone estimate, so it
+      // plays the policy unless --visits or --time asks for a search.
+      const visits = resolveFlagOption(flags.visits, '--visits', 'TENGEN_VISITS', hasValue ? 800 : 0, (raw) => parseNumber(raw, { min: 0, max: 10_000_000, integer: true }));
+      const maxTimeSec = resolveFlagOption(flags.time, '--time', 'TENGEN_TIME', 0, (raw) => parseNumber(raw, { min: 0, max: 86_400 }));
+      const resignThreshold = resolveFlagOption(flags.resignThreshold, '--resign-threshold', 'TENGEN_RESIGN', hasValue ? 0.05 : 0, (raw) => parseNumber(raw, { min: 0, max: 0.5 }));
+      const batchSize = resolveFlagOption(flags.batch, '--batch', 'TENGEN_SEARCH_BATCH', 16, (raw) => parseNumber(raw, { min: 1, max: 256, integer: true }));
       const session = new GtpSession(source, {
         name: flags.name ?? 'Tengen',
         version: '0.1.0',
@@ -51,9 +70,10 @@ export function registerGtpCommand(program: Command): void {
         seed,
         symmetries: symmetries === '8' ? 8 : 1,
         komi: flags.komi === undefined ? 7.5 : parseFlag(flags.komi, '--komi', (raw) => parseNumber(raw, { min: -1000, max: 1000 })),
+        search: { visits, maxTimeSec, resignThreshold, policyOnly: flags.policyOnly === true, params: { batchSize } },
         logger,
       });
-      logger.info({ source: source.name }, 'GTP engine ready');
+      logger.info({ source: source.name, hasValue, visits, maxTimeSec, policyOnly: flags.policyOnly === true }, 'GTP engine ready');
       await serveGtp(session, process.stdin, process.stdout);
       await source.close?.();
       // stdin may still be open (quit before EOF) and tfjs may hold timers: exit once stdout is flushed.
