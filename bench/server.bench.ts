@@ -1,16 +1,22 @@
 /**
- * HTTP serving benchmark: POST /v1/suggest with 1, 8 and 64 concurrent clients (autocannon) on mid-game positions
- * from ../shared/data/tom9d/dev, against the engine's raw batched throughput measured in the same run.
- * The server runs in a child process so the load generator does not share its event loop.
- * Usage: npx tsx bench/server.bench.ts [--quick] [--model DIR] [--backend NAME]
+ * HTTP serving benchmark: POST /v1/suggest with 1, 64 and 256 concurrent clients (autocannon) on mid-game positions
+ * from ../shared/data/tom9d/dev, against the engine's raw batched throughput (all inference workers busy, no HTTP)
+ * measured in the same run; GET /healthz latency sampled from a separate thread during the 64-client row; and the
+ * server's RSS when warm, after an abuse round (WebSocket floods, a non-reading socket, oversized and slow bodies)
+ * and after a short settle.
+ * The server runs in a child process so the load generator does not share its event loop; it uses the server's
+ * default limits (the shipped configuration), except `--max-queue`, which a flag can change.
+ * Usage: npx tsx bench/server.bench.ts [--quick] [--model DIR] [--backend NAME] [--inference-workers N] [--no-abuse]
  * Without --model it serves models/default if installed, else a randomly initialised `default`-preset alphago48
  * model (same compute as a trained one).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 const here = fileURLToPath(import.meta.url);
 const repo = path.resolve(path.dirname(here), '..');
@@ -20,9 +26,10 @@ const opt = (name: string): string | undefined => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const CLIENTS = [1, 8, 64];
-const DURATION_S = quick ? 4 : 15;
-const RAW_S = quick ? 3 : 10;
+const CLIENTS = [1, 64, 256];
+const DURATION_S = quick ? 5 : 15;
+const RAW_S = quick ? 4 : 10;
+const RAW_IN_FLIGHT = 256;
 
 interface Position {
   moves: string[];
@@ -34,22 +41,33 @@ async function loadPositions(limit: number): Promise<Position[]> {
   return devMoveLists(repo, limit, 40, 110).map((moves) => ({ moves }));
 }
 
+function memory(): { rss: number; heapUsed: number; external: number } {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
+}
+
 // ---------------------------------------------------------------- child: engine + server
 async function child(): Promise<void> {
   const { Engine, positionFromMoves } = await import('../src/engine/index.js');
   const { buildApp } = await import('../src/server/app.js');
+  const { resolveServerConfig } = await import('../src/server/config.js');
+  const flags: Record<string, string> = { maxBatch: '64', maxWaitMs: '2' };
+  if (process.env.BENCH_WORKERS) flags.inferenceWorkers = process.env.BENCH_WORKERS;
+  if (process.env.BENCH_BACKEND) flags.backend = process.env.BENCH_BACKEND;
+  // The shipped defaults (flags > env > defaults), so the bench measures what `tengen serve` runs.
+  const cfg = resolveServerConfig(flags as never, {}) as unknown as Record<string, unknown>;
   const modelDir = process.env.BENCH_MODEL!;
-  const engine = await Engine.load({ modelDir, ...(process.env.BENCH_BACKEND ? { backend: process.env.BENCH_BACKEND } : {}), maxBatch: 64, maxWaitMs: 2 });
+  const engine = await Engine.load({ ...(cfg as object), modelDir, ...(process.env.BENCH_BACKEND ? { backend: process.env.BENCH_BACKEND } : {}) } as never);
   const positions = (await loadPositions(256)).map((p) => positionFromMoves({ moves: p.moves }).board);
-  // Raw batched throughput: 64 requests always in flight, no HTTP. A first, discarded round warms the JIT on
-  // these positions (the encoder's ladder and legality paths), as the HTTP rows that follow are warm too.
+  // Raw batched throughput: RAW_IN_FLIGHT requests always in flight, no HTTP. A first, discarded round warms the JIT
+  // on these positions (the encoder's ladder and legality paths), as the HTTP rows that follow are warm too.
   const rawRound = async (seconds: number): Promise<number> => {
     const t0 = performance.now();
     let done = 0;
     const end = t0 + seconds * 1000;
     await Promise.all(
-      Array.from({ length: 64 }, async (_, w) => {
-        for (let i = w; performance.now() < end; i += 64) {
+      Array.from({ length: RAW_IN_FLIGHT }, async (_, w) => {
+        for (let i = w; performance.now() < end; i += RAW_IN_FLIGHT) {
           await engine.policy(positions[i % positions.length]!);
           done++;
         }
@@ -60,11 +78,27 @@ async function child(): Promise<void> {
   const cold = await rawRound(RAW_S / 2);
   const raw = await rawRound(RAW_S);
   process.stderr.write(`raw: first round ${cold.toFixed(1)} positions/s (discarded), measured ${raw.toFixed(1)}\n`);
-  const app = await buildApp({ engine, maxEventLoopDelayMs: 0 });
+  const app = await buildApp({ ...(cfg as object), engine } as never);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  process.send!({ url, raw, backend: engine.backend, model: engine.model.id, arch: engine.model.architecture, features: engine.model.featureSet.name });
-  process.on('message', async (m: { stats?: boolean; stop?: boolean }) => {
+  const stats = engine.stats() as unknown as Record<string, unknown>;
+  process.send!({
+    url,
+    raw,
+    backend: engine.backend,
+    workers: stats.workers ?? 'main thread',
+    model: engine.model.id,
+    arch: engine.model.architecture,
+    features: engine.model.featureSet.name,
+  });
+  process.on('message', async (m: { stats?: boolean; stop?: boolean; mem?: boolean; settle?: number }) => {
     if (m.stats) process.send!({ stats: engine.stats() });
+    if (m.mem) process.send!({ mem: memory() });
+    if (m.settle !== undefined) {
+      await new Promise((r) => setTimeout(r, m.settle));
+      (globalThis as { gc?: () => void }).gc?.();
+      await new Promise((r) => setTimeout(r, 200));
+      process.send!({ mem: memory() });
+    }
     if (m.stop) {
       await app.close();
       await engine.close();
@@ -93,6 +127,7 @@ type Autocannon = (opts: Record<string, unknown>) => Promise<{
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
+  timeouts: number;
 }>;
 
 function once<T>(cp: ChildProcess, pick: (m: Record<string, unknown>) => T | undefined): Promise<T> {
@@ -101,12 +136,218 @@ function once<T>(cp: ChildProcess, pick: (m: Record<string, unknown>) => T | und
       const v = pick(m);
       if (v !== undefined) {
         cp.off('message', onMsg);
+        cp.off('exit', onExit);
         resolve(v);
       }
     };
+    const onExit = (code: number | null): void => reject(new Error(`server process exited with code ${code}`));
     cp.on('message', onMsg);
-    cp.once('exit', (code) => reject(new Error(`server process exited with code ${code}`)));
+    cp.once('exit', onExit);
   });
+}
+
+// GET /healthz every 25 ms from its own thread (so the load generator's event loop does not colour the figures).
+const PROBE_SRC = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const lat = []; let failed = 0; let stop = false;
+parentPort.on('message', () => { stop = true; });
+function one() {
+  if (stop) { parentPort.postMessage({ lat, failed }); return; }
+  const t0 = performance.now();
+  const req = http.get(workerData.url + '/healthz', { agent, timeout: 10000 }, (res) => {
+    res.resume();
+    res.on('end', () => { if (res.statusCode === 200) lat.push(performance.now() - t0); else failed++; setTimeout(one, 25); });
+  });
+  req.on('timeout', () => req.destroy(new Error('timeout')));
+  req.on('error', () => { failed++; setTimeout(one, 25); });
+}
+one();
+`;
+
+function startProbe(url: string): () => Promise<{ lat: number[]; failed: number }> {
+  const w = new Worker(PROBE_SRC, { eval: true, workerData: { url } });
+  return () =>
+    new Promise((resolve) => {
+      w.once('message', (m: { lat: number[]; failed: number }) => {
+        void w.terminate();
+        resolve(m);
+      });
+      w.postMessage('stop');
+    });
+}
+
+function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+// ---------------------------------------------------------------- abuse round
+type WS = import('@fastify/websocket').WebSocket;
+
+interface AbuseReport {
+  wsTurnsAsked: number;
+  wsTurnsAnswered: number;
+  wsOtherAnswers: number;
+  hogAnswers: number;
+  probeMs: number | null;
+  probeStatus: number;
+  big413: number;
+  bigTries: number;
+  slowCut: number;
+  slowTries: number;
+  nonReaderClosed: boolean;
+}
+
+async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
+  // ws ships no type declarations here: import it by a computed name; @fastify/websocket re-exports its type.
+  const wsPkg = 'ws';
+  const { WebSocket } = (await import(wsPkg)) as { WebSocket: new (url: string) => WS };
+  const wsUrl = url.replace(/^http/, 'ws') + '/v1/katago';
+  const open = (): Promise<WS> =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(wsUrl);
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    });
+  const report: AbuseReport = {
+    wsTurnsAsked: 0,
+    wsTurnsAnswered: 0,
+    wsOtherAnswers: 0,
+    hogAnswers: 0,
+    probeMs: null,
+    probeStatus: 0,
+    big413: 0,
+    bigTries: 0,
+    slowCut: 0,
+    slowTries: 0,
+    nonReaderClosed: false,
+  };
+  const deadline = Date.now() + seconds * 1000;
+  const sockets: WS[] = [];
+  const tasks: Promise<unknown>[] = [];
+
+  // 1. Many WebSocket clients, 3 turns each: count every per-turn answer (result or error naming the turn).
+  const moves = [['B', 'Q16'], ['W', 'D4'], ['B', 'Q3'], ['W', 'D16']];
+  for (let c = 0; c < 300; c++) {
+    tasks.push(
+      open().then(
+        (ws) => {
+          sockets.push(ws);
+          ws.on('message', (d: Buffer) => {
+            const o = JSON.parse(String(d)) as { turnNumber?: number };
+            if (typeof o.turnNumber === 'number') report.wsTurnsAnswered++;
+            else report.wsOtherAnswers++;
+          });
+          ws.send(JSON.stringify({ id: `c${c}`, moves, analyzeTurns: [1, 2, 3] }));
+          report.wsTurnsAsked += 3;
+        },
+        () => undefined,
+      ),
+    );
+  }
+  // 2. One socket asking for 10 × 1,001 turns (over the turn cap after this issue: each answered with an error).
+  const pass1000 = Array.from({ length: 1000 }, (_, i) => [i % 2 ? 'W' : 'B', 'pass']);
+  tasks.push(
+    open().then(
+      (ws) => {
+        sockets.push(ws);
+        ws.on('message', () => report.hogAnswers++);
+        for (let k = 0; k < 10; k++) ws.send(JSON.stringify({ id: `hog${k}`, moves: pass1000, analyzeTurns: Array.from({ length: 1001 }, (_, i) => i) }));
+      },
+      () => undefined,
+    ),
+  );
+  // 3. A client that sends queries with full policies and never reads its socket.
+  tasks.push(
+    open().then(
+      (ws) => {
+        sockets.push(ws);
+        ws.pause();
+        ws.once('close', () => (report.nonReaderClosed = true));
+        const q = JSON.stringify({ id: 'nr', moves, analyzeTurns: [0, 1, 2, 3, 4], includePolicy: true });
+        const pump = (): void => {
+          if (Date.now() > deadline || ws.readyState !== ws.OPEN) return;
+          for (let k = 0; k < 20; k++) ws.send(q);
+          setTimeout(pump, 20);
+        };
+        pump();
+      },
+      () => undefined,
+    ),
+  );
+  // 4. 20 POSTs of 3.2 MB without Expect: 100-continue, read only after the whole body is written.
+  const { port } = new URL(url);
+  const big = Buffer.alloc(3_200_000, 0x61);
+  for (let k = 0; k < 20; k++) {
+    report.bigTries++;
+    tasks.push(
+      new Promise<void>((resolve) => {
+        const s = net.connect(Number(port), '127.0.0.1');
+        s.pause();
+        let buf = '';
+        const fin = (): void => {
+          if (/^HTTP\/1\.1 413/.test(buf)) report.big413++;
+          s.destroy();
+          resolve();
+        };
+        s.on('error', fin);
+        s.write(`POST /v1/suggest HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${big.length}\r\n\r\n`);
+        s.write(big, () => {
+          s.on('data', (d) => (buf += d.toString('latin1')));
+          s.on('end', fin);
+          s.resume();
+          setTimeout(fin, 5000);
+        });
+      }),
+    );
+  }
+  // 5. Slow bodies: one byte every 200 ms; counted as cut when the server ends the connection within the round.
+  for (let k = 0; k < 10; k++) {
+    report.slowTries++;
+    tasks.push(
+      new Promise<void>((resolve) => {
+        const s = net.connect(Number(port), '127.0.0.1');
+        let done = false;
+        const end = (cut: boolean): void => {
+          if (done) return;
+          done = true;
+          if (cut) report.slowCut++;
+          clearInterval(iv);
+          s.destroy();
+          resolve();
+        };
+        s.on('close', () => end(true));
+        s.on('error', () => end(true));
+        s.write(`POST /v1/suggest HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n`);
+        const iv = setInterval(() => {
+          if (Date.now() > deadline + 30_000) end(false);
+          else s.write('{');
+        }, 200);
+      }),
+    );
+  }
+  // An HTTP probe while all that runs.
+  await new Promise((r) => setTimeout(r, 1000));
+  const t0 = performance.now();
+  const probe = await fetch(`${url}/v1/suggest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ moves: ['Q16', 'D4'] }),
+    signal: AbortSignal.timeout(30_000),
+  }).then(
+    (r) => r.status,
+    () => 0,
+  );
+  if (probe === 200) report.probeMs = performance.now() - t0;
+  const left = deadline - Date.now();
+  if (left > 0) await new Promise((r) => setTimeout(r, left));
+  await Promise.race([Promise.all(tasks), new Promise((r) => setTimeout(r, 45_000))]);
+  const result = { ...report }; // before our own terminate() below closes the sockets
+  for (const ws of sockets) ws.terminate();
+  return result;
 }
 
 async function parent(): Promise<void> {
@@ -116,20 +357,28 @@ async function parent(): Promise<void> {
   const model = await modelDirFor();
   const positions = await loadPositions(256);
   const bodies = positions.map((p) => JSON.stringify({ moves: p.moves, topK: 10 }));
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_MODEL: model.dir };
+  if (opt('--backend')) env.BENCH_BACKEND = opt('--backend');
+  if (opt('--inference-workers')) env.BENCH_WORKERS = opt('--inference-workers');
   const cp = fork(here, ['--child', ...argv], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_MODEL: model.dir, ...(opt('--backend') ? { BENCH_BACKEND: opt('--backend') } : {}) },
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    const info = await once(cp, (m) => (typeof m.url === 'string' ? (m as { url: string; raw: number; backend: string; model: string; arch: unknown; features: string }) : undefined));
+    const info = await once(cp, (m) =>
+      typeof m.url === 'string' ? (m as { url: string; raw: number; backend: string; workers: unknown; model: string; arch: unknown; features: string }) : undefined,
+    );
     const rows: string[] = [];
+    let health = '';
     for (const connections of CLIENTS) {
       let k = 0;
+      const stopProbe = connections === 64 ? startProbe(info.url) : null;
       const result = await autocannon({
         url: `${info.url}/v1/suggest`,
         connections,
         duration: DURATION_S,
+        timeout: 30,
         requests: [
           {
             method: 'POST',
@@ -138,26 +387,54 @@ async function parent(): Promise<void> {
           },
         ],
       });
+      if (stopProbe) {
+        const p = await stopProbe();
+        health = `/healthz during the 64-client row: ${p.lat.length} probes, p50 ${quantile(p.lat, 0.5).toFixed(1)} ms, p99 ${quantile(p.lat, 0.99).toFixed(1)} ms, max ${Math.max(...p.lat).toFixed(1)} ms, ${p.failed} failed (goal: p99 ≤ 50 ms)`;
+      }
       const rps = result.requests.average;
       rows.push(
-        `| ${connections} | ${rps.toFixed(1)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx + result.errors} | ${(rps / info.raw * 100).toFixed(0)}% |`,
+        `| ${connections} | ${rps.toFixed(1)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} / ${result.errors} | ${((rps / info.raw) * 100).toFixed(0)}% |`,
       );
     }
     cp.send({ stats: true });
     const stats = await once(cp, (m) => m.stats as { batches: number; rows: number } | undefined);
+    const mb = (b: number): string => `${(b / 1048576).toFixed(0)} MB`;
+    let memLines: string[] = [];
+    if (!argv.includes('--no-abuse')) {
+      cp.send({ settle: 1000 });
+      const warm = await once(cp, (m) => m.mem as { rss: number; heapUsed: number } | undefined);
+      const ab = await abuseRound(info.url, quick ? 8 : 12);
+      cp.send({ mem: true });
+      const after = await once(cp, (m) => m.mem as { rss: number; heapUsed: number } | undefined);
+      cp.send({ settle: 5000 });
+      const settled = await once(cp, (m) => m.mem as { rss: number; heapUsed: number } | undefined);
+      memLines = [
+        `abuse round: 300 WebSocket clients × 3 turns (${ab.wsTurnsAnswered}/${ab.wsTurnsAsked} turns answered, ${ab.wsOtherAnswers} answers without a turn number); ` +
+          `one socket with 10 × 1,001 turns (${ab.hogAnswers} answers); one non-reading socket (closed by the server: ${ab.nonReaderClosed ? 'yes' : 'no'}); ` +
+          `${ab.big413}/${ab.bigTries} 3.2 MB POSTs without Expect saw their 413; ${ab.slowCut}/${ab.slowTries} 1-byte-per-200-ms bodies cut; ` +
+          `/v1/suggest probe during the round: ${ab.probeStatus === 0 ? 'no answer' : `status ${ab.probeStatus}`} after ${ab.probeMs?.toFixed(0)} ms`,
+        '',
+        `server RSS: warm ${mb(warm.rss)} (heap ${mb(warm.heapUsed)}), right after the abuse round ${mb(after.rss)} (heap ${mb(after.heapUsed)}), ` +
+          `after 5 s + GC ${mb(settled.rss)} (heap ${mb(settled.heapUsed)}) = ${((settled.rss / warm.rss) * 100).toFixed(0)}% of warm (goal ≤ 120%)`,
+        '',
+      ];
+    }
     process.stdout.write(
       [
-        `model ${info.model} (${info.features}, ${JSON.stringify(info.arch)}), backend ${info.backend}, ${positions.length} mid-game positions (tom9d/dev), ` +
-          `${DURATION_S}s per row${quick ? ' (--quick)' : ''}`,
+        `model ${info.model} (${info.features}, ${JSON.stringify(info.arch)}), backend ${info.backend}, inference workers ${String(info.workers)}, ` +
+          `${positions.length} mid-game positions (tom9d/dev), ${DURATION_S}s per row${quick ? ' (--quick)' : ''}, ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)} at the end`,
         '',
-        `engine raw batched throughput (64 in flight, no HTTP): **${info.raw.toFixed(1)} positions/s**`,
+        `engine raw batched throughput (${RAW_IN_FLIGHT} in flight, no HTTP): **${info.raw.toFixed(1)} positions/s**`,
         '',
-        '| clients | req/s | p50 ms | p99 ms | errors / non-2xx | vs raw |',
+        '| clients | req/s | p50 ms | p99 ms | non-2xx / errors | vs raw |',
         '|---:|---:|---:|---:|---:|---:|',
         ...rows,
         '',
+        health,
+        '',
         `mean positions per forward pass over the run: ${(stats.rows / Math.max(1, stats.batches)).toFixed(1)} (goal at 64 clients: ≥ 80% of raw)`,
         '',
+        ...memLines,
       ].join('\n'),
     );
     cp.send({ stop: true });

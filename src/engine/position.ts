@@ -3,7 +3,7 @@
 import { Board, IllegalMoveError } from '../go/board.js';
 import { BLACK, EMPTY, PASS, WHITE, type Player } from '../go/constants.js';
 import { gtpToPoint, pointToGtp, sgfToPoint } from '../go/coords.js';
-import { parseSgfGame, toGameRecord, type GameRecord } from '../sgf/index.js';
+import { parseSgf, toGameRecord, type GameRecord } from '../sgf/index.js';
 
 /**
  * A position that cannot be built. `field` names the request field at fault (e.g. "moves", "setup.black",
@@ -108,6 +108,14 @@ export function positionFromMoves(spec: MovesSpec, maxMoves = 1000): BuiltPositi
   if (spec.superko === false) board.superko = false;
   const setupBlack = (spec.setup?.black ?? []).map((v, i) => parseVertex(v, `setup.black[${i}]`));
   const setupWhite = (spec.setup?.white ?? []).map((v, i) => parseVertex(v, `setup.white[${i}]`));
+  // A point given twice (in both colours, or twice in one) is a contradiction, not "the last one wins".
+  const seen = new Set<number>();
+  for (const [list, name] of [[setupBlack, 'setup.black'], [setupWhite, 'setup.white']] as const) {
+    list.forEach((p, i) => {
+      if (p !== PASS && seen.has(p)) throw new PositionError(`${name}[${i}]: ${vertexName(p)} is already a setup stone`, `${name}[${i}]`, null, vertexName(p));
+      seen.add(p);
+    });
+  }
   placeSetup(board, setupBlack, BLACK, 'setup.black');
   placeSetup(board, setupWhite, WHITE, 'setup.white');
   const list = spec.moves ?? [];
@@ -194,8 +202,11 @@ export function recordFromSgf(
   path?: readonly number[],
   { maxBytes, maxMoves = Infinity }: { maxBytes?: number; maxMoves?: number } = {},
 ): GameRecord {
-  const root = parseSgfGame(sgf, maxBytes === undefined ? {} : { maxBytes });
-  const rec = toGameRecord(root, path === undefined ? {} : { path: [...path] });
+  const parsed = parseSgf(sgf, maxBytes === undefined ? {} : { maxBytes });
+  if (parsed.errors.length > 0) throw parsed.errors[0]!;
+  // A collection is refused rather than silently reduced to its first game.
+  if (parsed.games.length !== 1) throw new PositionError(`sgf: the text holds ${parsed.games.length} games; send one game per request`, 'sgf');
+  const rec = toGameRecord(parsed.games[0]!, path === undefined ? {} : { path: [...path] });
   if (rec.moves.length > maxMoves) throw new PositionError(`sgf: the game has ${rec.moves.length} moves, at most ${maxMoves} are accepted`, 'sgf');
   return rec;
 }

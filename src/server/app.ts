@@ -1,12 +1,14 @@
 // Builds the Fastify app around a loaded Engine (no listening: tests use app.inject, server.ts listens).
 // Layout after fastify/demo: plugins/external (one third-party plugin each), routes/, schemas/.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type HTTPMethods } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Engine } from '../engine/index.js';
 import type { Logger } from '../log.js';
 import type { RouteContext } from './context.js';
+import { drainBeforeError } from './drain.js';
 import { Metrics } from './metrics.js';
 import { ProblemError, sendProblem, toProblem } from './problem.js';
+import { registerHelmet } from './plugins/external/helmet.js';
 import { registerRateLimit } from './plugins/external/rate-limit.js';
 import { registerStatic } from './plugins/external/static.js';
 import { registerSwagger } from './plugins/external/swagger.js';
@@ -26,7 +28,9 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Most moves per move list / SGF line / KataGo query (default 1000). */
   maxMoves?: number;
-  /** Requests per window per client; 0 = off (default 0). */
+  /** Most positions analysed per request: analyzeTurns, /v1/analyze moves (default 1000). */
+  maxTurns?: number;
+  /** Requests (and WebSocket queries) per window per client; 0 = off (default 0). */
   rateLimitMax?: number;
   rateLimitWindowMs?: number;
   /** Shed load (503) above this event-loop delay in ms; 0 = off (default 2000). */
@@ -35,31 +39,90 @@ export interface AppOptions {
   maxQueueDepth?: number;
   /** Serve OpenAPI at /docs (default true). */
   docs?: boolean;
+  /** Request headers must arrive within this time (default 10 s). */
+  headersTimeoutMs?: number;
+  /** The whole request, body included, must arrive within this time (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Close a connection with no traffic for this long (default 120 s). */
+  idleTimeoutMs?: number;
+  /** Close an idle keep-alive connection after this long (default 5 s). */
+  keepAliveTimeoutMs?: number;
+  /** Requests per keep-alive connection, 0 = unlimited (default 10,000). */
+  maxRequestsPerSocket?: number;
+  /** Bytes of a refused body read and discarded so the client sees the error (default 16 MiB). */
+  drainLimit?: number;
+  /** KataGo WebSocket limits per connection (defaults: 4 queries at once, 2,000 turns waiting, 4 MiB unsent, 10 s stall). */
+  wsMaxQueries?: number;
+  wsMaxQueuedTurns?: number;
+  wsMaxBuffer?: number;
+  wsStallTimeoutMs?: number;
 }
+
+const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
 /** Builds (but does not start) the HTTP app; call `app.ready()` or `app.listen()` next. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const requestTimeout = opts.requestTimeoutMs ?? 30_000;
+  const headersTimeout = Math.min(opts.headersTimeoutMs ?? 10_000, requestTimeout);
   const common = {
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     // Graceful shutdown: close() stops accepting, lets in-flight requests finish, then ends idle keep-alives.
     forceCloseConnections: 'idle' as const,
-    return503OnClosing: true,
+    // Requests arriving during shutdown get a problem+json 503 from the onRequest hook below instead.
+    return503OnClosing: false,
+    requestTimeout,
+    connectionTimeout: opts.idleTimeoutMs ?? 120_000,
+    keepAliveTimeout: opts.keepAliveTimeoutMs ?? 5_000,
+    maxRequestsPerSocket: opts.maxRequestsPerSocket ?? 10_000,
+    // Node checks header and request deadlines on this period (default 30 s, too coarse for second-scale timeouts).
+    http: { headersTimeout, connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))) },
   };
   const base = (opts.logger ? Fastify({ ...common, loggerInstance: opts.logger }) : Fastify({ ...common, logger: false })) as unknown as FastifyInstance;
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Only JSON bodies: text/plain gets 415 like any other media type instead of reaching the schema as a string.
+  app.removeContentTypeParser('text/plain');
 
-  const ctx: RouteContext = { engine: opts.engine, metrics: new Metrics(), maxMoves: opts.maxMoves ?? 1000 };
+  const drainLimit = opts.drainLimit ?? 16 * 1024 * 1024;
+  const metrics = new Metrics();
+  metrics.start();
+  const ctx: RouteContext = {
+    engine: opts.engine,
+    metrics,
+    maxMoves: opts.maxMoves ?? 1000,
+    maxTurns: opts.maxTurns ?? 1000,
+    drainLimit,
+    ws: {
+      maxQueries: opts.wsMaxQueries ?? 4,
+      maxQueuedTurns: opts.wsMaxQueuedTurns ?? 2000,
+      maxBuffer: opts.wsMaxBuffer ?? 4 * 1024 * 1024,
+      stallTimeoutMs: opts.wsStallTimeoutMs ?? 10_000,
+    },
+    rateCheck: null,
+  };
+  app.addHook('onClose', async () => metrics.stop());
 
-  app.setErrorHandler((err, req, reply) => {
+  app.setErrorHandler(async (err, req, reply) => {
     const { problem, headers } = toProblem(err);
     if (problem.status >= 500 && !(err instanceof ProblemError) && problem.type.endsWith(':internal')) req.log.error({ err }, 'request failed');
+    await drainBeforeError(req, drainLimit);
     return sendProblem(reply, problem, headers);
   });
-  app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, { type: 'urn:tengen:problem:not-found', title: 'Not found', status: 404, detail: `no route ${req.method} ${req.url.split('?')[0]}` }),
-  );
+  app.setNotFoundHandler(async (req, reply) => {
+    await drainBeforeError(req, drainLimit);
+    const url = req.url.split('?')[0]!;
+    // A known path asked with the wrong method: 405 naming the methods it has.
+    const allow = METHODS.filter((method) => base.hasRoute({ url, method }));
+    if (allow.length > 0) {
+      return sendProblem(
+        reply,
+        { type: 'urn:tengen:problem:method-not-allowed', title: 'Method not allowed', status: 405, detail: `${req.method} ${url} is not supported; use ${allow.join(' or ')}` },
+        { allow: allow.join(', ') },
+      );
+    }
+    return sendProblem(reply, { type: 'urn:tengen:problem:not-found', title: 'Not found', status: 404, detail: `no route ${req.method} ${url}` });
+  });
 
   // Metrics by route pattern; a request that never matched a route is counted as "unmatched".
   const started = new WeakMap<object, number>();
@@ -69,26 +132,31 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onResponse', async (req, reply) => {
     const t0 = started.get(req);
     if (t0 === undefined) return;
-    ctx.metrics.observe(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, (performance.now() - t0) / 1000);
+    metrics.observe(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, (performance.now() - t0) / 1000);
   });
 
-  // Responses finished during shutdown close their connection, so keep-alive clients cannot hold close() open.
+  // During shutdown: new requests on open connections get a 503 problem, and every response closes its connection,
+  // so keep-alive clients cannot hold close() open.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw new ProblemError(503, 'shutting-down', 'Shutting down', 'the server is shutting down and accepts no new requests', {}, { 'retry-after': '5', connection: 'close' });
   });
   app.addHook('onSend', async (_req, reply, payload) => {
     if (closing) reply.header('connection', 'close');
     return payload;
   });
 
+  await registerHelmet(base);
   await registerUnderPressure(base, {
     maxEventLoopDelayMs: opts.maxEventLoopDelayMs ?? 2000,
     maxQueueDepth: opts.maxQueueDepth ?? 0,
     queueDepth: () => opts.engine.stats().queueDepth,
     retryAfterSeconds: 1,
   });
-  await registerRateLimit(base, { max: opts.rateLimitMax ?? 0, windowMs: opts.rateLimitWindowMs ?? 60_000 });
+  ctx.rateCheck = await registerRateLimit(base, { max: opts.rateLimitMax ?? 0, windowMs: opts.rateLimitWindowMs ?? 60_000 });
   if (opts.docs !== false) await registerSwagger(base);
   await registerWebsocket(base, opts.bodyLimit ?? 1024 * 1024);
   await registerStatic(base);

@@ -1,5 +1,7 @@
 // Prometheus text exposition, hand-rolled (no metrics library is installed): request counters and a latency
-// histogram per route, plus the engine's batching counters, batch-size histogram and queue depth.
+// histogram per route, the engine's batching counters, batch-size histogram and queue depth, WebSocket gauges and
+// counters, and process figures (RSS, heap, event-loop lag).
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { BATCH_BUCKETS, type EngineStats } from '../engine/index.js';
 
 /** Latency histogram bounds in seconds. */
@@ -19,6 +21,25 @@ export class Metrics {
   private readonly requests = new Map<string, number>();
   private readonly latency = new Map<string, Series>();
   private readonly started = Date.now();
+  private loop: IntervalHistogram | null = null;
+  /** KataGo WebSocket connections open now. */
+  websockets = 0;
+  /** Turns refused on WebSockets (rate limit, per-connection queue bound). */
+  wsRefusedTurns = 0;
+  /** WebSocket connections closed because they did not read their answers. */
+  wsClosedStalled = 0;
+
+  /** Starts sampling event-loop delay (stop() ends it). */
+  start(): void {
+    if (this.loop) return;
+    this.loop = monitorEventLoopDelay({ resolution: 10 });
+    this.loop.enable();
+  }
+
+  stop(): void {
+    this.loop?.disable();
+    this.loop = null;
+  }
 
   /** Records one answered request: route pattern (not the raw URL, to bound cardinality), method, status, seconds. */
   observe(route: string, method: string, status: number, seconds: number): void {
@@ -52,6 +73,23 @@ export class Metrics {
     out.push('# HELP tengen_uptime_seconds Seconds since the server started.');
     out.push('# TYPE tengen_uptime_seconds gauge');
     out.push(`tengen_uptime_seconds ${(Date.now() - this.started) / 1000}`);
+    const mem = process.memoryUsage();
+    const gauge = (name: string, help: string, v: number): void => void out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${v}`);
+    gauge('process_resident_memory_bytes', 'Resident set size of the server process (inference workers included).', mem.rss);
+    gauge('nodejs_heap_used_bytes', 'V8 heap in use on the main thread.', mem.heapUsed);
+    gauge('nodejs_external_memory_bytes', 'Memory of C++ objects bound to JS objects (tensors, buffers).', mem.external);
+    if (this.loop) {
+      // Since the previous scrape: the main thread's worst and 99th-percentile delay (what inference must not cause).
+      const ns = (v: number): number => (Number.isFinite(v) ? v / 1e9 : 0);
+      gauge('nodejs_eventloop_lag_p99_seconds', 'Event-loop delay, 99th percentile since the previous scrape.', ns(this.loop.percentile(99)));
+      gauge('nodejs_eventloop_lag_max_seconds', 'Event-loop delay, maximum since the previous scrape.', ns(this.loop.max));
+      this.loop.reset();
+    }
+    gauge('tengen_websocket_connections', 'KataGo WebSocket connections open now.', this.websockets);
+    out.push('# HELP tengen_websocket_refused_turns_total Turns refused on WebSockets (rate limit, per-connection queue bound).');
+    out.push('# TYPE tengen_websocket_refused_turns_total counter', `tengen_websocket_refused_turns_total ${this.wsRefusedTurns}`);
+    out.push('# HELP tengen_websocket_stalled_closed_total WebSocket connections closed because they did not read their answers.');
+    out.push('# TYPE tengen_websocket_stalled_closed_total counter', `tengen_websocket_stalled_closed_total ${this.wsClosedStalled}`);
     if (engine) {
       const lbl = `model="${esc(engine.model)}",backend="${esc(engine.backend)}"`;
       out.push('# HELP tengen_engine_ready 1 when the model is loaded and warmed up.');
@@ -68,6 +106,11 @@ export class Metrics {
       out.push('# HELP tengen_engine_queue_depth Requests waiting for a forward pass.');
       out.push('# TYPE tengen_engine_queue_depth gauge');
       out.push(`tengen_engine_queue_depth ${engine.queueDepth}`);
+      const workers = (engine as EngineStats & { workers?: number }).workers;
+      if (workers !== undefined) {
+        out.push('# HELP tengen_engine_inference_workers Inference worker threads (0 = forward passes on the main thread).');
+        out.push('# TYPE tengen_engine_inference_workers gauge', `tengen_engine_inference_workers ${workers}`);
+      }
       out.push('# HELP tengen_engine_batch_size Positions per forward pass.');
       out.push('# TYPE tengen_engine_batch_size histogram');
       let cum = 0;

@@ -53,6 +53,19 @@ interface FastifyLikeError extends Error {
   validationContext?: string;
 }
 
+// Problem types of plain HTTP statuses raised by Fastify or its plugins (e.g. @fastify/static's 403 for a path that
+// leaves the web root).
+const STATUS_SLUGS: Record<number, [string, string]> = {
+  403: ['forbidden', 'Forbidden'],
+  404: ['not-found', 'Not found'],
+  405: ['method-not-allowed', 'Method not allowed'],
+  408: ['request-timeout', 'Request timeout'],
+  411: ['length-required', 'Length required'],
+  413: ['body-too-large', 'Request body too large'],
+  415: ['unsupported-media-type', 'Unsupported media type'],
+  431: ['headers-too-large', 'Request headers too large'],
+};
+
 /** Maps any error thrown while handling a request to a problem and the extra headers to send. */
 export function toProblem(err: unknown): { problem: Problem; headers: Record<string, string> } {
   const e = err as FastifyLikeError;
@@ -105,11 +118,19 @@ export function toProblem(err: unknown): { problem: Problem; headers: Record<str
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { problem: make(400, 'bad-content-length', 'Bad Content-Length', e.message, { field: 'content-length' }), headers: {} };
   }
+  // secure-json-parse refuses prototype poisoning: valid JSON, but a key this service never accepts.
+  if (err instanceof SyntaxError && /forbidden prototype property|forbidden constructor property/.test(e.message)) {
+    const key = /constructor/.test(e.message) ? 'constructor' : '__proto__';
+    return { problem: make(400, 'invalid-request', 'Invalid request', `body: the key "${key}" is not allowed`, { field: key }), headers: {} };
+  }
   if (err instanceof SyntaxError && typeof e.statusCode === 'number' && e.statusCode === 400) {
     return { problem: make(400, 'malformed-json', 'Malformed JSON', `request body: ${e.message}`, { field: 'body' }), headers: {} };
   }
   const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
-  if (status < 500) return { problem: make(status, 'bad-request', 'Bad request', e.message ?? String(err)), headers: {} };
+  if (status < 500) {
+    const [slug, title] = STATUS_SLUGS[status] ?? ['bad-request', 'Bad request'];
+    return { problem: make(status, slug, title, e.message ?? String(err)), headers: {} };
+  }
   return { problem: make(status, 'internal', 'Internal server error', 'the server failed to answer; see its log'), headers: {} };
 }
 

@@ -29,3 +29,14 @@ export const Problem = z
     column: z.number().int().optional(),
   })
   .passthrough();
+
+/** The error answers every POST route may give (documented in OpenAPI; bodies are Problem). */
+export const ERROR_RESPONSES = {
+  400: Problem.describe('malformed JSON, wrong types or unknown fields (names the field), unreadable SGF (line and column)'),
+  405: Problem.describe('wrong method for this path (Allow names the right ones)'),
+  413: Problem.describe('body over --body-limit'),
+  415: Problem.describe('body is not application/json'),
+  422: Problem.describe('illegal move, invalid position, unsupported board size, unusable SGF game, too many moves or turns'),
+  429: Problem.describe('over the rate limit (Retry-After)'),
+  503: Problem.describe('engine queue full, server under pressure or shutting down (Retry-After)'),
+} as const;

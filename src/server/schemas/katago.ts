@@ -20,3 +20,13 @@ export const KatagoQuery = z
   .passthrough();
 
 export type KatagoQueryT = z.infer<typeof KatagoQuery>;
+
+/** KataGo's error object: what is wrong, the offending field, the query id (and the turn, for a turn refused or failed). */
+export const KatagoError = z
+  .object({
+    error: z.string(),
+    field: z.string().optional(),
+    id: z.string().optional(),
+    turnNumber: z.number().int().optional(),
+  })
+  .describe('KataGo error (one NDJSON line)');

@@ -12,7 +12,12 @@ export const SuggestBody = z
       .optional()
       .describe('moves from the empty board (after setup): vertices with alternating colours, or [colour, vertex] pairs'),
     setup: z.object({ black: z.array(Vertex).max(361).optional(), white: z.array(Vertex).max(361).optional() }).strict().optional(),
-    komi: z.number().min(-150).max(150).optional(),
+    komi: z
+      .number()
+      .min(-150)
+      .max(150)
+      .refine((k) => Number.isInteger(k * 2), { message: 'komi must be an integer or half-integer (as on the KataGo route)' })
+      .optional(),
     toPlay: Color.optional().describe('side to move (default: the opponent of the last mover)'),
     topK: z.number().int().min(1).max(361).default(10),
     symmetries: Symmetries.default(1),

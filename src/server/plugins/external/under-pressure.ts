@@ -1,7 +1,7 @@
 // @fastify/under-pressure: load shedding on event-loop delay / heap / engine queue → 503 problem with Retry-After.
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
-import { problemType, PROBLEM_TYPE } from '../../problem.js';
+import { ProblemError } from '../../problem.js';
 
 export interface PressureConfig {
   /** Event-loop delay in ms above which requests are shed (0 = off). */
@@ -19,13 +19,10 @@ export async function registerUnderPressure(app: FastifyInstance, cfg: PressureC
     retryAfter: cfg.retryAfterSeconds,
     exposeStatusRoute: false,
     ...(cfg.maxQueueDepth > 0 ? { healthCheck: async () => cfg.queueDepth() < cfg.maxQueueDepth, healthCheckInterval: 50 } : {}),
+    // Thrown into the error handler (not sent here) so a refused body is drained first and the client sees the 503.
     pressureHandler: (_req, reply, type, value) => {
       const detail = `server under pressure (${type}${value === undefined ? '' : ` = ${Math.round(value)}`}); retry after ${cfg.retryAfterSeconds} s`;
-      reply
-        .code(503)
-        .header('retry-after', String(cfg.retryAfterSeconds))
-        .type(PROBLEM_TYPE)
-        .send(JSON.stringify({ type: problemType('overloaded'), title: 'Server overloaded', status: 503, detail }));
+      reply.send(new ProblemError(503, 'overloaded', 'Server overloaded', detail, {}, { 'retry-after': String(cfg.retryAfterSeconds) }));
     },
   });
 }

@@ -3,7 +3,8 @@ import { PASS } from '../../../../go/constants.js';
 import { pointToGtp, pointToSgf } from '../../../../go/coords.js';
 import { positionFromRecord, recordFromSgf, topMoves } from '../../../../engine/index.js';
 import type { RouteContext, ZodApp } from '../../../context.js';
-import { Problem } from '../../../schemas/common.js';
+import { ERROR_RESPONSES } from '../../../schemas/common.js';
+import { PositionError } from '../../../../engine/index.js';
 import { AnalyzeBody, AnalyzeReply } from '../../../schemas/analyze.js';
 
 // Positions submitted at once per request: enough to fill batches, few enough not to crowd out other clients.
@@ -19,13 +20,17 @@ export function analyzeRoutes(ctx: RouteContext) {
           summary: 'Review a game: how expected each move was',
           tags: ['moves'],
           body: AnalyzeBody,
-          response: { 200: AnalyzeReply, 400: Problem, 413: Problem, 422: Problem, 503: Problem },
+          response: { 200: AnalyzeReply, ...ERROR_RESPONSES },
         },
       },
       async (req) => {
         const t0 = performance.now();
         const { sgf, path, topK, symmetries } = req.body;
         const rec = recordFromSgf(sgf, path, { maxMoves: ctx.maxMoves });
+        if (rec.moves.length > ctx.maxTurns) {
+          throw new PositionError(`sgf: the game has ${rec.moves.length} moves, at most ${ctx.maxTurns} are reviewed per request (--max-turns)`, 'sgf');
+        }
+        const lane = req.raw.socket;
         // Replaying once validates every move (errors name the move) and gives the start board to walk forward on.
         positionFromRecord(rec);
         const board = positionFromRecord(rec, 0);
@@ -43,7 +48,7 @@ export function analyzeRoutes(ctx: RouteContext) {
           for (let i = start; i < end; i++) {
             const b = rebuild ? positionFromRecord(rec, i) : board;
             b.toPlay = rec.moves[i]!.color;
-            policies[i] = ctx.engine.policy(b, { symmetries });
+            policies[i] = ctx.engine.policy(b, { symmetries, lane });
             policies[i]!.catch(() => undefined);
             if (!rebuild) board.play(rec.moves[i]!.point, rec.moves[i]!.color);
           }

@@ -1,11 +1,12 @@
 // GET /v1/models: the model being served (tengen.json summary).
 import type { RouteContext, ZodApp } from '../../../context.js';
+import { Problem } from '../../../schemas/common.js';
 import { ModelsReply } from '../../../schemas/models.js';
 
 /** Registers GET /v1/models. */
 export function modelsRoutes(ctx: RouteContext) {
   return async (app: ZodApp): Promise<void> => {
-    app.get('/v1/models', { schema: { summary: 'The served model', tags: ['models'], response: { 200: ModelsReply } } }, async () => {
+    app.get('/v1/models', { schema: { summary: 'The served model', tags: ['models'], response: { 200: ModelsReply, 429: Problem } } }, async () => {
       const m = ctx.engine.model;
       return {
         models: [

@@ -4,7 +4,7 @@ import { pointToGtp, pointToSgf } from '../../../../go/coords.js';
 import { PositionError, positionFromMoves, positionFromRecord, recordFromSgf } from '../../../../engine/index.js';
 import type { Board } from '../../../../go/board.js';
 import type { RouteContext, ZodApp } from '../../../context.js';
-import { Problem } from '../../../schemas/common.js';
+import { ERROR_RESPONSES } from '../../../schemas/common.js';
 import { SuggestBody, SuggestReply, type SuggestBodyT } from '../../../schemas/suggest.js';
 
 /** Builds the position a suggest body describes; throws PositionError / SgfError / GameRecordError naming the fault. */
@@ -42,7 +42,7 @@ export function suggestRoutes(ctx: RouteContext) {
           summary: 'Ranked move suggestions for one position',
           tags: ['moves'],
           body: SuggestBody,
-          response: { 200: SuggestReply, 400: Problem, 413: Problem, 422: Problem, 503: Problem },
+          response: { 200: SuggestReply, ...ERROR_RESPONSES },
         },
       },
       async (req) => {
@@ -51,7 +51,7 @@ export function suggestRoutes(ctx: RouteContext) {
         const { board, komi } = positionOfBody(body, ctx.maxMoves);
         const moveNumber = board.moveNumber;
         const toPlay = board.toPlay === 1 ? 'B' : 'W';
-        const { moves, policy } = await ctx.engine.suggest(board, { topK: body.topK, symmetries: body.symmetries });
+        const { moves, policy } = await ctx.engine.suggest(board, { topK: body.topK, symmetries: body.symmetries, lane: req.raw.socket });
         return {
           toPlay,
           moveNumber,
