@@ -7,7 +7,7 @@ import { GTP_COLUMNS, isMove, pointToGtp } from './coords.js';
 import { IllegalMoveError } from './errors.js';
 import type { IllegalReason } from './errors.js';
 import { fixedHandicapPoints } from './handicap.js';
-import { ADJ0, ADJ1, ADJ2, ADJ3, DIAG0, DIAG1, DIAG2, DIAG3, E2I, I2E, NCELLS, W, WALL } from './layout.js';
+import { ADJ, ADJ0, ADJ1, ADJ2, ADJ3, DIAG0, DIAG1, DIAG2, DIAG3, E2I, I2E, NCELLS, W, WALL } from './layout.js';
 import { formatScore } from './score.js';
 import { ZOBRIST_HI, ZOBRIST_LO, hashKeyOf } from './zobrist.js';
 
@@ -255,7 +255,7 @@ export class Board {
     let j = i;
     do {
       for (let k = 0; k < 4; k++) {
-        const a = j + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3);
+        const a = j + ADJ[k];
         if (s[COL + a] === EMPTY && mark[a] !== gen) {
           mark[a] = gen;
           out[n++] = I2E[a];
@@ -314,7 +314,7 @@ export class Board {
     if (i === this.ko && c === this.koColor) return R_KO;
     const opp = 3 - c;
     for (let k = 0; k < 4; k++) {
-      const a = i + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3);
+      const a = i + ADJ[k];
       const ca = s[COL + a];
       if (ca === EMPTY) return LEGAL;
       if (ca === c) {
@@ -334,7 +334,7 @@ export class Board {
     let nh = 0;
     let stones = this.nBlack + this.nWhite + 1;
     for (let k = 0; k < 4; k++) {
-      const a = i + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3);
+      const a = i + ADJ[k];
       if (s[COL + a] !== opp) continue;
       const h = s[HEAD + a];
       if (s[LIBS + h] !== 1) continue;
@@ -596,7 +596,7 @@ export class Board {
     const heads = this.heads;
     let nopp = 0;
     for (let k = 0; k < 4; k++) {
-      const a = i + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3);
+      const a = i + ADJ[k];
       const ca = s[COL + a];
       if (ca === c) {
         const ha = s[HEAD + a];
@@ -645,7 +645,7 @@ export class Board {
     do {
       // A liberty of this stone is new unless a stone already relabelled to h1 touches it.
       for (let k = 0; k < 4; k++) {
-        const a = j + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3);
+        const a = j + ADJ[k];
         if (s[COL + a] !== EMPTY) continue;
         if (
           (s[COL + a + ADJ0] === c && s[HEAD + a + ADJ0] === h1) ||
@@ -682,7 +682,7 @@ export class Board {
       // Earlier removed stones are already empty, so each freed point counts once per distinct chain.
       let h0 = -1, h1 = -1, h2 = -1;
       for (let k = 0; k < 4; k++) {
-        const a = j + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3);
+        const a = j + ADJ[k];
         if (s[COL + a] !== other) continue;
         const ha = s[HEAD + a];
         if (ha === h0 || ha === h1 || ha === h2) continue;
@@ -770,7 +770,7 @@ export class Board {
         prev = j;
         n++;
         for (let k = 0; k < 4; k++) {
-          const a = j + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3);
+          const a = j + ADJ[k];
           const ca = s[COL + a];
           if (ca === c && mark[a] !== seen && mark[a] !== libGen) {
             mark[a] = seen;
@@ -826,7 +826,7 @@ export class Board {
     let nown = 0, ncap = 0, libs = 0, size = 1, captures = 0;
     mark[i] = gen;
     for (let k = 0; k < 4; k++) {
-      const a = i + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3);
+      const a = i + ADJ[k];
       const ca = s[COL + a];
       if (ca === EMPTY) {
         mark[a] = gen;
@@ -855,7 +855,7 @@ export class Board {
       let j = h;
       do {
         for (let k = 0; k < 4; k++) {
-          const a = j + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3);
+          const a = j + ADJ[k];
           if (s[COL + a] === EMPTY && mark[a] !== gen) {
             mark[a] = gen;
             libs++;
@@ -870,7 +870,7 @@ export class Board {
       let j = h;
       do {
         for (let k = 0; k < 4; k++) {
-          const a = j + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3);
+          const a = j + ADJ[k];
           let touches = a === i;
           if (!touches && s[COL + a] === c) {
             const ha = s[HEAD + a];
@@ -944,7 +944,7 @@ export class Board {
     if (s[COL + i] !== EMPTY) return false;
     let wall = false;
     for (let k = 0; k < 4; k++) {
-      const ca = s[COL + i + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3)];
+      const ca = s[COL + i + ADJ[k]];
       if (ca === WALL) wall = true;
       else if (ca !== c) return false;
     }
@@ -1018,7 +1018,7 @@ export class Board {
         const j = stack[--top];
         n++;
         for (let k = 0; k < 4; k++) {
-          const a = j + (k === 0 ? ADJ0 : k === 1 ? ADJ1 : k === 2 ? ADJ2 : ADJ3);
+          const a = j + ADJ[k];
           const ca = s[COL + a];
           if (ca === EMPTY) {
             if (mark[a] !== gen) {

@@ -9,13 +9,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Board } from '../go/board.js';
-import { BLACK, PASS, WHITE, colorLetter, type Player } from '../go/constants.js';
+import { BLACK, PASS, WHITE, colorLetter, opponent, type Player } from '../go/constants.js';
 import { gtpToPoint, pointToGtp } from '../go/coords.js';
 import { recordToSgf, type GameRecord } from '../sgf/index.js';
 import type { Logger } from '../log.js';
 import { GtpClient } from './client.js';
 import { Referee, scoreWinner } from './referee.js';
-import { wilson } from '../stats.js';
+import { wilson, type Interval } from '../stats.js';
 
 export { scoreWinner } from './referee.js';
 
@@ -81,18 +81,12 @@ export interface MatchSummary {
   decidedBy: Partial<Record<Decider, number>>;
   /** Engine A's score rate (draws count half) and its 95% Wilson interval. */
   rateA: number;
-  ciA: [number, number];
+  ciA: Interval;
   msPerMove: Record<EngineRole, number>;
   /** Name of the referee engine that scored the games, if any. */
   referee?: string;
 }
 
-/** 95% (z = 1.96) Wilson score interval of `wins` (draws count half) in `n` games; [0, 1] when n = 0. */
-export function wilsonInterval(wins: number, n: number, z = 1.96): [number, number] {
-  if (n <= 0) return [0, 1];
-  const { lo, hi } = wilson(wins, n, z);
-  return [lo, hi];
-}
 
 const other = (r: EngineRole): EngineRole => (r === 'A' ? 'B' : 'A');
 
@@ -142,7 +136,7 @@ export async function playGame(
     sgfPath: null,
   });
   const forfeit = (loser: Player, detail: string): GameResult =>
-    res(3 - loser as Player, `${colorLetter(3 - loser as Player)}+F`, 'forfeit', 'forfeit', detail);
+    res(opponent(loser), `${colorLetter(opponent(loser))}+F`, 'forfeit', 'forfeit', detail);
 
   // Moves until two consecutive passes, a decisive event, or the move limit; `cmd` is the generate command
   // per engine ('genmove' in play, 'kgs-genmove_cleanup' or 'genmove' in the cleanup phase).
@@ -163,7 +157,7 @@ export async function playGame(
       moveCount[roleOf(c)]++;
       if (!reply.ok) return forfeit(c, `${cmd[roleOf(c)]} failed: ${reply.text}`);
       const v = reply.text.trim().toLowerCase();
-      if (v === 'resign') return res(3 - c as Player, `${colorLetter(3 - c as Player)}+R`, 'resign', 'resign', `${names[roleOf(c)]} resigned`);
+      if (v === 'resign') return res(opponent(c), `${colorLetter(opponent(c))}+R`, 'resign', 'resign', `${names[roleOf(c)]} resigned`);
       let p: number;
       try {
         p = gtpToPoint(v);
@@ -175,13 +169,13 @@ export async function playGame(
       board.play(p, c);
       moves.push({ color: c, point: p });
       passes = p === PASS ? passes + 1 : 0;
-      const peer = engines[roleOf(3 - c as Player)];
+      const peer = engines[roleOf(opponent(c))];
       try {
         const r = await peer.send(`play ${c === BLACK ? 'b' : 'w'} ${v}`, t);
         // The referee board accepted the move, so a peer that refuses it has drifted and cannot go on.
-        if (!r.ok) return forfeit(3 - c as Player, `rejected legal move ${moves.length} ${colorLetter(c)} ${v}: ${r.text}`);
+        if (!r.ok) return forfeit(opponent(c), `rejected legal move ${moves.length} ${colorLetter(c)} ${v}: ${r.text}`);
       } catch (err) {
-        return forfeit(3 - c as Player, (err as Error).message);
+        return forfeit(opponent(c), (err as Error).message);
       }
       if (passes >= 2) return 'passes';
     }
@@ -325,7 +319,7 @@ export function summarise(names: Record<EngineRole, string>, games: GameResult[]
     distinct: new Set(games.map((g) => g.sequence)).size,
     decidedBy,
     rateA: games.length ? points / games.length : 0,
-    ciA: wilsonInterval(points, games.length),
+    ciA: wilson(points, games.length),
     msPerMove: { A: n.A ? ms.A / n.A : 0, B: n.B ? ms.B / n.B : 0 },
   };
 }
@@ -356,7 +350,7 @@ export function formatSummary(s: MatchSummary): string {
     row('A'),
     row('B'),
     '',
-    `A score rate ${pct(s.rateA)} (95% Wilson interval ${pct(s.ciA[0])} – ${pct(s.ciA[1])})`,
+    `A score rate ${pct(s.rateA)} (95% Wilson interval ${pct(s.ciA.lo)} – ${pct(s.ciA.hi)})`,
     '',
     ...s.games.map((g) => `game ${g.index + 1}: black ${g.blackRole}, ${g.result} after ${g.moves} moves, decided by ${DECIDER_TEXT[g.decidedBy]} (${g.reason}: ${g.detail})`),
   ];

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Board } from '../../src/go/board.js';
 import { PASS } from '../../src/go/constants.js';
 import { parseSgf, toGameRecord } from '../../src/sgf/index.js';
-import { runMatch, scoreWinner, summarise, wilsonInterval, type GameResult, type MatchOptions } from '../../src/gtp/match.js';
+import { runMatch, scoreWinner, summarise, type GameResult, type MatchOptions } from '../../src/gtp/match.js';
+import { wilson } from '../../src/stats.js';
 import { rescoreMatch } from '../../src/gtp/rescore.js';
 import { makeTinyModel } from '../engine/model-fixture.js';
 
@@ -22,16 +23,16 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'tengen-match-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('match statistics', () => {
-  it('Wilson interval matches hand-computed values', () => {
+  it('Wilson interval (src/stats.ts, as the summary uses it) matches hand-computed values', () => {
     // n = 10, 5 wins: centre 0.5, half = 1.96·sqrt(0.025 + 0.009604)/1.38416 = 0.26335
-    const [lo, hi] = wilsonInterval(5, 10);
+    const { lo, hi } = wilson(5, 10);
     expect(lo).toBeCloseTo(0.2366, 4);
     expect(hi).toBeCloseTo(0.7634, 4);
     // n = 2, 0 wins: upper = (0 + 1.9208/2 + 1.96·sqrt(3.8416/16)) / (1 + 1.9208) = (0.9604 + 0.9604)/2.9208 = 0.6576
-    const [l0, h0] = wilsonInterval(0, 2);
+    const { lo: l0, hi: h0 } = wilson(0, 2);
     expect(l0).toBe(0);
     expect(h0).toBeCloseTo(0.6576, 4);
-    expect(wilsonInterval(0, 0)).toEqual([0, 1]);
+    expect(wilson(0, 0)).toEqual({ lo: 0, hi: 1 });
   });
 
   it('reads score strings', () => {
