@@ -84,7 +84,7 @@ def arch_from_json(raw: Any, where: str = 'architecture') -> Arch:
         v = raw['valueHead']
         if not isinstance(v, dict):
             raise ValueError(f'{where}: field "valueHead" must be an object {{channels, hidden}}, got {json.dumps(v)}')
-        vh = ValueHead(integer('channels', 1, 1024, v, f'{where}.valueHead'), integer('hidden', 1, 4096, v, f'{where}.valueHead'))
+        vh = ValueHead(integer('channels', 1, 1024, v, f'{where}.valueHead'), integer('hidden', 1, 1024, v, f'{where}.valueHead'))
     return Arch(depth, width, block, planes, vh)
 
 
@@ -167,7 +167,7 @@ def count_trainable(a: Arch) -> int:
 def build_model(a: Arch, l2: float = 0.0):
     """Builds the Keras functional model: input `planes` (N,19,19,planes) -> [policy_softmax (N,361)] (+ value_fc2 (N,1)).
 
-    Conv kernels get an L2 regulariser of `l2` (Tengen decays conv kernels only); initialisers are Keras defaults
+    Conv and dense kernels get an L2 regulariser of `l2` (Tengen decays kernels, not biases or batch norm); initialisers are Keras defaults
     (the trainer either trains from scratch or loads weights with `set_params`).
     """
     import keras
@@ -205,8 +205,8 @@ def build_model(a: Arch, l2: float = 0.0):
     vh = a.value_head
     v = layers.Conv2D(vh.channels, 1, padding='same', activation='relu', kernel_regularizer=reg, name='value_conv')(trunk)
     v = layers.GlobalAveragePooling2D(name='value_pool')(v)
-    v = layers.Dense(vh.hidden, activation='relu', name='value_fc1')(v)
-    v = layers.Dense(1, activation='tanh', name=VALUE_OUTPUT)(v)
+    v = layers.Dense(vh.hidden, activation='relu', kernel_regularizer=reg, name='value_fc1')(v)
+    v = layers.Dense(1, activation='tanh', kernel_regularizer=reg, name=VALUE_OUTPUT)(v)
     return keras.Model(inp, [policy, v], name='tengen_policy_value')
 
 
