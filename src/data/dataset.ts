@@ -17,7 +17,9 @@ import {
   INDEX_FILE,
   MANIFEST_FILE,
   MOVES_FILE,
-  SETUP_FLAG,
+  entryColor,
+  entryIsSetup,
+  entryPoint,
   type GameMeta,
   type Manifest,
 } from './format.js';
@@ -95,7 +97,7 @@ export class Dataset {
       const first = this.gameStart(g) + this.setupCount(g);
       const end = first + this.moveCount(g);
       for (let e = first; e < end; e++) {
-        if ((entries[e] & 0x1ff) === PASS) continue;
+        if (entryPoint(entries[e]) === PASS) continue;
         if (k >= n) throw new Error(`dataset ${this.dir}: more labelled ${split} positions than the manifest's ${n}`);
         out[k++] = e;
       }
@@ -203,12 +205,12 @@ function checkIndex(ds: Dataset, dirArg: string): void {
     if (start !== expect) fail(dirArg, `game ${g} starts at entry ${start}, expected ${expect} (corrupt index)`);
     if (start + setup + moves > entries.length) fail(dirArg, `game ${g} runs past the end of ${MOVES_FILE}`);
     for (let e = start; e < start + setup; e++) {
-      if ((entries[e] & SETUP_FLAG) === 0) fail(dirArg, `game ${g} entry ${e - start}: expected a setup stone`);
+      if (!entryIsSetup(entries[e])) fail(dirArg, `game ${g} entry ${e - start}: expected a setup stone`);
     }
     for (let e = start + setup; e < start + setup + moves; e++) {
       const v = entries[e];
-      const color = (v >> 9) & 3;
-      if ((v & SETUP_FLAG) !== 0 || (color !== 1 && color !== 2) || (v & 0x1ff) > PASS) {
+      const color = entryColor(v);
+      if (entryIsSetup(v) || (color !== 1 && color !== 2) || entryPoint(v) > PASS) {
         fail(dirArg, `game ${g} move ${e - start - setup + 1}: bad entry 0x${v.toString(16)}`);
       }
     }

@@ -272,7 +272,7 @@ function labelledOf(ds: Dataset, g: number): number[] {
   const first = ds.gameStart(g) + ds.setupCount(g);
   const end = first + ds.moveCount(g);
   const out: number[] = [];
-  for (let e = first; e < end; e++) if ((ds.entries[e] & 0x1ff) !== PASS) out.push(e);
+  for (let e = first; e < end; e++) if (entryPoint(ds.entries[e]) !== PASS) out.push(e);
   return out;
 }
 

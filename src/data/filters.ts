@@ -8,7 +8,7 @@
 // record does not define. Without setup stones Black must move first; after setup stones the first mover is PL[]
 // if given, otherwise whoever moves first.
 import { Board, IllegalMoveError } from '../go/board.js';
-import { BLACK, EMPTY, PASS, WHITE, type Player } from '../go/constants.js';
+import { BLACK, EMPTY, PASS, WHITE, opponent, type Player } from '../go/constants.js';
 import type { GameRecord } from '../sgf/index.js';
 import { packEntry, type BuildOptions } from './format.js';
 
@@ -42,7 +42,7 @@ export function checkGame(rec: GameRecord, opts: BuildOptions, board: Board, scr
   if (nSetup > 0 && moves.length > 0) expected = rec.initialPlayer ?? moves[0].color;
   for (let i = 0; i < moves.length; i++) {
     if (moves[i].color !== expected) return 'illegal_move:non_alternating';
-    expected = expected === BLACK ? WHITE : BLACK;
+    expected = opponent(expected);
   }
 
   scratch.ensure(nSetup + moves.length);

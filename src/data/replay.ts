@@ -1,8 +1,9 @@
 // Replays dataset games onto one reusable Board. Seeking forward within the same game continues from the current
 // position, so visiting positions in ascending entry order costs one replay per game, not one per position.
 import { Board } from '../go/board.js';
-import type { Player } from '../go/constants.js';
+import type { Color, Player } from '../go/constants.js';
 import type { Dataset } from './dataset.js';
+import { entryColor, entryPoint } from './format.js';
 
 export class Replayer {
   readonly board = new Board();
@@ -28,8 +29,8 @@ export class Replayer {
     const board = this.board;
     if (g !== this.game || k < this.cursor) {
       board.reset();
-      for (let s = ds.gameStart(g); s < first; s++) board.setStone(entries[s] & 0x1ff, ((entries[s] >> 9) & 3) as 0 | 1 | 2);
-      board.toPlay = ((entries[first] >> 9) & 3) as Player;
+      for (let s = ds.gameStart(g); s < first; s++) board.setStone(entryPoint(entries[s]), entryColor(entries[s]) as Color);
+      board.toPlay = entryColor(entries[first]) as Player;
       this.game = g;
       this.cursor = 0;
     }
@@ -41,7 +42,7 @@ export class Replayer {
       for (let i = this.cursor; i < k; i++) {
         const v = entries[first + i];
         try {
-          board.play(v & 0x1ff, ((v >> 9) & 3) as Player);
+          board.play(entryPoint(v), entryColor(v) as Player);
         } catch (err) {
           this.game = -1;
           throw new Error(`dataset ${ds.dir}: game ${g} move ${i + 1} does not replay: ${(err as Error).message}`);

@@ -2,6 +2,7 @@
 // images), runs the model in batches and scores the softmax against the moves played, overall and per game phase.
 import { NPOINTS } from '../go/constants.js';
 import { symmetryTable, transformPlanes, SYMMETRY_COUNT } from '../features/symmetry.js';
+import { entryPoint } from '../data/format.js';
 import type { EvalSample } from '../data/loader.js';
 import { Replayer } from '../data/replay.js';
 import { moveNumberOfEntry, PhaseAccumulator, phaseOfMove, type PhaseScores } from './phases.js';
@@ -62,7 +63,7 @@ export async function evaluateSample(sample: EvalSample, logits: LogitsFn, opts:
     for (let i = 0; i < n; i++) {
       const e = sample.entries[start + i];
       const v = replayer.seek(e);
-      labels[i] = v & 0x1ff;
+      labels[i] = entryPoint(v);
       phaseOf[i] = phaseOfMove(moveNumberOfEntry(sample.dataset, e));
       const board = replayer.board;
       if (sym === 1) fs.encode(board, input, i * rowLen);

@@ -1,5 +1,5 @@
 // The error every rule violation throws, carrying machine-readable fields for callers (GTP, SGF replay).
-import { colorLetter, isPlayer, PASS } from './constants.js';
+import { colorLetter, isPlayer } from './constants.js';
 import type { Player } from './constants.js';
 import { isMove, pointToGtp } from './coords.js';
 
@@ -22,7 +22,7 @@ export class IllegalMoveError extends Error {
   readonly moveNumber: number;
 
   constructor(reason: IllegalReason, point: number, color: Player, moveNumber: number) {
-    const where = isMove(point) ? (point === PASS ? 'pass' : pointToGtp(point)) : String(point);
+    const where = isMove(point) ? pointToGtp(point) : String(point);
     const who = isPlayer(color) ? colorLetter(color) : String(color);
     super(`illegal move ${moveNumber} (${who} ${where}): ${TEXT[reason]}`);
     this.name = 'IllegalMoveError';

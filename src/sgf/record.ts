@@ -2,7 +2,7 @@
  * `GameRecord`: the plain record of one game that every other module uses (dataset builder, HTTP
  * API, GTP loadsgf), extracted from a parsed SGF tree, and written back as SGF.
  */
-import { PASS, SIZE } from '../go/constants.js';
+import { colorLetter, PASS, SIZE } from '../go/constants.js';
 import { pointToSgf, sgfToPoint } from '../go/coords.js';
 import type { SgfNode } from './types.js';
 import { GameRecordError } from './record-error.js';
@@ -186,7 +186,7 @@ export function recordToSgf(rec: GameRecord): string {
   put('KM', rec.komi === null ? null : String(rec.komi));
   put('HA', rec.handicap > 0 ? String(rec.handicap) : null);
   put('RU', rec.rules);
-  put('PL', rec.initialPlayer === null ? null : rec.initialPlayer === 1 ? 'B' : 'W');
+  put('PL', rec.initialPlayer === null ? null : colorLetter(rec.initialPlayer));
   put('RE', rec.result);
   put('PB', rec.players.black);
   put('PW', rec.players.white);
@@ -214,7 +214,7 @@ export function recordToSgf(rec: GameRecord): string {
     }
     if (m === rec.moves.length) break;
     const mv = rec.moves[m]!;
-    append({ [mv.color === 1 ? 'B' : 'W']: [mv.point === PASS ? '' : pointToSgf(mv.point)] });
+    append({ [colorLetter(mv.color)]: [mv.point === PASS ? '' : pointToSgf(mv.point)] });
   }
   return writeSgf(tree);
 }
