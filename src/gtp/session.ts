@@ -197,7 +197,7 @@ export class GtpSession {
     if (limits.maxVisits === undefined && limits.maxTimeMs === undefined) limits.maxVisits = 400;
     // Reused visits count towards the budget only through the extra visits above: each move gets `visits` new ones.
     const st = await s.run(limits);
-    const best = s.bestMove(extra.filters ?? []);
+    const best = s.bestMove();
     const threshold = ss.resignThreshold ?? 0;
     const resign = threshold > 0 && best.move !== PASS && s.rootVisits >= (ss.resignMinVisits ?? 100) && best.winrate < threshold;
     this.opts.logger?.debug({ ...st, rootVisits: s.rootVisits, winrate: best.winrate, visits: best.visits, move: pointToGtp(best.move) }, 'search');

@@ -74,7 +74,7 @@ export interface SearchLimits {
   filters?: readonly MoveFilter[];
 }
 
-/** One root move as reported by analysis (winrates from the side to move at the root). */
+/** One root move as reported by analysis (winrates from the side to move at the root; root moves the run's filters forbid left out). */
 export interface MoveInfo {
   move: number;
   visits: number;
@@ -99,6 +99,8 @@ export interface SearchStats {
 
 const S_NEW = 0, S_PENDING = 1, S_EXPANDED = 2, S_TERMINAL = 3;
 const MAX_DEPTH = 512;
+// Longest stretch a run keeps the event loop to itself.
+const YIELD_MS = 10;
 
 /** A PUCT search over one position at a time; not re-entrant (one run at a time). */
 export class Search {
@@ -326,8 +328,10 @@ export class Search {
     st.reusedVisits = this.N[this.root]!;
     const t0 = performance.now();
     let lastProgress = t0;
+    let lastYield = t0;
     const progressMs = limits.progressMs ?? 200;
     const filters = limits.filters ?? [];
+    this.lastFilters = filters;
     const maxVisits = limits.maxVisits ?? Infinity;
     const maxPlayouts = limits.maxPlayouts ?? Infinity;
     const deadline = limits.maxTimeMs === undefined ? Infinity : t0 + limits.maxTimeMs;
@@ -357,6 +361,11 @@ export class Search {
           if (failure !== null) throw failure;
         }
         st.rounds++;
+        // An evaluator that answers in microtasks (a cache, a fake) would otherwise starve I/O: let it run.
+        if (performance.now() - lastYield >= YIELD_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
         if (pending.length === 0 && this.lastRoundProgress === 0) break; // nothing selectable (every move filtered)
         if (limits.onProgress && performance.now() - lastProgress >= progressMs) {
           lastProgress = performance.now();
@@ -372,6 +381,8 @@ export class Search {
   }
 
   private inFlight = 0;
+  // The last run's filters: reports leave out root moves they forbid (a reused tree may hold visits from before).
+  private lastFilters: readonly MoveFilter[] = [];
   private lastRoundProgress = 0;
 
   /** Selects up to `want` leaves; terminal leaves are backed up at once, network leaves are returned pending. */
@@ -642,8 +653,11 @@ export class Search {
     if (this.root < 0 || this.state[this.root] !== S_EXPANDED) return [];
     const s = this.eStart[this.root]!;
     const rows: { e: number; n: number; q: number; prior: number }[] = [];
+    const toPlay = this.rootBoard!.toPlay;
+    const filters = this.lastFilters;
     for (let e = s; e < s + this.eCount[this.root]!; e++) {
       if (this.ePrior[e]! < 0) continue;
+      if (filters.length > 0 && this.filtered(this.eMove[e]!, 0, toPlay, filters)) continue;
       const c = this.eChild[e]!;
       const n = c >= 0 ? this.N[c]! : 0;
       rows.push({ e, n, q: n > 0 ? this.W[c]! / n : -1, prior: this.ePrior[e]! });
@@ -689,10 +703,12 @@ export class Search {
     return pv;
   }
 
-  /** The move to play: most visits (ties: higher winrate); the top prior if nothing was visited; PASS if no move. */
-  bestMove(filters: readonly MoveFilter[] = []): { move: number; visits: number; winrate: number } {
-    const toPlay = this.rootPosition.toPlay;
-    const a = this.analysis({ minMoves: 361 }).filter((m) => filters.length === 0 || !this.filtered(m.move, 0, toPlay, filters));
+  /**
+   * The move to play: most visits (ties: higher winrate); the top prior if nothing was visited; PASS if no move.
+   * Root moves the last run's filters forbid are never chosen.
+   */
+  bestMove(): { move: number; visits: number; winrate: number } {
+    const a = this.analysis({ minMoves: 362 });
     if (a.length === 0) return { move: PASS, visits: 0, winrate: this.rootWinrate };
     return { move: a[0]!.move, visits: a[0]!.visits, winrate: a[0]!.visits > 0 ? a[0]!.winrate : this.rootWinrate };
   }
