@@ -28,7 +28,6 @@ export class GtpError extends Error {
 
 // Spec 3.1: remove every control character except HT and LF, turn HT into a space, drop comments.
 // DEL (127) counts as a control character too.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/g;
 
 /**
