@@ -5,7 +5,7 @@
 // |-------:|-----------------|---------------------------------------------------------------------------------------|
 // | 0..2   | stone           | 0 player stone, 1 opponent stone, 2 empty                                             |
 // | 3      | ones            | 1 everywhere                                                                          |
-// | 4..11  | turns_since     | stones only: t = moveNumber − placedAt(p), planes 1,2,…,7,≥8 (the last stone is t=1); |
+// | 4..11  | turns_since     | stones only: t = moveNumber − placedAt(p) + 1, planes 1,2,…,7,≥8 (last stone: t=1); |
 // |        |                 | setup stones (placedAt −1) count as ≥8: they were there before any recorded move      |
 // | 12..19 | liberties       | stones only: liberties of the chain, 1..7, ≥8                                         |
 // | 20..27 | capture_size    | legal empty points only: opponent stones the move would capture, 0..6, ≥7            |
