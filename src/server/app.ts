@@ -51,7 +51,7 @@ export interface AppOptions {
   maxRequestsPerSocket?: number;
   /** Bytes of a refused body read and discarded so the client sees the error (default 16 MiB). */
   drainLimit?: number;
-  /** KataGo WebSocket limits per connection (defaults: 4 queries at once, 2,000 turns waiting, 4 MiB unsent, 10 s stall). */
+  /** KataGo WebSocket limits per connection (defaults: 4 queries at once, 10,000 turns waiting, 4 MiB unsent, 10 s stall). */
   wsMaxQueries?: number;
   wsMaxQueuedTurns?: number;
   wsMaxBuffer?: number;
@@ -95,7 +95,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     drainLimit,
     ws: {
       maxQueries: opts.wsMaxQueries ?? 4,
-      maxQueuedTurns: opts.wsMaxQueuedTurns ?? 2000,
+      maxQueuedTurns: opts.wsMaxQueuedTurns ?? 10_000,
       maxBuffer: opts.wsMaxBuffer ?? 4 * 1024 * 1024,
       stallTimeoutMs: opts.wsStallTimeoutMs ?? 10_000,
     },

@@ -97,7 +97,7 @@ export const SERVER_OPTIONS: readonly ServerOption[] = [
   { key: 'maxRequestsPerSocket', flag: 'max-requests-per-socket', env: 'TENGEN_MAX_REQUESTS_PER_SOCKET', arg: 'n', fallback: () => 10_000, parse: parseNonNegativeInt, help: 'requests per keep-alive connection, 0 = unlimited' },
   { key: 'drainLimit', flag: 'drain-limit', env: 'TENGEN_DRAIN_LIMIT', arg: 'bytes', fallback: () => 16 * MiB, parse: parseNonNegativeInt, help: 'body bytes read and discarded to deliver a 413 or other early error' },
   { key: 'wsMaxQueries', flag: 'ws-max-queries', env: 'TENGEN_WS_MAX_QUERIES', arg: 'n', fallback: () => 4, parse: parsePositiveInt, help: 'KataGo WebSocket: queries analysed at once per connection' },
-  { key: 'wsMaxQueuedTurns', flag: 'ws-max-queued-turns', env: 'TENGEN_WS_MAX_QUEUED_TURNS', arg: 'n', fallback: () => 2000, parse: parsePositiveInt, help: 'KataGo WebSocket: turns waiting per connection before refusing' },
+  { key: 'wsMaxQueuedTurns', flag: 'ws-max-queued-turns', env: 'TENGEN_WS_MAX_QUEUED_TURNS', arg: 'n', fallback: () => 10_000, parse: parsePositiveInt, help: 'KataGo WebSocket: turns waiting per connection before refusing' },
   { key: 'wsMaxBuffer', flag: 'ws-max-buffer', env: 'TENGEN_WS_MAX_BUFFER', arg: 'bytes', fallback: () => 4 * MiB, parse: parsePositiveInt, help: 'KataGo WebSocket: unsent bytes above which a connection pauses' },
   { key: 'wsStallTimeoutMs', flag: 'ws-stall-timeout-ms', env: 'TENGEN_WS_STALL_TIMEOUT_MS', arg: 'ms', fallback: () => 10_000, parse: parsePositiveInt, help: 'KataGo WebSocket: close a connection that reads nothing this long while paused' },
 ];
