@@ -12,6 +12,7 @@ export const integrationFiles = [
   'test/gtp/match.test.ts',
   'test/server/load.test.ts',
   'test/server/web.test.ts',
+  'test/scale/**/*.test.ts',
   'test/train/**/*.test.ts',
 ];
 

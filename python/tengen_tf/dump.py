@@ -22,7 +22,7 @@ def main(argv=None) -> int:
     sub = p.add_subparsers(dest='cmd', required=True)
     a = sub.add_parser('planes')
     a.add_argument('export')
-    a.add_argument('--symmetry', type=int, default=0)
+    a.add_argument('--symmetry', default='0', help='one symmetry 0..7, or a comma list (then --out must contain {s})')
     a.add_argument('--count', type=int, default=64)
     a.add_argument('--out', required=True)
     b = sub.add_parser('predict')
@@ -36,19 +36,20 @@ def main(argv=None) -> int:
         from .data import make_dataset, open_export
         e = open_export(args.export)
         n = min(args.count, e.records)
-        xs, ls, es = [], [], []
-        for x, y in make_dataset(e, 256, augment=True, symmetry=args.symmetry, shuffle=0, repeat=False):
-            xs.append(x.numpy())
-            ls.append(y['label'].numpy())
-            es.append(y['entry'].numpy())
-            if sum(len(v) for v in ls) >= n:
-                break
-        x = np.concatenate(xs)[:n].astype('<f4')
-        with open(args.out, 'wb') as f:
-            f.write(np.array([n, e.planes], dtype='<i4').tobytes())
-            f.write(x.tobytes())
-            f.write(np.concatenate(ls)[:n].astype('<i4').tobytes())
-            f.write(np.concatenate(es)[:n].astype('<i8').tobytes())
+        for sym in (int(v) for v in args.symmetry.split(',')):
+            xs, ls, es = [], [], []
+            for x, y in make_dataset(e, 256, augment=True, symmetry=sym, shuffle=0, repeat=False):
+                xs.append(x.numpy())
+                ls.append(y['label'].numpy())
+                es.append(y['entry'].numpy())
+                if sum(len(v) for v in ls) >= n:
+                    break
+            x = np.concatenate(xs)[:n].astype('<f4')
+            with open(args.out.replace('{s}', str(sym)), 'wb') as f:
+                f.write(np.array([n, e.planes], dtype='<i4').tobytes())
+                f.write(x.tobytes())
+                f.write(np.concatenate(ls)[:n].astype('<i4').tobytes())
+                f.write(np.concatenate(es)[:n].astype('<i8').tobytes())
         return 0
 
     from .export_tfjs import load_into, read_tengen_model
