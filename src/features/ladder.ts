@@ -11,7 +11,7 @@
 // of pathological positions (many counter-atari branches) so the encoder's worst case stays bounded; when either
 // bound is hit the answer is "unknown", which both planes report as 0 (a missing plane bit costs less than a wrong one).
 import { Board } from '../go/board.js';
-import { EMPTY, NPOINTS, type Player } from '../go/constants.js';
+import { EMPTY, NPOINTS, opponent, type Player } from '../go/constants.js';
 import { NEIGHBOURS } from '../go/coords.js';
 
 /** Maximum search depth in plies (see the header for why this is enough). */
@@ -65,7 +65,7 @@ export class LadderReader {
     if (src === null) throw new Error('LadderReader.captureWorks: no position attached');
     this.nodes = 0;
     this.aborted = false;
-    const opp = (3 - color) as Player;
+    const opp = opponent(color);
     if (src.colorAt(p) !== EMPTY || !src.isLegal(p, color)) return this.finish(false);
     let nt = 0;
     for (let k = 0; k < 4; k++) {
@@ -100,7 +100,7 @@ export class LadderReader {
     if (src === null) throw new Error('LadderReader.escapeWorks: no position attached');
     this.nodes = 0;
     this.aborted = false;
-    const opp = (3 - color) as Player;
+    const opp = opponent(color);
     if (src.colorAt(p) !== EMPTY) return this.finish(false);
     let inAtari = false;
     for (let k = 0; k < 4; k++) {
