@@ -1,10 +1,17 @@
-// KataGo JSON analysis-engine protocol over a policy network (see docs/Analysis_Engine.md in KataGo): queries are
-// validated into KataGo's own {error, field, id} answers, every analysed turn becomes one response object. There is
-// no search and no value head, so search fields are filled with neutral values (documented in the README).
+// KataGo JSON analysis-engine protocol (docs/Analysis_Engine.md in KataGo), one implementation for the three
+// transports (HTTP NDJSON, WebSocket, `tengen analysis` on stdio): queries are validated into KataGo's own
+// {error, field, id} answers and {warning, field, id} lines for fields Tengen ignores; each analysed turn is searched
+// by the PUCT search (src/search) up to maxVisits and becomes one final response (isDuringSearch false), preceded
+// by partial ones every reportDuringSearchEvery seconds; terminate/terminate_all stop searches early.
+// Tengen has no score head: scoreLead is the winrate mapped to points (see scoreFromWinrate), documented as such.
 import type { Board } from '../go/board.js';
-import { BLACK, NPOINTS, PASS, type Player } from '../go/constants.js';
+import { BLACK, NPOINTS, PASS, WHITE, type Player } from '../go/constants.js';
 import { pointToGtp } from '../go/coords.js';
-import { PositionError, legalMask, positionFromMoves, topMoves, type Engine } from '../engine/index.js';
+import { mulberry32 } from '../go/zobrist.js';
+import { PositionError, legalMask, parseVertex, positionFromMoves, type Engine } from '../engine/index.js';
+import { MonteCarloOwnership } from '../search/estimate.js';
+import { evaluatorFrom, type EngineLike, type Evaluation, type Evaluator } from '../search/evaluator.js';
+import { Search, type MoveFilter } from '../search/search.js';
 
 export const KATAGO_PROTOCOL_VERSION = '1.16.0';
 
@@ -12,6 +19,13 @@ export interface KatagoError {
   error: string;
   field?: string;
   id?: string;
+}
+
+/** A field Tengen accepted but does not use (KataGo's warning line; the query still runs). */
+export interface KatagoWarning {
+  warning: string;
+  field: string;
+  id: string;
 }
 
 export interface ParsedQuery {
@@ -24,7 +38,35 @@ export interface ParsedQuery {
   komi: number;
   /** The board as it was before any move (turn 0), to replay turns from. */
   start: Board;
+  /** Visits per turn asked by the query (null = the transport's default). */
+  maxVisits: number | null;
+  /** avoidMoves / allowMoves. */
+  filters: MoveFilter[];
+  includeOwnership: boolean;
+  /** Seconds between partial reports while a turn is searched (0 = none). */
+  reportEvery: number;
+  /** Priority per turn, same order as `turns` (higher first; ties by arrival). */
+  priorities: number[];
+  /** Perspective of winrates, utilities, scores and ownership (KataGo's reportAnalysisWinratesAs; default BLACK). */
+  perspective: 'BLACK' | 'WHITE' | 'SIDETOMOVE';
+  /** Warning lines to send before the results. */
+  warnings: KatagoWarning[];
 }
+
+// Query fields Tengen reads; anything else gets KataGo's unused-field warning.
+const KNOWN_FIELDS = new Set([
+  'id', 'moves', 'initialStones', 'initialPlayer', 'rules', 'komi', 'boardXSize', 'boardYSize', 'analyzeTurns', 'maxVisits',
+  'includePolicy', 'includeOwnership', 'avoidMoves', 'allowMoves', 'reportDuringSearchEvery', 'priority', 'priorities', 'overrideSettings',
+]);
+// KataGo fields Tengen knows but cannot honour: accepted with a warning naming them.
+const IGNORED_FIELDS: Record<string, string> = {
+  rootPolicyTemperature: 'rootPolicyTemperature is not supported by Tengen and was ignored',
+  rootFpuReductionMax: 'rootFpuReductionMax is not supported by Tengen and was ignored',
+  includeMovesOwnership: 'includeMovesOwnership is not supported by Tengen (only the root ownership is reported) and was ignored',
+  includePVVisits: 'includePVVisits is not supported by Tengen and was ignored',
+  whiteHandicapBonus: 'whiteHandicapBonus is not supported by Tengen and was ignored (komi is used as given)',
+  includeNoResultValue: 'includeNoResultValue is not supported by Tengen and was ignored',
+};
 
 const MOVE_INFOS = 10;
 
@@ -36,20 +78,105 @@ function isPairList(v: unknown): v is [string, string][] {
   return Array.isArray(v) && v.every((m) => Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string');
 }
 
-/** Answers an action query (query_version, clear_cache, terminate) by echoing it as KataGo does; null if not an action. */
-export function actionReply(q: Record<string, unknown>): Record<string, unknown> | KatagoError | null {
+/**
+ * Which queries are running on one transport (a stdio process, a WebSocket connection, the HTTP server) and which
+ * of them a terminate / terminate_all asked to stop. A query is tracked from acceptance to its last answer.
+ */
+export class QueryRegistry {
+  private readonly running = new Map<string, { count: number; all: boolean; turns: Set<number> }>();
+
+  /** Starts tracking a query; the handle says whether a turn was terminated and must be released when done. */
+  track(id: string): { isTerminated(turn: number): boolean; done(): void } {
+    let e = this.running.get(id);
+    if (!e) {
+      e = { count: 0, all: false, turns: new Set() };
+      this.running.set(id, e);
+    }
+    e.count++;
+    const entry = e;
+    let released = false;
+    return {
+      isTerminated: (turn) => entry.all || entry.turns.has(turn),
+      done: () => {
+        if (released) return;
+        released = true;
+        if (--entry.count === 0) this.running.delete(id);
+      },
+    };
+  }
+
+  /** Marks the running queries with `id` (all of them when `id` is null), only `turns` of them when given. */
+  terminate(id: string | null, turns: number[] | null): void {
+    for (const [k, e] of this.running) {
+      if (id !== null && k !== id) continue;
+      if (turns === null) e.all = true;
+      else for (const t of turns) e.turns.add(t);
+    }
+  }
+}
+
+/** What action queries may need from their transport. */
+export interface ActionContext {
+  registry?: QueryRegistry;
+  /** query_models: the served model(s). */
+  models?: () => Record<string, unknown>[];
+}
+
+/**
+ * Answers an action query by echoing it as KataGo does (query_version adds version and git_hash, query_models adds
+ * models); terminate / terminate_all mark the registry's running queries; null if not an action.
+ */
+export function actionReply(q: Record<string, unknown>, ctx: ActionContext = {}): Record<string, unknown> | KatagoError | null {
   if (q.action === undefined) return null;
   const id = typeof q.id === 'string' ? q.id : undefined;
+  const fail = (field: string, error: string): KatagoError => ({ error, field, ...(id === undefined ? {} : { id }) });
+  if (id === undefined) return { error: 'field "id" must be a string', field: 'id' };
+  const turns = q.turnNumbers;
+  if (turns !== undefined && !(Array.isArray(turns) && turns.every((t) => Number.isInteger(t) && t >= 0))) {
+    return fail('turnNumbers', 'turnNumbers must be a list of non-negative integers');
+  }
   switch (q.action) {
     case 'query_version':
       return { ...q, version: KATAGO_PROTOCOL_VERSION, git_hash: '<omitted>' };
+    case 'query_models':
+      return { ...q, models: ctx.models?.() ?? [] };
     case 'clear_cache':
+      // Tengen keeps no evaluation cache across queries, so there is nothing to clear.
+      return { ...q };
     case 'terminate':
-      // Nothing is cached and every analysis finishes within one batch, so there is nothing to clear or stop.
+      if (typeof q.terminateId !== 'string') return fail('terminateId', 'terminate needs a string terminateId');
+      ctx.registry?.terminate(q.terminateId, (turns as number[] | undefined) ?? null);
+      return { ...q };
+    case 'terminate_all':
+      ctx.registry?.terminate(null, (turns as number[] | undefined) ?? null);
       return { ...q };
     default:
-      return { error: `unknown action ${JSON.stringify(q.action)}`, field: 'action', ...(id === undefined ? {} : { id }) };
+      return fail('action', `unknown action ${JSON.stringify(q.action)}`);
   }
+}
+
+function parseMoveFilters(raw: unknown, field: 'avoidMoves' | 'allowMoves', fail: (f: string, e: string) => KatagoError): MoveFilter[] | KatagoError {
+  if (!Array.isArray(raw)) return fail(field, `${field} must be a list of {player, moves, untilDepth} objects`);
+  if (field === 'allowMoves' && raw.length > 1) return fail(field, 'allowMoves may hold at most one entry');
+  const out: MoveFilter[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const d = raw[i] as Record<string, unknown>;
+    if (!isObject(d)) return fail(field, `${field}[${i}] must be an object`);
+    const pl = typeof d.player === 'string' ? d.player.toUpperCase() : '';
+    if (pl !== 'B' && pl !== 'W') return fail(field, `${field}[${i}].player must be "B" or "W"`);
+    if (!Array.isArray(d.moves) || !d.moves.every((m) => typeof m === 'string')) return fail(field, `${field}[${i}].moves must be a list of locations`);
+    if (!Number.isInteger(d.untilDepth) || (d.untilDepth as number) < 1) return fail(field, `${field}[${i}].untilDepth must be a positive integer`);
+    const moves = new Uint8Array(NPOINTS + 1);
+    for (const m of d.moves as string[]) {
+      try {
+        moves[parseVertex(m, `${field}[${i}].moves`)] = 1;
+      } catch (err) {
+        return fail(field, (err as Error).message);
+      }
+    }
+    out.push({ color: pl === 'B' ? BLACK : WHITE, moves, allow: field === 'allowMoves', untilDepth: d.untilDepth as number });
+  }
+  return out;
 }
 
 /** Validates a query and replays its moves; returns KataGo's error object for the first bad field. At most `maxTurns` turns. */
@@ -77,6 +204,35 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
   if (raw.maxVisits !== undefined && (typeof raw.maxVisits !== 'number' || !Number.isInteger(raw.maxVisits) || raw.maxVisits < 1)) {
     return fail('maxVisits', 'maxVisits must be a positive integer');
   }
+  if (raw.includeOwnership !== undefined && typeof raw.includeOwnership !== 'boolean') return fail('includeOwnership', 'includeOwnership must be a boolean');
+  let reportEvery = 0;
+  if (raw.reportDuringSearchEvery !== undefined) {
+    if (typeof raw.reportDuringSearchEvery !== 'number' || !(raw.reportDuringSearchEvery > 0) || !Number.isFinite(raw.reportDuringSearchEvery)) {
+      return fail('reportDuringSearchEvery', 'reportDuringSearchEvery must be a positive number of seconds');
+    }
+    reportEvery = Math.max(0.05, raw.reportDuringSearchEvery);
+  }
+  if (raw.priority !== undefined && (typeof raw.priority !== 'number' || !Number.isInteger(raw.priority))) return fail('priority', 'priority must be an integer');
+  const filters: MoveFilter[] = [];
+  for (const f of ['avoidMoves', 'allowMoves'] as const) {
+    if (raw[f] === undefined) continue;
+    const parsed = parseMoveFilters(raw[f], f, fail);
+    if (!Array.isArray(parsed)) return parsed;
+    filters.push(...parsed);
+  }
+  const warnings: KatagoWarning[] = [];
+  let perspective: ParsedQuery['perspective'] = 'BLACK';
+  if (raw.overrideSettings !== undefined) {
+    if (!isObject(raw.overrideSettings)) return fail('overrideSettings', 'overrideSettings must be an object');
+    for (const [k, v] of Object.entries(raw.overrideSettings)) {
+      if (k === 'reportAnalysisWinratesAs' && typeof v === 'string' && /^(black|white|sidetomove)$/i.test(v)) perspective = v.toUpperCase() as ParsedQuery['perspective'];
+      else warnings.push({ warning: `overrideSettings.${k} is not supported by Tengen and was ignored`, field: 'overrideSettings', id });
+    }
+  }
+  for (const k of Object.keys(raw)) {
+    if (KNOWN_FIELDS.has(k)) continue;
+    warnings.push({ warning: IGNORED_FIELDS[k] ?? 'Unexpected or unused field, do you have a typo?', field: k, id });
+  }
   const rules = typeof raw.rules === 'string' ? raw.rules.toLowerCase() : isObject(raw.rules) ? String(raw.rules.ko ?? '').toLowerCase() : '';
   if (raw.rules !== undefined && typeof raw.rules !== 'string' && !isObject(raw.rules)) return fail('rules', 'rules must be a string or an object');
   // Japanese/Korean rules (and ko "SIMPLE") only forbid the immediate recapture; all others use positional superko.
@@ -101,7 +257,13 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
     board = built.board;
     played = built.moves;
   } catch (err) {
-    if (err instanceof PositionError) return fail(err.field.startsWith('setup') ? 'initialStones' : err.field.replace(/\[.*$/, ''), err.message);
+    if (err instanceof PositionError) {
+      // KataGo's wording for a move that cannot be played: "Illegal move N: X", N the 0-based index in `moves`.
+      if (err.field.startsWith('moves[') && err.reason !== null && err.moveNumber !== null && err.vertex !== null) {
+        return fail('moves', `Illegal move ${err.moveNumber - 1}: ${err.vertex.toUpperCase()}`);
+      }
+      return fail(err.field.startsWith('setup') ? 'initialStones' : err.field.replace(/\[.*$/, ''), err.message);
+    }
     throw err;
   }
   let turns: number[] = [moves.length];
@@ -113,7 +275,30 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
     if (t.length > maxTurns) return fail('analyzeTurns', `${t.length} turns asked, at most ${maxTurns} per query`);
     turns = t as number[];
   }
-  return { id, board, turns, moves: played, includePolicy: raw.includePolicy === true, komi, start };
+  let priorities = turns.map(() => (raw.priority as number | undefined) ?? 0);
+  if (raw.priorities !== undefined) {
+    const p = raw.priorities;
+    if (!Array.isArray(p) || p.length !== turns.length || !p.every((n) => Number.isInteger(n))) {
+      return fail('priorities', `priorities must be a list of ${turns.length} integers, one per analysed turn`);
+    }
+    priorities = p as number[];
+  }
+  return {
+    id,
+    board,
+    turns,
+    moves: played,
+    includePolicy: raw.includePolicy === true,
+    komi,
+    start,
+    maxVisits: (raw.maxVisits as number | undefined) ?? null,
+    filters,
+    includeOwnership: raw.includeOwnership === true,
+    reportEvery,
+    priorities,
+    perspective,
+    warnings,
+  };
 }
 
 function hashHex(board: Board): string {
@@ -140,47 +325,72 @@ function legalMaskOf(board: Board): Uint8Array {
   return m;
 }
 
-/** One response object of a turn from its masked policy (pass has no network output and gets prior 0). */
-export function turnResponse(q: ParsedQuery, turn: number, view: TurnView, policy: Float32Array): Record<string, unknown> {
-  const top = topMoves(policy, MOVE_INFOS);
-  const moveInfos = top.map((m, order) => {
-    const move = m.point === PASS ? 'pass' : pointToGtp(m.point);
+/** Points of lead for a winrate (Tengen has no score head): the logistic the fallback value uses, inverted, ±150 at most. */
+export function scoreFromWinrate(w: number): number {
+  const p = Math.min(1 - 1e-6, Math.max(1e-6, w));
+  return Math.max(-150, Math.min(150, 8 * Math.log(p / (1 - p))));
+}
+
+/** Extras of a turn's response computed outside the search (policy and ownership). */
+export interface TurnExtras {
+  /** The network's policy of the turn's position (the search's first evaluation). */
+  policy: Float32Array | null;
+  /** Ownership in [-1, 1], Black positive (Monte-Carlo playouts). */
+  ownership: Float32Array | null;
+}
+
+/**
+ * One response object of a turn from its search: moveInfos of every visited move (at least the 10 most probable,
+ * unvisited ones with visits 0 and the root's winrate), rootInfo, and policy / ownership when asked. Values are
+ * from `q.perspective` (KataGo's reportAnalysisWinratesAs, default BLACK).
+ */
+export function turnResponse(q: ParsedQuery, turn: number, view: TurnView, search: Search, extras: TurnExtras, during: boolean): Record<string, unknown> {
+  const flip = q.perspective === 'WHITE' ? view.toPlay === BLACK : q.perspective === 'BLACK' ? view.toPlay === WHITE : false;
+  const wr = (w: number): number => (flip ? 1 - w : w);
+  const moveInfos = search.analysis({ minMoves: MOVE_INFOS }).map((m) => {
+    const w = wr(m.winrate);
+    const lcb = flip ? 1 - m.lcb : m.lcb;
+    const score = scoreFromWinrate(w);
     return {
-      move,
-      order,
-      prior: m.prob,
-      visits: 0,
-      winrate: 0.5,
-      scoreLead: 0,
-      scoreMean: 0,
-      scoreSelfplay: 0,
-      scoreStdev: 0,
-      utility: 0,
-      lcb: 0.5,
-      utilityLcb: 0,
-      pv: [move],
+      move: pointToGtp(m.move),
+      order: m.order,
+      prior: m.prior,
+      visits: m.visits,
+      winrate: w,
+      lcb,
+      utility: 2 * w - 1,
+      utilityLcb: 2 * lcb - 1,
+      scoreLead: score,
+      scoreMean: score,
+      pv: m.pv.map(pointToGtp),
     };
   });
+  const rootW = wr(search.rootWinrate);
   const out: Record<string, unknown> = {
     id: q.id,
-    isDuringSearch: false,
+    isDuringSearch: during,
     turnNumber: turn,
     moveInfos,
     rootInfo: {
       currentPlayer: view.toPlay === BLACK ? 'B' : 'W',
-      visits: 0,
-      winrate: 0.5,
-      scoreLead: 0,
-      scoreSelfplay: 0,
-      utility: 0,
+      visits: search.rootVisits,
+      winrate: rootW,
+      scoreLead: scoreFromWinrate(rootW),
+      utility: 2 * rootW - 1,
       thisHash: view.thisHash,
+      // The network's own verdict on the position, before any search (null for a policy-only model).
+      rawWinrate: search.rootValue === null || !search.evaluator.hasValue ? null : wr(search.rootValue),
     },
   };
-  if (q.includePolicy && view.legal) {
+  if (q.includePolicy && view.legal && extras.policy) {
     const pol = new Array<number>(NPOINTS + 1);
-    for (let p = 0; p < NPOINTS; p++) pol[p] = view.legal[p] ? policy[p]! : -1;
-    pol[NPOINTS] = 0;
+    for (let p = 0; p < NPOINTS; p++) pol[p] = view.legal[p] ? extras.policy[p]! : -1;
+    pol[NPOINTS] = 0; // the network has no pass output
     out.policy = pol;
+  }
+  if (q.includeOwnership && extras.ownership) {
+    const sign = q.perspective === 'WHITE' || (q.perspective === 'SIDETOMOVE' && view.toPlay === WHITE) ? -1 : 1;
+    out.ownership = Array.from(extras.ownership, (v) => sign * v);
   }
   return out;
 }
@@ -189,20 +399,45 @@ export function turnResponse(q: ParsedQuery, turn: number, view: TurnView, polic
 export interface AnalyzeHooks {
   /** Evaluates one turn's board, reading it before returning (default: engine.policy(board)); the server passes its lane. */
   policy?: (board: Board) => Promise<Float32Array>;
-  /** Turns submitted to the engine at once (default 32): enough to fill batches, few enough to leave room for others. */
+  /** Policy + value for the search (default: the engine's evaluate when the model has a value head, else `policy`). */
+  evaluator?: Evaluator;
+  /** Turns searched at once (default 8): their rounds share forward passes. */
   window?: number;
   /** Awaited before each window (backpressure from a client that reads slowly); false = the client is gone, stop. */
   ready?: () => boolean | Promise<boolean>;
+  /** Visits per turn when the query gives no maxVisits (default 1: the network's evaluation of the turn alone). */
+  defaultMaxVisits?: number;
+  /** Upper bound on maxVisits (default 100,000); larger asks are clipped with a warning. */
+  maxVisitsLimit?: number;
+  /** Terminations of this query (from a QueryRegistry); a terminated turn stops and reports what it has. */
+  isTerminated?: (turn: number) => boolean;
+  /** Random playouts behind includeOwnership (default 64). */
+  ownershipPlayouts?: number;
 }
 
 /**
- * Analyses every requested turn, a window of turns at a time so they share forward passes. Calls `emit` exactly once
- * per turn, in the order the turns were asked for: the turn's response, or {error, id, turnNumber} when the engine
- * refused or failed it (e.g. its queue is full). Never rejects; stops early only when `hooks.ready` says the client is gone.
+ * Analyses every requested turn, a window of turns at a time so their searches share forward passes. Sends the
+ * query's warnings first, then for each turn partial responses (isDuringSearch true, every reportDuringSearchEvery
+ * seconds) and exactly one final response, final ones in the order the turns were asked for: the turn's analysis,
+ * {id, turnNumber, isDuringSearch: false, noResults: true} when terminated before any visit, or
+ * {error, id, turnNumber} when the engine refused or failed it. Never rejects; stops early only when
+ * `hooks.ready` says the client is gone.
  */
 export async function analyzeQuery(engine: Engine, q: ParsedQuery, emit: (obj: Record<string, unknown>) => void, hooks: AnalyzeHooks = {}): Promise<void> {
-  const evaluate = hooks.policy ?? ((b: Board) => engine.policy(b));
-  const window = Math.max(1, hooks.window ?? 32);
+  const policyFn = hooks.policy ?? ((b: Board) => engine.policy(b));
+  const base: Evaluator =
+    hooks.evaluator ??
+    ((engine as unknown as EngineLike).hasValue === true
+      ? evaluatorFrom(engine as unknown as EngineLike)
+      : { hasValue: false, evaluate: (b: Board) => policyFn(b).then((policy) => ({ policy, value: null })) });
+  const limit = hooks.maxVisitsLimit ?? 100_000;
+  let maxVisits = q.maxVisits ?? hooks.defaultMaxVisits ?? 1;
+  for (const w of q.warnings) emit({ ...w });
+  if (maxVisits > limit) {
+    emit({ warning: `maxVisits ${maxVisits} is above this server's limit and was lowered to ${limit}`, field: 'maxVisits', id: q.id });
+    maxVisits = limit;
+  }
+  const window = Math.max(1, hooks.window ?? 8);
   let board = q.start.clone();
   let played = 0;
   for (let w0 = 0; w0 < q.turns.length; w0 += window) {
@@ -216,8 +451,7 @@ export async function analyzeQuery(engine: Engine, q: ParsedQuery, emit: (obj: R
       board = q.start.clone();
       played = 0;
     }
-    const views: TurnView[] = new Array(w1 - w0);
-    const pending: Promise<Float32Array>[] = new Array(w1 - w0);
+    const pending: Promise<Record<string, unknown>>[] = new Array(w1 - w0);
     for (const i of order) {
       const t = q.turns[i]!;
       while (played < t) {
@@ -225,22 +459,50 @@ export async function analyzeQuery(engine: Engine, q: ParsedQuery, emit: (obj: R
         board.play(m.point, m.color);
         played++;
       }
-      views[i - w0] = viewOf(board, q.includePolicy);
-      try {
-        pending[i - w0] = evaluate(board);
-      } catch (err) {
-        pending[i - w0] = Promise.reject(err as Error);
-      }
-      pending[i - w0]!.catch(() => undefined);
+      pending[i - w0] = searchTurn(q, t, board, base, maxVisits, emit, hooks).catch((err: unknown) => ({ error: (err as Error).message, id: q.id, turnNumber: t }));
     }
-    for (let i = w0; i < w1; i++) {
-      let obj: Record<string, unknown>;
-      try {
-        obj = turnResponse(q, q.turns[i]!, views[i - w0]!, await pending[i - w0]!);
-      } catch (err) {
-        obj = { error: (err as Error).message, id: q.id, turnNumber: q.turns[i]! };
-      }
-      emit(obj);
-    }
+    for (let i = w0; i < w1; i++) emit(await pending[i - w0]!);
   }
+}
+
+// Searches one turn (the board is copied before the first await) and builds its final response.
+async function searchTurn(
+  q: ParsedQuery,
+  turn: number,
+  board: Board,
+  base: Evaluator,
+  maxVisits: number,
+  emit: (obj: Record<string, unknown>) => void,
+  hooks: AnalyzeHooks,
+): Promise<Record<string, unknown>> {
+  const view = viewOf(board, q.includePolicy);
+  const extras: TurnExtras = { policy: null, ownership: null };
+  if (q.includeOwnership) {
+    const next = mulberry32(0x5eed ^ board.hashLo);
+    extras.ownership = new MonteCarloOwnership(() => (next() >>> 0) / 4294967296).estimate(board, q.komi, hooks.ownershipPlayouts ?? 64).ownership;
+  }
+  // The first evaluation of a fresh search is its root: keep its policy for includePolicy.
+  const evaluator: Evaluator = {
+    hasValue: base.hasValue,
+    evaluate: (b, komi) => {
+      const p = base.evaluate(b, komi);
+      if (extras.policy === null) {
+        extras.policy = new Float32Array(0);
+        void p.then((r: Evaluation) => (extras.policy = r.policy), () => undefined);
+      }
+      return p;
+    },
+  };
+  const search = new Search(evaluator, { batchSize: Math.min(16, Math.max(1, maxVisits - 1)) });
+  search.setRoot(board, q.komi);
+  const terminated = (): boolean => hooks.isTerminated?.(turn) === true;
+  if (terminated()) return { id: q.id, isDuringSearch: false, noResults: true, turnNumber: turn };
+  await search.run({
+    maxVisits,
+    shouldStop: terminated,
+    filters: q.filters,
+    ...(q.reportEvery > 0 ? { progressMs: q.reportEvery * 1000, onProgress: (s: Search) => emit(turnResponse(q, turn, view, s, extras, true)) } : {}),
+  });
+  if (search.rootVisits === 0) return { id: q.id, isDuringSearch: false, noResults: true, turnNumber: turn };
+  return turnResponse(q, turn, view, search, extras, false);
 }

@@ -25,7 +25,7 @@ const query = {
   boardYSize: 19,
   analyzeTurns: [0, 1, 2],
   includePolicy: true,
-  maxVisits: 500,
+  maxVisits: 40,
 };
 
 describe('POST /v1/katago-analysis', () => {
@@ -45,11 +45,13 @@ describe('POST /v1/katago-analysis', () => {
       const legalSum = o.policy.filter((v: number) => v >= 0).reduce((a: number, b: number) => a + b, 0);
       expect(legalSum).toBeCloseTo(1, 4);
       expect(o.moveInfos.length).toBeGreaterThan(0);
+      // A real search: maxVisits 40 visits at the root, shared among the moves, each with its principal variation.
+      expect(o.rootInfo.visits).toBe(40);
+      expect(o.moveInfos.reduce((t: number, m: Record<string, any>) => t + m.visits, 0)).toBe(39);
       o.moveInfos.forEach((m: Record<string, any>, i: number) => {
         expect(m.order).toBe(i);
-        expect(m.visits).toBe(0);
-        expect(m.pv).toEqual([m.move]);
-        expect(m.prior).toBeCloseTo(o.policy[gtpToPoint(m.move)], 6);
+        expect(m.pv[0]).toBe(m.move);
+        if (m.move !== 'pass') expect(m.prior).toBeCloseTo(o.policy[gtpToPoint(m.move)], 6);
       });
     }
     // Stones are -1 (illegal): Q4 and C4 at every turn, P5 from turn 1, P6 at turn 2.
@@ -76,7 +78,7 @@ describe('POST /v1/katago-analysis', () => {
     };
     expect(await bad({ id: 'a', moves: [], boardXSize: 9, boardYSize: 9 })).toMatchObject({ field: 'boardXSize', id: 'a' });
     expect(await bad({ id: 'b', moves: [['B', 'D4'], ['W', 'D4']] })).toMatchObject({ field: 'moves', id: 'b' });
-    expect((await bad({ id: 'b', moves: [['B', 'D4'], ['W', 'D4']] })).error).toMatch(/move 2 \(W D4\)/);
+    expect((await bad({ id: 'b', moves: [['B', 'D4'], ['W', 'D4']] })).error).toBe('Illegal move 1: D4'); // KataGo's wording, 0-based
     expect(await bad({ id: 'c', moves: [['B', 'D4']], analyzeTurns: [2] })).toMatchObject({ field: 'analyzeTurns' });
     expect(await bad({ id: 'd', moves: [], komi: 7.3 })).toMatchObject({ field: 'komi' });
     expect(await bad({ id: 'e', moves: [], action: 'explode' })).toMatchObject({ field: 'action' });

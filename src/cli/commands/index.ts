@@ -21,6 +21,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./gtp.js')).registerGtpCommand,
   },
   {
+    name: 'analysis',
+    summary: "KataGo's JSON analysis engine on stdin/stdout (KaTrain; accepts katago's -model/-config/-override-config)",
+    load: async () => (await import('./analysis.js')).registerAnalysisCommand,
+  },
+  {
     name: 'match',
     summary: 'play two GTP engines against each other with a referee; SGF per game and a summary',
     load: async () => (await import('./match.js')).registerMatchCommand,
