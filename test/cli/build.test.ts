@@ -33,7 +33,7 @@ describe('the compiled build', () => {
   it('holds JavaScript only, the worker boot files and the web board, and a build stamp', () => {
     const files = readdirSync(out, { recursive: true }).map(String);
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
-    for (const f of ['cli/main.js', 'train/grad-worker-boot.mjs', 'data/prefetch-worker-boot.mjs', 'server/web/index.html', '.build-stamp']) expect(existsSync(path.join(out, f)), f).toBe(true);
+    for (const f of ['cli/main.js', 'worker-boot.mjs', 'train/grad-worker-boot.mjs', 'data/prefetch-worker-boot.mjs', 'server/web/index.html', '.build-stamp']) expect(existsSync(path.join(out, f)), f).toBe(true);
   });
 
   it('`--help` lists the commands and `gtp --fake-policy` answers', () => {
