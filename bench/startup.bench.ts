@@ -35,10 +35,13 @@ variants.push({ label: 'this checkout', root: here });
 interface Case {
   name: string;
   args: string[];
+  /** Run `node args` instead of `node bin/tengen.js args` (the floor: Node's own start-up). */
+  bare?: boolean;
   /** Text sent on stdin; the clock stops at the first line starting with "=" (or at exit without one). */
   stdin?: string;
 }
 const cases: Case[] = [
+  { name: 'node -e 0 (floor: Node itself)', args: ['-e', 'console.log("Usage")'], bare: true },
   { name: 'tengen --help (until exit)', args: ['--help'] },
   { name: 'tengen gtp --fake-policy (first answer)', args: ['gtp', '--fake-policy'], stdin: 'protocol_version\n' },
   { name: 'tengen gtp, shipped model (first answer)', args: ['gtp', '--model', path.join(here, 'models/default')], stdin: 'protocol_version\n' },
@@ -48,7 +51,7 @@ const cases: Case[] = [
 function timeOnce(v: Variant, c: Case): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [path.join(v.root, 'bin/tengen.js'), ...c.args], {
+    const child = spawn(process.execPath, c.bare ? c.args : [path.join(v.root, 'bin/tengen.js'), ...c.args], {
       cwd: v.root,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, LOG_LEVEL: 'error' },
