@@ -58,6 +58,24 @@ export interface AppOptions {
   wsStallTimeoutMs?: number;
 }
 
+/** The first "__proto__" key, or "constructor" holding "prototype", in a parsed JSON value (iterative: any depth). */
+function poisonedKey(value: unknown): { key: string; path: string } | null {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    const isArray = Array.isArray(v);
+    for (const k of Object.keys(v)) {
+      const child = (v as Record<string, unknown>)[k];
+      const p = isArray ? `${path}[${k}]` : path === '' ? k : `${path}.${k}`;
+      if (k === '__proto__') return { key: k, path: p };
+      if (k === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype')) return { key: 'constructor.prototype', path: p };
+      stack.push([child, p]);
+    }
+  }
+  return null;
+}
+
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
 /** Builds (but does not start) the HTTP app; call `app.ready()` or `app.listen()` next. */
@@ -83,6 +101,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   // Only JSON bodies: text/plain gets 415 like any other media type instead of reaching the schema as a string.
   app.removeContentTypeParser('text/plain');
+  // JSON with named faults: the parser's own message for malformed text (Fastify's default parser drops it), and a
+  // prototype-poisoning key ("__proto__", "constructor.prototype") is refused by name instead of called invalid JSON.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(new ProblemError(400, 'malformed-json', 'Malformed JSON', 'request body is empty; send a JSON object', { field: 'body' }), undefined);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      return done(new ProblemError(400, 'malformed-json', 'Malformed JSON', `request body: ${(err as Error).message}`, { field: 'body' }), undefined);
+    }
+    const bad = poisonedKey(value);
+    if (bad) return done(new ProblemError(400, 'invalid-request', 'Invalid request', `body: the key "${bad.key}" is not allowed (at ${bad.path})`, { field: bad.path }), undefined);
+    done(null, value);
+  });
 
   const drainLimit = opts.drainLimit ?? 16 * 1024 * 1024;
   const metrics = new Metrics();

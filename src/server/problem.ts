@@ -118,11 +118,6 @@ export function toProblem(err: unknown): { problem: Problem; headers: Record<str
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { problem: make(400, 'bad-content-length', 'Bad Content-Length', e.message, { field: 'content-length' }), headers: {} };
   }
-  // secure-json-parse refuses prototype poisoning: valid JSON, but a key this service never accepts.
-  if (err instanceof SyntaxError && /forbidden prototype property|forbidden constructor property/.test(e.message)) {
-    const key = /constructor/.test(e.message) ? 'constructor' : '__proto__';
-    return { problem: make(400, 'invalid-request', 'Invalid request', `body: the key "${key}" is not allowed`, { field: key }), headers: {} };
-  }
   if (err instanceof SyntaxError && typeof e.statusCode === 'number' && e.statusCode === 400) {
     return { problem: make(400, 'malformed-json', 'Malformed JSON', `request body: ${e.message}`, { field: 'body' }), headers: {} };
   }
