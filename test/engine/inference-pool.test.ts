@@ -1,0 +1,51 @@
+// Inference worker pool: the same outputs as the model on the main thread, passes on several workers at once,
+// a worker per backend instance, named failures.
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InferencePool } from '../../src/engine/inference-pool.js';
+import { selectBackend } from '../../src/model/backend.js';
+import { loadModel } from '../../src/model/io.js';
+import { makeTinyModel } from './model-fixture.js';
+
+let model: { dir: string; cleanup: () => void };
+beforeAll(async () => {
+  model = await makeTinyModel();
+});
+afterAll(() => model?.cleanup());
+
+describe('InferencePool', () => {
+  it('matches the main-thread model row for row, with 2 workers running at once', async () => {
+    await selectBackend('cpu');
+    const loaded = await loadModel(model.dir);
+    const planes = loaded.meta.featureSet.planes;
+    const rowLen = 361 * planes;
+    const rows = 5;
+    const input = Float32Array.from({ length: rows * rowLen }, (_, i) => ((i * 7919) % 13 === 0 ? 1 : 0));
+    const want = tf.tidy(() => (loaded.model.predict(tf.tensor4d(input, [rows, 19, 19, planes])) as tf.Tensor).dataSync() as Float32Array);
+    loaded.model.dispose();
+    const pool = await InferencePool.start({ modelDir: model.dir, backend: 'cpu', workers: 2, rowLen, outLen: 362, maxRows: 4 });
+    try {
+      expect(pool.size).toBe(2);
+      expect(pool.backend).toBe('cpu');
+      // Four passes at once on two workers; the 5-row pass outgrows the 4-row buffers.
+      const outs = await Promise.all([pool.forward(input, rows), pool.forward(input, 2), pool.forward(input, rows), pool.forward(input, 1)]);
+      for (const [k, n] of [rows, 2, rows, 1].entries()) {
+        const out = outs[k]!;
+        expect(out.length).toBe(n * 362);
+        for (let r = 0; r < n; r++) {
+          for (let p = 0; p < 361; p++) expect(out[r * 362 + p]).toBeCloseTo(want[r * 361 + p]!, 5);
+          expect(out[r * 362 + 361]).toBe(0); // policy-only model: no value
+        }
+      }
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.forward(input, 1)).rejects.toThrow(/closed/);
+  }, 60_000);
+
+  it('names the failure when a worker cannot load the model', async () => {
+    await expect(InferencePool.start({ modelDir: '/nonexistent/model', backend: 'cpu', workers: 1, rowLen: 361, outLen: 362, maxRows: 1 })).rejects.toThrow(
+      /inference worker 0: .*nonexistent/,
+    );
+  }, 60_000);
+});
