@@ -115,6 +115,17 @@ export class QueryRegistry {
   }
 }
 
+/** query_models' list for the served model (KataGo's fields; Tengen has no human-SL profile and runs FP32). */
+export function modelsOf(engine: Engine): Record<string, unknown>[] {
+  const m = engine.model;
+  return [{ name: m.id, internalName: m.id, maxBatchSize: engine.stats().maxBatch, usesHumanSLProfile: false, version: 0, usingFP16: false }];
+}
+
+/** Highest priority among a query's turns (transports that queue whole queries order them by it, ties by arrival). */
+export function queryPriority(q: ParsedQuery): number {
+  return q.priorities.reduce((a, b) => Math.max(a, b), -Infinity);
+}
+
 /** What action queries may need from their transport. */
 export interface ActionContext {
   registry?: QueryRegistry;

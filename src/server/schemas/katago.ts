@@ -1,11 +1,11 @@
-// The subset of KataGo's JSON analysis-engine protocol a policy network can honour (docs/Analysis_Engine.md).
+// KataGo's JSON analysis-engine protocol as Tengen honours it (docs/Analysis_Engine.md; semantics in src/server/katago.ts).
 // Validation here is lenient on purpose: protocol errors are answered in KataGo's own {error, field, id} form.
 import { z } from 'zod';
 
 export const KatagoQuery = z
   .object({
     id: z.string().describe('query id, echoed in every response line'),
-    action: z.string().optional().describe('query_version | clear_cache | terminate'),
+    action: z.string().optional().describe('query_version | query_models | clear_cache | terminate | terminate_all'),
     moves: z.array(z.tuple([z.string(), z.string()])).optional(),
     initialStones: z.array(z.tuple([z.string(), z.string()])).optional(),
     initialPlayer: z.string().optional(),
@@ -15,7 +15,12 @@ export const KatagoQuery = z
     boardYSize: z.number().optional(),
     analyzeTurns: z.array(z.number()).optional(),
     includePolicy: z.boolean().optional(),
-    maxVisits: z.number().optional().describe('ignored: no search'),
+    maxVisits: z.number().optional().describe('visits of the PUCT search per turn (default: the server\'s, 1 = the network alone)'),
+    includeOwnership: z.boolean().optional().describe('Monte-Carlo ownership, Black positive by default'),
+    avoidMoves: z.array(z.unknown()).optional(),
+    allowMoves: z.array(z.unknown()).optional(),
+    reportDuringSearchEvery: z.number().optional().describe('seconds between partial answers (isDuringSearch true)'),
+    priority: z.number().optional(),
   })
   .passthrough();
 

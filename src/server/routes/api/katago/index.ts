@@ -14,7 +14,7 @@ import { EngineBusyError } from '../../../../engine/index.js';
 import type { Board } from '../../../../go/board.js';
 import type { RouteContext, ZodApp } from '../../../context.js';
 import { drainBeforeError } from '../../../drain.js';
-import { actionReply, analyzeQuery, parseQuery, type ParsedQuery } from '../../../katago.js';
+import { QueryRegistry, actionReply, analyzeQuery, modelsOf, parseQuery, queryPriority, type ParsedQuery } from '../../../katago.js';
 import { toProblem } from '../../../problem.js';
 import { KatagoError, KatagoQuery } from '../../../schemas/katago.js';
 
@@ -40,6 +40,9 @@ function roomIn(stream: PassThrough, reply: FastifyReply): Promise<boolean> {
 /** Registers POST /v1/katago-analysis and GET /v1/katago (WebSocket). */
 export function katagoRoutes(ctx: RouteContext) {
   return async (app: ZodApp): Promise<void> => {
+    // Running HTTP queries, so a terminate / terminate_all POST stops them (each WebSocket connection has its own).
+    const registry = new QueryRegistry();
+    const models = () => modelsOf(ctx.engine);
     // This plugin's own error handler: KataGo's {error, field, id} as one NDJSON line, same status and headers.
     app.setErrorHandler(async (err, req, reply) => {
       const { problem, headers } = toProblem(err);
@@ -58,7 +61,7 @@ export function katagoRoutes(ctx: RouteContext) {
       {
         attachValidation: true,
         schema: {
-          summary: 'KataGo analysis-engine query (policy only); NDJSON, one line per analysed turn',
+          summary: 'KataGo analysis-engine query (PUCT search up to maxVisits); NDJSON, one line per analysed turn',
           tags: ['katago'],
           body: KatagoQuery,
           response: { 400: KatagoError, 413: KatagoError, 415: KatagoError, 429: KatagoError, 503: KatagoError },
@@ -75,7 +78,7 @@ export function katagoRoutes(ctx: RouteContext) {
           if (raw && typeof raw === 'object' && typeof raw.id === 'string') out.id = raw.id;
           return reply.code(400).type(NDJSON).send(JSON.stringify(out) + '\n');
         }
-        const action = actionReply(raw);
+        const action = actionReply(raw, { registry, models });
         if (action) return reply.code('error' in action ? 400 : 200).type(NDJSON).send(JSON.stringify(action) + '\n');
         const q = parseQuery(raw, ctx.maxMoves, ctx.maxTurns);
         if ('error' in q) return reply.code(400).type(NDJSON).send(JSON.stringify(q) + '\n');
@@ -85,10 +88,14 @@ export function katagoRoutes(ctx: RouteContext) {
         if (st.queueDepth >= st.maxQueue) throw new EngineBusyError(st.queueDepth);
         const stream = new PassThrough();
         const lane = req.raw.socket;
+        const handle = registry.track(q.id);
         void analyzeQuery(ctx.engine, q, (obj) => stream.write(JSON.stringify(obj) + '\n'), {
           policy: (b: Board) => ctx.engine.policy(b, { lane }),
           ready: () => roomIn(stream, reply),
-        }).then(
+          isTerminated: handle.isTerminated,
+        })
+          .finally(handle.done)
+          .then(
           () => stream.end(),
           (err: Error) => stream.end(JSON.stringify({ error: err.message, id: q.id }) + '\n'),
         );
@@ -122,6 +129,9 @@ class KatagoConnection {
   private inFlight = 0;
   private queuedTurns = 0;
   private readonly waiting: ParsedQuery[] = [];
+  // This connection's queries, so its terminate / terminate_all reach them, queued ones included.
+  private readonly registry = new QueryRegistry();
+  private readonly handles = new Map<ParsedQuery, ReturnType<QueryRegistry['track']>>();
   private readingPaused = false;
   private overSince = 0;
   private gone = false;
@@ -153,7 +163,10 @@ class KatagoConnection {
       this.send({ error: `could not parse query as JSON: ${(err as Error).message}` });
       return;
     }
-    const action = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? actionReply(raw as Record<string, unknown>) : null;
+    const action =
+      typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+        ? actionReply(raw as Record<string, unknown>, { registry: this.registry, models: () => modelsOf(this.ctx.engine) })
+        : null;
     if (action) return this.send(action);
     const q = parseQuery(raw, this.ctx.maxMoves, this.ctx.maxTurns);
     if ('error' in q) return this.send(q);
@@ -166,7 +179,10 @@ class KatagoConnection {
       return this.refuseTurns(q, `this connection already has ${this.queuedTurns} turns waiting, at most ${maxQueuedTurns}; read the answers and send again`);
     }
     this.queuedTurns += q.turns.length;
+    this.handles.set(q, this.registry.track(q.id));
     this.waiting.push(q);
+    // Higher priority first; the sort is stable, so equal priorities keep their arrival order.
+    this.waiting.sort((a, b) => queryPriority(b) - queryPriority(a));
     this.pump();
   }
 
@@ -174,15 +190,19 @@ class KatagoConnection {
     while (!this.gone && this.inFlight < this.ctx.ws.maxQueries && this.waiting.length > 0) {
       const q = this.waiting.shift()!;
       this.inFlight++;
+      const handle = this.handles.get(q)!;
       void analyzeQuery(this.ctx.engine, q, (obj) => this.send(obj), {
         policy: (b: Board) => this.ctx.engine.policy(b, { lane: this.lane }),
         ready: () => this.ready(),
+        isTerminated: handle.isTerminated,
       })
         .catch((err: unknown) => {
           const { problem } = toProblem(err);
           this.send({ error: problem.detail, id: q.id });
         })
         .finally(() => {
+          handle.done();
+          this.handles.delete(q);
           this.inFlight--;
           this.queuedTurns -= q.turns.length;
           this.pump();
