@@ -389,12 +389,17 @@ export class Search {
   private selectRound(want: number, filters: readonly MoveFilter[]): Pending[] {
     const out: Pending[] = [];
     this.lastRoundProgress = 0;
+    // A collision (the descent reached a leaf already in flight) costs a retry; the virtual losses steer the next
+    // descent elsewhere. Too many in one round means the tree is too narrow for the batch: evaluate what we have.
+    let collisions = 0;
     for (let k = 0; k < want; k++) {
       const path = this.paths[out.length]!;
       const r = this.descend(path, filters);
       if (r === null) {
         this.lastStats.collisions++;
-        break;
+        if (++collisions > want / 2 || out.length === 0) break;
+        k--;
+        continue;
       }
       this.lastRoundProgress++;
       if (r !== 'done') {
