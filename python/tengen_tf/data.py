@@ -61,18 +61,22 @@ class Export:
 
     @property
     def shard_paths(self) -> list[str]:
-        return [os.path.join(self.dir, s['file']) for s in self.manifest['shards']]
+        return [f'{self.dir}/{s["file"]}' for s in self.manifest['shards']]
 
 
 def open_export(path: str) -> Export:
-    """Opens an export folder; raises ValueError naming the folder and the problem (missing, wrong format, bad shard)."""
-    d = os.path.abspath(path)
-    mf = os.path.join(d, 'manifest.json')
-    if not os.path.exists(mf):
+    """Opens an export folder (a local path, or any URL tf.io.gfile reads, e.g. gs://bucket/export); raises ValueError
+    naming the folder and the problem (missing, wrong format, bad shard)."""
+    import tensorflow as tf
+
+    gf = tf.io.gfile
+    d = path.rstrip('/') if '://' in path else os.path.abspath(path)
+    mf = f'{d}/manifest.json'
+    if not gf.exists(mf):
         raise ValueError(f'export {d}: manifest.json is missing (make one with: tengen data export DATASET --out {path})')
-    with open(mf, encoding='utf-8') as f:
+    with gf.GFile(mf, 'r') as f:
         try:
-            m = json.load(f)
+            m = json.loads(f.read())
         except json.JSONDecodeError as e:
             raise ValueError(f'{mf}: corrupt JSON ({e})') from None
     if m.get('format') != EXPORT_FORMAT:
@@ -81,8 +85,8 @@ def open_export(path: str) -> Export:
         raise ValueError(f'{mf}: export version {m.get("version")} is not supported (this trainer reads {EXPORT_VERSION})')
     rb = m['record']['recordBytes']
     for s in m['shards']:
-        p = os.path.join(d, s['file'])
-        size = os.path.getsize(p) if os.path.exists(p) else -1
+        p = f'{d}/{s["file"]}'
+        size = gf.stat(p).length if gf.exists(p) else -1
         if size != s['bytes'] or size % rb != 0:
             raise ValueError(f'export {d}: shard {s["file"]} has {"gone missing" if size < 0 else f"{size} bytes"}, the manifest says {s["bytes"]}')
     return Export(d, m)

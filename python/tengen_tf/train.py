@@ -46,6 +46,8 @@ def parse_args(argv=None):
     p.add_argument('--metrics-out', help='append one JSON line per log step (chief only)')
     p.add_argument('--val-positions', type=int, default=50000, help='positions of the validation export to evaluate (first ones, in file order)')
     p.add_argument('--threads', type=int, default=0, help='TensorFlow intra-op threads (0: TensorFlow decides)')
+    p.add_argument('--collective', choices=['auto', 'ring', 'nccl'], default='auto',
+                   help='all-reduce implementation: ring (gRPC, CPU), nccl (GPUs), auto (TensorFlow picks)')
     p.add_argument('--seed', type=int, default=1)
     return p.parse_args(argv)
 
@@ -96,15 +98,19 @@ def main(argv=None) -> int:
     if arch.planes != fset['planes']:
         raise SystemExit(f'architecture has {arch.planes} planes, the export {fset["planes"]}')
 
-    strategy = tf.distribute.MultiWorkerMirroredStrategy(
-        communication_options=tf.distribute.experimental.CommunicationOptions(implementation=tf.distribute.experimental.CommunicationImplementation.RING))
+    impl = {'auto': tf.distribute.experimental.CommunicationImplementation.AUTO,
+            'ring': tf.distribute.experimental.CommunicationImplementation.RING,
+            'nccl': tf.distribute.experimental.CommunicationImplementation.NCCL}[args.collective]
+    strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=tf.distribute.experimental.CommunicationOptions(implementation=impl))
+    # Replicas = workers x local devices (GPUs); each replica gets --batch / replicas samples per step.
     workers = strategy.num_replicas_in_sync
     resolver = strategy.cluster_resolver
     task_type, task_id = (resolver.task_type, resolver.task_id) if resolver and resolver.task_type else ('worker', 0)
+    cluster_workers = len(resolver.cluster_spec().as_dict().get('worker', [])) if resolver and resolver.task_type else 1
     chief = task_type in (None, 'chief') or (task_type == 'worker' and task_id == 0)
     if args.batch % workers != 0:
-        raise SystemExit(f'--batch {args.batch} is not a multiple of the {workers} workers')
-    log(f'worker {task_id} of {workers} ({"chief" if chief else "non-chief"}); {arch.label()} {count_trainable(arch)} params; '
+        raise SystemExit(f'--batch {args.batch} is not a multiple of the {workers} replicas')
+    log(f'worker {task_id} of {cluster_workers}, {workers} replicas ({"chief" if chief else "non-chief"}); {arch.label()} {count_trainable(arch)} params; '
         f'data {train_export.records} positions in {len(train_export.shard_paths)} shards; global batch {args.batch}')
     keras.utils.set_random_seed(args.seed)
 
@@ -140,6 +146,7 @@ def main(argv=None) -> int:
     def replica_step(x, y):
         with tf.GradientTape() as tape:
             outs = train_model(x, training=True)
+            outs = outs if isinstance(outs, (list, tuple)) else [outs]
             logits = outs[0]
             ce = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y['label'], logits=logits)
             per_example = ce
@@ -183,7 +190,8 @@ def main(argv=None) -> int:
                 'valueMse': acc[1] / acc[2] if acc[2] > 0 else None,
                 'top1': acc[3] / (n_log * GB),
                 'positionsPerSecond': n_log * GB / (now - t_log),
-                'workers': workers,
+                'workers': cluster_workers,
+                'replicas': workers,
             }
             history.append(rec)
             log(f'step {done}/{args.steps} loss {rec["loss"]:.4f} policy {rec["policyLoss"]:.4f} top1 {rec["top1"]:.3f} '
@@ -214,6 +222,7 @@ def main(argv=None) -> int:
         if k <= 0:
             break
         outs = train_model(x[:k], training=False)
+        outs = outs if isinstance(outs, (list, tuple)) else [outs]
         logits = outs[0]
         lab = y['label'][:k]
         ce = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=lab, logits=logits)
@@ -237,13 +246,14 @@ def main(argv=None) -> int:
         'steps': int(step_var.numpy()),
         'positionsSeen': int(positions_var.numpy()),
         'metrics': metrics,
-        'backend': f'tensorflow {tf.__version__} (python, MultiWorkerMirroredStrategy x{workers})',
+        'backend': f'tensorflow {tf.__version__} (python, MultiWorkerMirroredStrategy, {cluster_workers} workers, {workers} replicas)',
         'wallClockSeconds': train_secs,
         'training': {
             'trainer': 'python/tengen_tf',
             'export': train_export.manifest['exportHash'],
             'evalExport': ev_export.manifest['exportHash'],
-            'workers': workers,
+            'workers': cluster_workers,
+            'replicas': workers,
             'globalBatch': GB,
             'lr': args.lr,
             'lrSchedule': args.lr_schedule,
@@ -254,7 +264,7 @@ def main(argv=None) -> int:
             'initFrom': os.path.abspath(args.init_from) if args.init_from else None,
         },
     })
-    summary = {'out': os.path.abspath(args.out), 'steps': int(step_var.numpy()), 'workers': workers, 'positionsPerSecond': round(rate, 1),
+    summary = {'out': os.path.abspath(args.out), 'steps': int(step_var.numpy()), 'workers': cluster_workers, 'replicas': workers, 'positionsPerSecond': round(rate, 1),
                'metrics': metrics, 'firstLoss': history[0]['loss'] if history else None, 'lastLoss': history[-1]['loss'] if history else None}
     print(json.dumps(summary))
     if metrics_file:

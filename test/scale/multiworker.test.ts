@@ -81,3 +81,18 @@ if (missing) {
     it.skip(`skipped: ${missing}`, () => {});
   });
 }
+
+describe.skipIf(missing !== null)('policy-only training (python/tengen_tf)', () => {
+  it('trains a net without a value head and Tengen loads it', async () => {
+    const ds = await buildSampleDataset();
+    const exp = path.join(path.dirname(ds), 'exp48');
+    await exportDataset(ds, exp, { features: 'alphago48', split: 'all', maxPositions: 600 });
+    const out = path.join(path.dirname(ds), 'model-p');
+    const s = JSON.parse(runPython('train', ['--data', exp, '--out', out, '--arch', '2x8', '--steps', '3', '--batch', '16', '--log-every', '1', '--threads', '2', '--val-positions', '200']).trim().split('\n').pop()!);
+    expect(s.metrics.positions).toBe(200);
+    const meta = JSON.parse(readFileSync(path.join(out, 'tengen.json'), 'utf8'));
+    expect(meta.architecture).toEqual({ depth: 2, width: 8, block: 'plain', planes: 48 });
+    const report = JSON.parse(runTengen(['eval', '--model', out, '--data', ds, '--split', 'all', '--sample', '50', '--json', '--no-progress', '--no-legal']));
+    expect(report.positions).toBe(50);
+  });
+});
