@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PASS } from '../go/constants.js';
+import { winnerOfResult } from '../go/score.js';
 import {
   FLAG_VALIDATION,
   FORMAT_NAME,
@@ -37,6 +38,7 @@ export interface OpenOptions {
 export class Dataset {
   private readonly labelled = new Map<Split, Uint32Array>();
   private meta: GameMeta[] | null = null;
+  private outcomeCache: { winner: Uint8Array; komi: Float32Array } | null = null;
 
   constructor(
     readonly dir: string,
@@ -105,6 +107,23 @@ export class Dataset {
     if (k !== n) throw new Error(`dataset ${this.dir}: ${k} labelled ${split} positions, the manifest says ${n}`);
     this.labelled.set(split, out);
     return out;
+  }
+
+  /**
+   * Per game: the winner (BLACK, WHITE, or 0 when RE names none: draw, void, unknown) and white's komi (NaN when the
+   * record has none), from games.jsonl (computed on first call).
+   */
+  outcomes(): { winner: Uint8Array; komi: Float32Array } {
+    if (this.outcomeCache) return this.outcomeCache;
+    const games = this.games();
+    const winner = new Uint8Array(games.length);
+    const komi = new Float32Array(games.length);
+    games.forEach((g, i) => {
+      winner[i] = winnerOfResult(g.result);
+      komi[i] = typeof g.komi === 'number' && Number.isFinite(g.komi) ? g.komi : NaN;
+    });
+    this.outcomeCache = { winner, komi };
+    return this.outcomeCache;
   }
 
   /** Per-game metadata from games.jsonl (read on first call). */

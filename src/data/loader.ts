@@ -9,19 +9,22 @@ import type { FeatureSet } from '../features/types.js';
 import type { Dataset, Split } from './dataset.js';
 import { Prng, type PrngState } from './prng.js';
 import { Replayer } from './replay.js';
+import { entryColor, entryPoint } from './format.js';
 
 const NPOINTS = 361;
 
 /** What the trainer consumes: NHWC inputs [size, 19, 19, planes] and one label (0..360) per sample. */
 export interface BatchSource {
   readonly planes: number;
-  next(batchSize: number): { inputs: Float32Array; labels: Int32Array; size: number };
+  next(batchSize: number): { inputs: Float32Array; labels: Int32Array; values: Float32Array; size: number };
 }
 
 /** A batch with provenance: the dataset entry of each sample's move and the symmetry applied to it. */
 export interface Batch {
   inputs: Float32Array;
   labels: Int32Array;
+  /** Value target per sample: +1 if the side to move won the game, −1 if it lost, 0 if the record names no winner. */
+  values: Float32Array;
   size: number;
   entries: Uint32Array;
   symmetries: Uint8Array;
@@ -77,17 +80,24 @@ function fillBatch(
 ): void {
   const planes = fs.planes;
   const stride = NPOINTS * planes;
+  const ds = replayer.dataset;
+  const { winner, komi } = ds.outcomes();
   for (let i = 0; i < n; i++) {
     const slot = order[i];
-    const v = replayer.seek(batch.entries[slot]);
+    const e = batch.entries[slot];
+    const v = replayer.seek(e);
+    const g = ds.gameOfEntry(e);
+    const k = Number.isNaN(komi[g]) ? undefined : komi[g];
     const s = batch.symmetries[slot];
     if (s === 0) {
-      fs.encode(replayer.board, batch.inputs, slot * stride);
+      fs.encode(replayer.board, batch.inputs, slot * stride, k);
     } else {
-      fs.encode(replayer.board, scratch, 0);
+      fs.encode(replayer.board, scratch, 0, k);
       transformPlanes(scratch, batch.inputs, planes, s, 0, slot * stride);
     }
-    batch.labels[slot] = symmetryTable(s)[v & 0x1ff];
+    batch.labels[slot] = symmetryTable(s)[entryPoint(v)];
+    const w = winner[g];
+    batch.values[slot] = w === 0 ? 0 : w === entryColor(v) ? 1 : -1;
   }
 }
 
@@ -102,6 +112,7 @@ function newBatch(n: number, planes: number): Batch {
   return {
     inputs: new Float32Array(n * NPOINTS * planes),
     labels: new Int32Array(n),
+    values: new Float32Array(n),
     size: n,
     entries: new Uint32Array(n),
     symmetries: new Uint8Array(n),

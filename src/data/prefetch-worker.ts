@@ -69,6 +69,7 @@ for (;;) {
     reply({ type: 'batch', gen, batch: b, state: source.getState() }, [
       b.inputs.buffer as ArrayBuffer,
       b.labels.buffer as ArrayBuffer,
+      b.values.buffer as ArrayBuffer,
       b.entries.buffer as ArrayBuffer,
       b.symmetries.buffer as ArrayBuffer,
     ]);

@@ -19,7 +19,7 @@
 //
 // "Legal" is board.isLegal for the player to move (occupied, suicide, ko and — if the board enforces it — superko).
 import type { Board } from '../go/board.js';
-import { EMPTY, NPOINTS, type Player } from '../go/constants.js';
+import { EMPTY, NPOINTS, WHITE, type Player } from '../go/constants.js';
 import { NEIGHBOURS } from '../go/coords.js';
 import { LadderReader } from './ladder.js';
 import { checkOutput, planeNamesOf, type FeatureSet, type PlaneRange } from './types.js';
@@ -72,17 +72,21 @@ export class Alphago48Encoder {
   /** When false, planes 44/45 stay zero (benchmarks measure the ladder cost with it). */
   ladders = true;
 
-  /** Writes the 48 planes of board into out from offset (NHWC); board is not modified. */
+  /** stride: planes per point of the output (48 here; alphago49 writes its extra komi plane after these 48). */
+  constructor(private readonly stride = PLANES) {}
+
+  /** Writes the 48 planes of board into out from offset (NHWC, `stride` floats per point); board is not modified. */
   encode(board: Board, out: Float32Array, offset = 0): void {
-    checkOutput('alphago48', PLANES, out, offset);
-    out.fill(0, offset, offset + NPOINTS * PLANES);
+    const stride = this.stride;
+    checkOutput('alphago48', stride, out, offset);
+    out.fill(0, offset, offset + NPOINTS * stride);
     const me = board.toPlay;
     const moveNumber = board.moveNumber;
     let ladderCandidates = 0;
     // Colours first, so the eye test below can rule out most points without a board call.
     const colors = this.colors;
     for (let p = 0; p < NPOINTS; p++) colors[p] = board.colorAt(p);
-    for (let p = 0, base = offset; p < NPOINTS; p++, base += PLANES) {
+    for (let p = 0, base = offset; p < NPOINTS; p++, base += stride) {
       out[base + ONES] = 1;
       const c = colors[p];
       if (c === EMPTY) {
@@ -146,7 +150,7 @@ export class Alphago48Encoder {
         const prev = candidate[q] >>> 2 === stamp ? candidate[q] & 3 : 0;
         if (prev & bit) continue;
         candidate[q] = (stamp << 2) | prev | bit;
-        const base = offset + q * PLANES;
+        const base = offset + q * this.stride;
         if (isCapture) {
           if (this.ladder.captureWorks(q, me)) out[base + LADDER_CAPTURE] = 1;
         } else if (this.ladder.escapeWorks(q, me)) {
@@ -176,4 +180,30 @@ export const alphago48: FeatureSet = {
   planes: PLANES,
   planeNames: planeNamesOf(ALPHAGO48_RANGES, LABELS),
   encode: (board, out, offset = 0) => sharedEncoder.encode(board, out, offset),
+};
+
+/** Komi plane value for the side to move: komi/15, positive when White (who receives komi) is to move. */
+export function komiPlaneValue(komi: number, toPlay: number): number {
+  return (toPlay === WHITE ? komi : -komi) / 15;
+}
+
+/** Komi assumed when a position does not say (the most common komi of the training data, tom9d). */
+export const DEFAULT_KOMI = 7.5;
+
+const sharedEncoder49 = new Alphago48Encoder(PLANES + 1);
+
+/**
+ * The `alphago49` feature set (version 1): the 48 planes of alphago48 in the same order, then plane 48 = komi from
+ * the side to move's view (komiPlaneValue) on every point, so a value head can tell 6.5 from 7.5.
+ */
+export const alphago49: FeatureSet = {
+  name: 'alphago49',
+  version: 1,
+  planes: PLANES + 1,
+  planeNames: [...planeNamesOf(ALPHAGO48_RANGES, LABELS), 'komi'],
+  encode: (board, out, offset = 0, komi = DEFAULT_KOMI) => {
+    sharedEncoder49.encode(board, out, offset);
+    const k = komiPlaneValue(komi, board.toPlay);
+    for (let p = 0, i = offset + PLANES; p < NPOINTS; p++, i += PLANES + 1) out[i] = k;
+  },
 };

@@ -1,12 +1,13 @@
 // Registry of named, versioned feature sets. A model stores {name, version, planes} of the set it was trained on
 // and checks it against the live set at load time, so a changed encoder can never be fed to an old model silently.
-import { alphago48 } from './alphago48.js';
+import { alphago48, alphago49 } from './alphago48.js';
 import { basic } from './basic.js';
 import type { FeatureSet, FeatureSetId } from './types.js';
 
 const SETS: ReadonlyMap<string, FeatureSet> = new Map<string, FeatureSet>([
   [basic.name, basic],
   [alphago48.name, alphago48],
+  [alphago49.name, alphago49],
 ]);
 
 /** Names of all registered feature sets. */

@@ -12,8 +12,11 @@ export interface FeatureSetId {
 export interface FeatureSet extends FeatureSetId {
   /** One name per plane, in plane order (planeNames.length === planes). */
   readonly planeNames: readonly string[];
-  /** Overwrites out[offset .. offset + 361*planes) with the planes of board; board is left unchanged. */
-  encode(board: Board, out: Float32Array, offset?: number): void;
+  /**
+   * Overwrites out[offset .. offset + 361*planes) with the planes of board; board is left unchanged. `komi` (white's,
+   * default 7.5) is read only by sets with a komi plane (alphago49).
+   */
+  encode(board: Board, out: Float32Array, offset?: number, komi?: number): void;
 }
 
 /** A named contiguous range of planes [start, end) — used to document and test the layout. */

@@ -3,22 +3,30 @@
 // training uses the functional forward in ./forward.ts over the same parameters.
 import * as tf from '@tensorflow/tfjs';
 import { BOARD, type ArchConfig } from './config.js';
-import { layerSpecs, paramSpecs, sizeOf } from './params.js';
+import { layerSpecs, paramSpecs, sizeOf, valueHeadSpecs, VALUE_POOL, VALUE_FC2 } from './params.js';
 
 export const INPUT_NAME = 'planes';
 export const LOGITS_LAYER = 'flatten';
 export const OUTPUT_LAYER = 'policy_softmax';
+/** The value head's output layer (tanh, side to move's expected result in [-1, 1]); absent in policy-only models. */
+export const VALUE_OUTPUT_LAYER = VALUE_FC2;
 /** Keras defaults, also used by the training forward. */
 export const BN_EPSILON = 1e-3;
 export const BN_MOMENTUM = 0.99;
 
-/** Builds the layers model of an architecture (weights zero-initialised; set them with `setParams`). */
+/**
+ * Builds the layers model of an architecture (weights zero-initialised; set them with `setParams`). Outputs: the
+ * policy [N,361], then with a value head the value [N,1].
+ */
 export function buildModel(c: ArchConfig): tf.LayersModel {
   const input = tf.input({ shape: [BOARD, BOARD, c.planes], name: INPUT_NAME });
   let x: tf.SymbolicTensor = input;
   let skip: tf.SymbolicTensor | null = null;
+  let trunk: tf.SymbolicTensor = input;
   let relus = 0;
   for (const l of layerSpecs(c)) {
+    if (l.type === 'dense') throw new Error(`buildModel: dense layer ${l.name} in the trunk`);
+    if (l.type === 'conv' && l.name === 'policy') trunk = x;
     if (l.type === 'conv') {
       x = tf.layers
         .conv2d({
@@ -46,7 +54,19 @@ export function buildModel(c: ArchConfig): tf.LayersModel {
   }
   x = tf.layers.flatten({ name: LOGITS_LAYER }).apply(x) as tf.SymbolicTensor;
   const out = tf.layers.activation({ activation: 'softmax', name: OUTPUT_LAYER }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: out, name: 'tengen_policy' });
+  if (!c.valueHead) return tf.model({ inputs: input, outputs: out, name: 'tengen_policy' });
+  let v = trunk;
+  for (const l of valueHeadSpecs(c)) {
+    if (l.type === 'conv') {
+      v = tf.layers
+        .conv2d({ name: l.name, filters: l.outC, kernelSize: l.k, strides: 1, padding: 'same', useBias: true, activation: 'relu', kernelInitializer: 'zeros' })
+        .apply(v) as tf.SymbolicTensor;
+      v = tf.layers.globalAveragePooling2d({ name: VALUE_POOL }).apply(v) as tf.SymbolicTensor;
+    } else if (l.type === 'dense') {
+      v = tf.layers.dense({ name: l.name, units: l.outC, activation: l.activation, kernelInitializer: 'zeros' }).apply(v) as tf.SymbolicTensor;
+    }
+  }
+  return tf.model({ inputs: input, outputs: [out, v], name: 'tengen_policy_value' });
 }
 
 /** Copies flat parameters (canonical order, see params.ts) into a layers model; throws on a shape mismatch. */

@@ -14,6 +14,15 @@ export interface FeatureSetId {
   planes: number;
 }
 
+/** The value head: 1×1 conv to `channels` (relu) → global mean over the board → dense `hidden` (relu) → dense 1 (tanh). */
+export interface ValueHeadConfig {
+  channels: number;
+  hidden: number;
+}
+
+/** The value head new models get unless told otherwise (`--value-head`). */
+export const DEFAULT_VALUE_HEAD: ValueHeadConfig = { channels: 32, hidden: 64 };
+
 export interface ArchConfig {
   /** 3×3 conv layers after the 5×5 stem (residual: 2 per block, so even). */
   depth: number;
@@ -22,6 +31,8 @@ export interface ArchConfig {
   block: BlockType;
   /** Input planes (from the feature set). */
   planes: number;
+  /** Absent: a policy-only network (the shipped 8×32 of format 1). */
+  valueHead?: ValueHeadConfig;
 }
 
 export type PresetName = 'tiny' | 'small' | 'default' | 'large';
@@ -75,10 +86,21 @@ export function validateArchConfig(raw: unknown, where = 'architecture'): ArchCo
   if (block === 'residual' && depth % 2 !== 0) {
     throw new Error(`${where}: field "depth" must be even for residual blocks (2 convs each), got ${depth}`);
   }
-  return { depth, width, block, planes };
+  if (r.valueHead === undefined) return { depth, width, block, planes };
+  const vh = r.valueHead as Record<string, unknown>;
+  if (typeof vh !== 'object' || vh === null) throw new Error(`${where}: field "valueHead" must be an object {channels, hidden}, got ${JSON.stringify(vh)}`);
+  const vint = (field: string): number => {
+    const v = vh[field];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 1024) {
+      throw new Error(`${where}: field "valueHead.${field}" must be an integer in 1..1024, got ${JSON.stringify(v)}`);
+    }
+    return v;
+  };
+  return { depth, width, block, planes, valueHead: { channels: vint('channels'), hidden: vint('hidden') } };
 }
 
 /** Short human label such as `6×64 plain`. */
 export function describeArch(c: ArchConfig): string {
-  return `${c.depth}×${c.width} ${c.block} (${c.planes} planes)`;
+  const head = c.valueHead ? ` + value head ${c.valueHead.channels}/${c.valueHead.hidden}` : '';
+  return `${c.depth}×${c.width} ${c.block}${head} (${c.planes} planes)`;
 }

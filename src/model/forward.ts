@@ -4,12 +4,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { BOARD, POINTS, type ArchConfig } from './config.js';
 import { conv2dSame } from './conv-grad.js';
-import { layerSpecs } from './params.js';
+import { layerSpecs, valueHeadSpecs } from './params.js';
 import { BN_EPSILON } from './build.js';
 
 export interface ForwardResult {
   /** [batch, 361] pre-softmax scores. */
   logits: tf.Tensor2D;
+  /** [batch] value head output (tanh, side to move's expected result), null for a policy-only net. */
+  value: tf.Tensor1D | null;
   /** Training mode only: per batch-norm layer, its batch mean and variance (in layer order). */
   batchStats: tf.Tensor1D[];
 }
@@ -17,8 +19,12 @@ export interface ForwardResult {
 /**
  * Runs the network on x [N,19,19,planes]; `params` are tensors in canonical order (params.ts).
  * training=true normalises with batch statistics (and reports them), false with the moving ones.
+ * nativeConv: use tfjs's own conv2d (and its registered gradients — native TensorFlow's kernels on tfjs-node)
+ * instead of conv2dSame's forward-conv gradients that the WASM backend needs.
  */
-export function forward(c: ArchConfig, params: readonly tf.Tensor[], x: tf.Tensor4D, training: boolean): ForwardResult {
+export function forward(c: ArchConfig, params: readonly tf.Tensor[], x: tf.Tensor4D, training: boolean, nativeConv = false): ForwardResult {
+  const conv = (h: tf.Tensor4D, k: tf.Tensor4D, inputGrad: boolean): tf.Tensor4D =>
+    nativeConv ? tf.conv2d(h, k, 1, 'same') : conv2dSame(h, k, inputGrad);
   let p = 0;
   const next = (): tf.Tensor => {
     const t = params[p++];
@@ -28,9 +34,12 @@ export function forward(c: ArchConfig, params: readonly tf.Tensor[], x: tf.Tenso
   const batchStats: tf.Tensor1D[] = [];
   let h: tf.Tensor4D = x;
   let skip: tf.Tensor4D | null = null;
+  let trunk: tf.Tensor4D = x;
   for (const l of layerSpecs(c)) {
+    if (l.type === 'dense') throw new Error(`forward: dense layer ${l.name} in the trunk`);
+    if (l.type === 'conv' && l.name === 'policy') trunk = h;
     if (l.type === 'conv') {
-      h = conv2dSame(h, next() as tf.Tensor4D, h !== x);
+      h = conv(h, next() as tf.Tensor4D, h !== x);
       if (l.bias) h = tf.add(h, next()) as tf.Tensor4D;
       if (l.relu) h = tf.relu(h) as tf.Tensor4D;
     } else if (l.type === 'bn') {
@@ -54,8 +63,22 @@ export function forward(c: ArchConfig, params: readonly tf.Tensor[], x: tf.Tenso
       skip = null;
     }
   }
+  let value: tf.Tensor1D | null = null;
+  if (c.valueHead) {
+    let v: tf.Tensor = trunk;
+    for (const l of valueHeadSpecs(c)) {
+      if (l.type === 'conv') {
+        v = tf.relu(tf.add(conv(v as tf.Tensor4D, next() as tf.Tensor4D, true), next()));
+        v = tf.mean(v, [1, 2]); // global mean: [N, channels]
+      } else if (l.type === 'dense') {
+        v = tf.add(tf.matMul(v as tf.Tensor2D, next() as tf.Tensor2D), next());
+        v = l.activation === 'relu' ? tf.relu(v) : tf.tanh(v);
+      }
+    }
+    value = tf.reshape(v, [-1]) as tf.Tensor1D;
+  }
   if (p !== params.length) throw new Error(`forward: ${params.length} parameters given, architecture uses ${p}`);
-  return { logits: tf.reshape(h, [-1, POINTS]) as tf.Tensor2D, batchStats };
+  return { logits: tf.reshape(h, [-1, POINTS]) as tf.Tensor2D, value, batchStats };
 }
 
 /** Mean softmax cross-entropy of logits [N,361] against point labels (int32 [N]). */
@@ -63,6 +86,18 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
   return tf.tidy(() => {
     const oneHot = tf.oneHot(labels, POINTS);
     return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+  });
+}
+
+/**
+ * Mean squared error of value predictions [N] (tanh) against targets in {-1, +1}; a target of 0 means "no value
+ * target" (unknown, void or drawn game) and is left out. Returns 0 when no position has a target.
+ */
+export function valueLoss(value: tf.Tensor1D, targets: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const mask = tf.cast(tf.notEqual(targets, 0), 'float32');
+    const se = tf.mul(tf.square(tf.sub(value, targets)), mask);
+    return tf.div(tf.sum(se), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
   });
 }
 

@@ -5,6 +5,12 @@ import type { ArchConfig } from './config.js';
 
 export type ParamKind = 'kernel' | 'bias' | 'gamma' | 'beta' | 'movingMean' | 'movingVariance';
 
+/** Layer names of the value head (MODEL-SPEC: 1×1 conv → global mean → dense → dense tanh). */
+export const VALUE_CONV = 'value_conv';
+export const VALUE_POOL = 'value_pool';
+export const VALUE_FC1 = 'value_fc1';
+export const VALUE_FC2 = 'value_fc2';
+
 export interface ParamSpec {
   /** tfjs/Keras layer name. */
   layer: string;
@@ -23,7 +29,20 @@ export type LayerSpec =
   | { type: 'conv'; name: string; k: number; inC: number; outC: number; bias: boolean; relu: boolean }
   | { type: 'bn'; name: string; channels: number; relu: boolean }
   | { type: 'residual-start' }
-  | { type: 'residual-add'; name: string; relu: boolean };
+  | { type: 'residual-add'; name: string; relu: boolean }
+  | { type: 'dense'; name: string; inC: number; outC: number; activation: 'relu' | 'tanh' };
+
+/** The value head's layers (after the trunk, beside the policy head), in forward order; empty for a policy-only net. */
+export function valueHeadSpecs(c: ArchConfig): LayerSpec[] {
+  const v = c.valueHead;
+  if (!v) return [];
+  return [
+    { type: 'conv', name: VALUE_CONV, k: 1, inC: c.width, outC: v.channels, bias: true, relu: true },
+    // global mean over the 19×19 points sits between these two (no weights)
+    { type: 'dense', name: VALUE_FC1, inC: v.channels, outC: v.hidden, activation: 'relu' },
+    { type: 'dense', name: VALUE_FC2, inC: v.hidden, outC: 1, activation: 'tanh' },
+  ];
+}
 
 /** Lists the layers of an architecture in forward order (the policy head is the last conv). */
 export function layerSpecs(c: ArchConfig): LayerSpec[] {
@@ -49,11 +68,14 @@ export function layerSpecs(c: ArchConfig): LayerSpec[] {
   return out;
 }
 
-/** Lists every weight of an architecture in the canonical order (layer order, then tfjs weight order). */
+/** Lists every weight of an architecture in the canonical order (trunk and policy head, then value head; tfjs weight order). */
 export function paramSpecs(c: ArchConfig): ParamSpec[] {
   const specs: ParamSpec[] = [];
-  for (const l of layerSpecs(c)) {
-    if (l.type === 'conv') {
+  for (const l of [...layerSpecs(c), ...valueHeadSpecs(c)]) {
+    if (l.type === 'dense') {
+      specs.push({ layer: l.name, kind: 'kernel', index: 0, shape: [l.inC, l.outC], trainable: true, decay: true });
+      specs.push({ layer: l.name, kind: 'bias', index: 1, shape: [l.outC], trainable: true, decay: false });
+    } else if (l.type === 'conv') {
       specs.push({ layer: l.name, kind: 'kernel', index: 0, shape: [l.k, l.k, l.inC, l.outC], trainable: true, decay: true });
       if (l.bias) specs.push({ layer: l.name, kind: 'bias', index: 1, shape: [l.outC], trainable: true, decay: false });
     } else if (l.type === 'bn') {
@@ -92,9 +114,10 @@ export function initParams(c: ArchConfig, uniform: () => number): Float32Array[]
   return paramSpecs(c).map((s) => {
     const a = new Float32Array(sizeOf(s.shape));
     if (s.kind === 'kernel') {
-      const fanIn = s.shape[0] * s.shape[1] * s.shape[2];
+      const fanIn = s.shape.length === 2 ? s.shape[0] : s.shape[0] * s.shape[1] * s.shape[2];
       // The 1-plane policy head gets a smaller (Glorot-like) scale so initial logits are near uniform.
-      const std = s.layer === 'policy' ? Math.sqrt(1 / fanIn) : Math.sqrt(2 / fanIn);
+      // So does the tanh value output, so initial values are near 0.
+      const std = s.layer === 'policy' || s.layer === VALUE_FC2 ? Math.sqrt(1 / fanIn) : Math.sqrt(2 / fanIn);
       for (let i = 0; i < a.length; i++) a[i] = normal() * std;
     } else if (s.kind === 'gamma' || s.kind === 'movingVariance') {
       a.fill(1);

@@ -15,11 +15,12 @@ function coverage(ranges: readonly PlaneRange[], planes: number): number[] {
 }
 
 describe('registry', () => {
-  it('knows basic and alphago48 with their sizes', () => {
-    expect(featureSetNames().sort()).toEqual(['alphago48', 'basic']);
+  it('knows basic, alphago48 and alphago49 with their sizes', () => {
+    expect(featureSetNames().sort()).toEqual(['alphago48', 'alphago49', 'basic']);
     expect(getFeatureSet('alphago48')).toMatchObject({ name: 'alphago48', version: 1, planes: 48 });
+    expect(getFeatureSet('alphago49')).toMatchObject({ name: 'alphago49', version: 1, planes: 49 });
     expect(getFeatureSet('basic')).toMatchObject({ name: 'basic', version: 1, planes: 9 });
-    expect(() => getFeatureSet('alphago49')).toThrow(/unknown feature set "alphago49" \(known: .*alphago48/);
+    expect(() => getFeatureSet('alphago50')).toThrow(/unknown feature set "alphago50" \(known: .*alphago48/);
   });
 
   it('layouts: every plane owned by exactly one range, names in plane order', () => {
