@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ArchConfig } from '../model/config.js';
 import { BOARD, POINTS } from '../model/config.js';
-import { forward, crossEntropy } from '../model/forward.js';
+import { forward, crossEntropy, valueLoss } from '../model/forward.js';
 import { paramSpecs, type ParamSpec } from '../model/params.js';
 import type { Batch } from './types.js';
 
@@ -12,7 +12,7 @@ export interface StepResult {
   grads: Float32Array[];
   /** Per batch-norm layer: batch mean then batch variance. */
   bnStats: Float32Array[];
-  /** Mean cross-entropy over the batch. */
+  /** Mean training loss over the batch: policy cross-entropy + valueWeight × value MSE. */
   loss: number;
   /** Top-1 hits in the batch. */
   correct: number;
@@ -20,10 +20,55 @@ export interface StepResult {
 }
 
 export interface EvalResult {
+  /** Sum of policy cross-entropies. */
   lossSum: number;
   top1: number;
   top5: number;
   size: number;
+  /** Value head only (else 0): positions with a value target, their squared-error sum and sign agreements. */
+  valueCount: number;
+  valueSqSum: number;
+  valueCorrect: number;
+}
+
+/** Weight of the value MSE in the training loss unless --value-weight says otherwise. */
+export const DEFAULT_VALUE_WEIGHT = 0.25;
+
+/**
+ * The training loss: policy cross-entropy + valueWeight × value MSE. Without value targets (e.g. synthetic data) the
+ * value head still enters with weight 0, so its gradients exist (as zeros) and the parameter list stays uniform.
+ */
+export function trainingLoss(logits: tf.Tensor2D, y: tf.Tensor1D, value: tf.Tensor1D | null, targets: Float32Array | undefined, valueWeight: number): tf.Scalar {
+  const ce = crossEntropy(logits, y);
+  if (!value) return ce;
+  if (!targets) return tf.add(ce, tf.mul(tf.sum(value), 0)) as tf.Scalar;
+  return tf.add(ce, tf.mul(valueLoss(value, tf.tensor1d(targets.subarray(0, y.shape[0]))), valueWeight)) as tf.Scalar;
+}
+
+/**
+ * Evaluation sums of one batch on the current backend: policy CE sum, top-1/top-5 hits and, with a value head and
+ * targets, the value figures. Shared by the WASM engines and the native resident trainer.
+ */
+export function evaluateBatch(config: ArchConfig, params: readonly tf.Tensor[], x: tf.Tensor4D, y: tf.Tensor1D, values: Float32Array | undefined, nativeConv: boolean): EvalResult {
+  const n = y.shape[0];
+  const r = tf.tidy(() => {
+    const out = forward(config, params, x, false, nativeConv);
+    const logits = out.logits;
+    const lossSum = tf.mul(crossEntropy(logits, y), n);
+    const top5 = tf.topk(logits, 5).indices; // [n,5] int32
+    const hit5 = tf.sum(tf.cast(tf.equal(top5, tf.reshape(y, [-1, 1])), 'int32'));
+    const hit1 = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32'));
+    const list = [lossSum, hit1, hit5];
+    if (out.value && values) {
+      const t = tf.tensor1d(values.subarray(0, n));
+      const mask = tf.cast(tf.notEqual(t, 0), 'float32');
+      list.push(tf.sum(mask), tf.sum(tf.mul(tf.square(tf.sub(out.value, t)), mask)), tf.sum(tf.mul(tf.cast(tf.greater(tf.mul(out.value, t), 0), 'float32'), mask)));
+    }
+    return list;
+  });
+  const v = r.map((t) => t.dataSync()[0]);
+  tf.dispose(r);
+  return { lossSum: v[0], top1: v[1], top5: v[2], size: n, valueCount: v[3] ?? 0, valueSqSum: v[4] ?? 0, valueCorrect: v[5] ?? 0 };
 }
 
 export interface GradEngine {
@@ -58,6 +103,7 @@ export class LocalGradEngine implements GradEngine {
   constructor(
     readonly config: ArchConfig,
     readonly backend: string,
+    readonly valueWeight = DEFAULT_VALUE_WEIGHT,
   ) {
     this.specs = paramSpecs(config);
     this.trainIdx = this.specs.flatMap((s, i) => (s.trainable ? [i] : []));
@@ -91,7 +137,7 @@ export class LocalGradEngine implements GradEngine {
         // keep() lets the side outputs survive the gradient tape's tidy.
         logits = tf.keep(r.logits);
         stats = r.batchStats.map((t) => tf.keep(t));
-        return crossEntropy(r.logits, y);
+        return trainingLoss(r.logits, y, r.value, batch.values, this.valueWeight);
       };
       const { value, grads } = tf.valueAndGrads(f)(this.trainIdx.map((k) => all[k]));
       const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits as unknown as tf.Tensor, 1), y), 'int32'));
@@ -113,18 +159,13 @@ export class LocalGradEngine implements GradEngine {
 
   /** See GradEngine.evaluate. */
   async evaluate(params: readonly Float32Array[], batch: Batch): Promise<EvalResult> {
-    const r = tf.tidy(() => {
-      const { x, y } = this.inputs(batch);
-      const logits = forward(this.config, this.tensors(params), x, false).logits;
-      const lossSum = tf.mul(crossEntropy(logits, y), batch.size);
-      const top5 = tf.topk(logits, 5).indices; // [n,5] int32
-      const hit5 = tf.sum(tf.cast(tf.equal(top5, tf.reshape(y, [-1, 1])), 'int32'));
-      const hit1 = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32'));
-      return [lossSum, hit1, hit5];
-    });
-    const [l, h1, h5] = r.map((t) => t.dataSync()[0]);
-    tf.dispose(r);
-    return { lossSum: l, top1: h1, top5: h5, size: batch.size };
+    const { x, y } = this.inputs(batch);
+    const ps = this.tensors(params);
+    try {
+      return evaluateBatch(this.config, ps, x, y, batch.values, false);
+    } finally {
+      tf.dispose([x, y, ...ps]);
+    }
   }
 
   async close(): Promise<void> {}

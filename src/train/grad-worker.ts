@@ -12,15 +12,16 @@ export interface WorkerInit {
   config: ArchConfig;
   backend?: string;
   paramsSab: SharedArrayBuffer;
+  valueWeight?: number;
 }
 
 export type WorkerRequest =
-  | { type: 'step' | 'eval'; id: number; inputsSab: SharedArrayBuffer; labelsSab: SharedArrayBuffer; start: number; size: number };
+  | { type: 'step' | 'eval'; id: number; inputsSab: SharedArrayBuffer; labelsSab: SharedArrayBuffer; valuesSab: SharedArrayBuffer | null; start: number; size: number };
 
 export type WorkerReply =
   | { type: 'ready'; backend: string }
   | { type: 'step'; id: number; packed: Float32Array; loss: number; correct: number; size: number; computeMs: number }
-  | { type: 'eval'; id: number; lossSum: number; top1: number; top5: number; size: number }
+  | { type: 'eval'; id: number; lossSum: number; top1: number; top5: number; size: number; valueCount: number; valueSqSum: number; valueCorrect: number }
   | { type: 'error'; id: number; message: string };
 
 const port = parentPort;
@@ -39,7 +40,7 @@ const params: Float32Array[] = [];
 
 try {
   const choice = await selectBackend(init.backend);
-  const engine = new LocalGradEngine(init.config, choice.name);
+  const engine = new LocalGradEngine(init.config, choice.name, init.valueWeight);
   const planes = init.config.planes;
   port.on('message', async (m: WorkerRequest) => {
     try {
@@ -47,6 +48,7 @@ try {
       const batch = {
         inputs: new Float32Array(m.inputsSab, m.start * per * 4, m.size * per),
         labels: new Int32Array(m.labelsSab, m.start * 4, m.size),
+        values: m.valuesSab ? new Float32Array(m.valuesSab, m.start * 4, m.size) : undefined,
         size: m.size,
       };
       if (m.type === 'eval') {

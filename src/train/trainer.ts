@@ -7,10 +7,11 @@ import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
 import { selectBackend } from '../model/backend.js';
 import { describeArch, type ArchConfig, type FeatureSetId } from '../model/config.js';
-import { initParams, paramSpecs } from '../model/params.js';
+import { initParams, paramSpecs, valueHeadSpecs } from '../model/params.js';
 import { BN_MOMENTUM } from '../model/build.js';
 import { saveModel } from '../model/io.js';
-import { LocalGradEngine, type GradEngine } from './grad-engine.js';
+import { DEFAULT_VALUE_WEIGHT, LocalGradEngine, type GradEngine } from './grad-engine.js';
+import { ResidentTrainer } from './native-engine.js';
 import { WorkerPoolEngine } from './worker-pool.js';
 import { Optimizer, type OptimizerConfig } from './optimizer.js';
 import { learningRate, type ScheduleKind } from './schedule.js';
@@ -48,6 +49,10 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Start from this saved model's weights (fine-tuning) instead of a random init; ignored when resuming. */
   initFrom?: string;
+  /** Weight of the value MSE in the loss (value-head models; default DEFAULT_VALUE_WEIGHT). */
+  valueWeight?: number;
+  /** 'value-head': train only the value head on a frozen trunk and policy head (native backend only). */
+  trainOnly?: 'value-head';
 }
 
 export interface ValMetrics {
@@ -55,6 +60,9 @@ export interface ValMetrics {
   top1: number;
   top5: number;
   positions: number;
+  /** Value head only: MSE of the tanh output against ±1, and the share of positions whose winner it names. */
+  valueMse?: number;
+  valueAccuracy?: number;
 }
 
 export type StopReason = 'steps' | 'time-budget' | 'early-stop' | 'aborted';
@@ -75,17 +83,22 @@ export interface TrainResult {
 }
 
 /** Validation loss/top-1/top-5 over every position of `val`. */
-export async function validate(engine: GradEngine, params: readonly Float32Array[], val: ValidationSource, batch: number): Promise<ValMetrics> {
-  let lossSum = 0, top1 = 0, top5 = 0, n = 0;
+export async function validate(engine: Pick<GradEngine, 'evaluate'>, params: readonly Float32Array[], val: ValidationSource, batch: number): Promise<ValMetrics> {
+  let lossSum = 0, top1 = 0, top5 = 0, n = 0, vn = 0, vsq = 0, vok = 0;
   for (const b of val.batches(batch)) {
     const r = await engine.evaluate(params, b);
     lossSum += r.lossSum;
     top1 += r.top1;
     top5 += r.top5;
     n += r.size;
+    vn += r.valueCount;
+    vsq += r.valueSqSum;
+    vok += r.valueCorrect;
   }
   if (n === 0) throw new Error('validation source yielded no positions');
-  return { loss: lossSum / n, top1: top1 / n, top5: top5 / n, positions: n };
+  const m: ValMetrics = { loss: lossSum / n, top1: top1 / n, top5: top5 / n, positions: n };
+  if (vn > 0) Object.assign(m, { valueMse: vsq / vn, valueAccuracy: vok / vn });
+  return m;
 }
 
 async function truncateMetrics(file: string, maxStep: number): Promise<void> {
@@ -117,9 +130,8 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     totalSteps = opts.epochs * stepsPerEpoch;
   }
   if (totalSteps === undefined && opts.timeBudgetSeconds === undefined) throw new Error('give --steps, --epochs or --time-budget');
-  if (totalSteps === undefined && opts.schedule !== 'constant') {
-    throw new Error(`--lr-schedule ${opts.schedule} needs a known length: give --steps or --epochs (or use --lr-schedule constant)`);
-  }
+  // Without a step count, a time budget is the schedule's length: cosine/step decay over this invocation's budget.
+  const scheduleByTime = totalSteps === undefined && opts.schedule !== 'constant';
   const evalEvery = opts.evalEvery > 0 ? opts.evalEvery : (stepsPerEpoch ?? Number.POSITIVE_INFINITY);
   const checkpointEvery = opts.checkpointEvery ?? (Number.isFinite(evalEvery) ? evalEvery : 100);
 
@@ -153,16 +165,39 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     log?.info({ step: state.step, positionsSeen: state.positionsSeen }, 'resumed from checkpoint');
   } else {
     if (opts.initFrom) {
-      const init = await loadInitParams(opts.initFrom, arch, opts.featureSet);
+      const init = await loadInitParams(opts.initFrom, arch, opts.featureSet, () => rng.next());
       params = init.params;
-      log?.info({ initFrom: init.dir, steps: init.meta.steps, positionsSeen: init.meta.positionsSeen }, 'initialised from a saved model');
+      log?.info({ initFrom: init.dir, steps: init.meta.steps, positionsSeen: init.meta.positionsSeen, grown: init.grown }, 'initialised from a saved model');
     } else params = initParams(arch, () => rng.next());
     state = { step: 0, positionsSeen: 0, rng: rng.getState(), dataCursor: null, best: null, evalsWithoutImprovement: 0, elapsedSeconds: 0 };
   }
   const resumedFrom = ck ? ck.state.step : null;
   await fs.mkdir(opts.out, { recursive: true });
 
-  const engine: GradEngine = opts.workers > 1 ? await WorkerPoolEngine.create(arch, opts.workers, choice.name) : new LocalGradEngine(arch, choice.name);
+  const valueWeight = opts.valueWeight ?? DEFAULT_VALUE_WEIGHT;
+  // Native TensorFlow trains in one thread with its own kernels and state kept on the backend (native-engine.ts);
+  // WASM computes gradients on host-held parameters, in worker threads for parallelism.
+  if (opts.trainOnly && !(choice.name === 'tensorflow' && opts.workers <= 1)) {
+    throw new Error(`--train-only ${opts.trainOnly} needs the native backend in one thread (got ${choice.name}, ${opts.workers} workers)`);
+  }
+  if (opts.trainOnly === 'value-head' && !arch.valueHead) throw new Error('--train-only value-head: the architecture has no value head (--value-head)');
+  const valueHeadLayers = new Set(valueHeadSpecs(arch).map((l) => (l.type === 'conv' || l.type === 'dense' ? l.name : '')));
+  const resident =
+    choice.name === 'tensorflow' && opts.workers <= 1
+      ? new ResidentTrainer(arch, opts.optimizer, params, ck ? ck.optimizer : null, valueWeight, opts.trainOnly ? (s) => valueHeadLayers.has(s.layer) : undefined)
+      : null;
+  const engine: GradEngine | null = resident
+    ? null
+    : opts.workers > 1
+      ? await WorkerPoolEngine.create(arch, opts.workers, choice.name, valueWeight)
+      : new LocalGradEngine(arch, choice.name, valueWeight);
+  const evaluator: Pick<GradEngine, 'evaluate'> = resident ? { evaluate: async (_p, b) => resident.evaluate(b) } : engine!;
+  // Brings the host copies up to date with the resident state (before validation, checkpoints and saves).
+  const sync = (): void => {
+    if (!resident) return;
+    params = resident.readParams();
+    optimizer.setState(resident.readOptimizerState());
+  };
   const sched = { kind: opts.schedule, baseLr: opts.lr, warmup: opts.warmup, totalSteps: totalSteps ?? 0 };
   const bnIdx = specs.flatMap((s, i) => (s.kind === 'movingMean' ? [i] : []));
   const startWall = performance.now() - state.elapsedSeconds * 1000;
@@ -187,8 +222,18 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     backend: `${choice.name}${opts.workers > 1 ? ` ×${opts.workers} workers` : ''}`,
     wallClockSeconds: Math.round(elapsed() * 10) / 10,
   });
-  const valMetrics = (v: ValMetrics | null): Record<string, number> => (v ? { top1: v.top1, top5: v.top5, loss: v.loss, positions: v.positions } : {});
+  const valMetrics = (v: ValMetrics | null): Record<string, number> =>
+    v
+      ? {
+          top1: v.top1,
+          top5: v.top5,
+          loss: v.loss,
+          positions: v.positions,
+          ...(v.valueMse !== undefined ? { valueMse: v.valueMse, valueAccuracy: v.valueAccuracy! } : {}),
+        }
+      : {};
   const checkpoint = async (): Promise<void> => {
+    sync();
     state.rng = rng.getState();
     state.dataCursor = source.getCursor ? source.getCursor() : null;
     state.elapsedSeconds = elapsed();
@@ -220,17 +265,26 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
       const t0 = performance.now();
       const b = source.nextAsync ? await source.nextAsync(opts.batch) : source.next(opts.batch);
       dataWaitSeconds += (performance.now() - t0) / 1000;
-      const r = await engine.computeGradients(params, b);
-      if (!Number.isFinite(r.loss)) throw new Error(`training diverged: loss is ${r.loss} at step ${state.step} (try a lower --lr)`);
-      optimizer.step(params, r.grads, learningRate(sched, state.step));
-      // Moving batch-norm statistics follow Keras: moving = m·moving + (1−m)·batch.
-      bnIdx.forEach((pi, l) => {
-        const mm = params[pi], mv = params[pi + 1], bm = r.bnStats[2 * l], bv = r.bnStats[2 * l + 1];
-        for (let i = 0; i < mm.length; i++) {
-          mm[i] = BN_MOMENTUM * mm[i] + (1 - BN_MOMENTUM) * bm[i];
-          mv[i] = BN_MOMENTUM * mv[i] + (1 - BN_MOMENTUM) * bv[i];
+      const lr = scheduleByTime ? learningRate(sched, state.step, invocationSeconds() / opts.timeBudgetSeconds!) : learningRate(sched, state.step);
+      let r: { loss: number; correct: number; size: number };
+      if (resident) {
+        r = resident.step(b, lr);
+      } else {
+        const g = await engine!.computeGradients(params, b);
+        r = g;
+        if (Number.isFinite(g.loss)) {
+          optimizer.step(params, g.grads, lr);
+          // Moving batch-norm statistics follow Keras: moving = m·moving + (1−m)·batch.
+          bnIdx.forEach((pi, l) => {
+            const mm = params[pi], mv = params[pi + 1], bm = g.bnStats[2 * l], bv = g.bnStats[2 * l + 1];
+            for (let i = 0; i < mm.length; i++) {
+              mm[i] = BN_MOMENTUM * mm[i] + (1 - BN_MOMENTUM) * bm[i];
+              mv[i] = BN_MOMENTUM * mv[i] + (1 - BN_MOMENTUM) * bv[i];
+            }
+          });
         }
-      });
+      }
+      if (!Number.isFinite(r.loss)) throw new Error(`training diverged: loss is ${r.loss} at step ${state.step} (try a lower --lr)`);
       state.step++;
       state.positionsSeen += r.size;
       trainSeconds += (performance.now() - t0) / 1000;
@@ -248,18 +302,22 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
           positionsSeen: state.positionsSeen,
           epoch: stepsPerEpoch ? state.step / stepsPerEpoch : null,
           seconds: Math.round(elapsed() * 10) / 10,
-          lr: learningRate(sched, state.step - 1),
+          lr: scheduleByTime ? learningRate(sched, state.step - 1, invocationSeconds() / opts.timeBudgetSeconds!) : learningRate(sched, state.step - 1),
           trainLoss: emaLoss,
           trainTop1: emaAcc,
           positionsPerSecond: trainPositions / trainSeconds,
         };
         if (val) {
-          lastVal = await validate(engine, params, val, Math.max(opts.batch, 64));
+          sync();
+          lastVal = await validate(evaluator, params, val, Math.max(opts.batch, 64));
           Object.assign(line, { valLoss: lastVal.loss, valTop1: lastVal.top1, valTop5: lastVal.top5 });
+          if (lastVal.valueMse !== undefined) Object.assign(line, { valValueMse: lastVal.valueMse, valValueAccuracy: lastVal.valueAccuracy });
           // Loss breaks top-1 ties only when it moved meaningfully, so float noise does not reset patience.
-          const better = !state.best || lastVal.top1 > state.best.top1 || (lastVal.top1 === state.best.top1 && lastVal.loss < state.best.loss - 1e-4);
+          // Training only the value head leaves the policy figures fixed: then the value MSE (kept in `loss`) decides.
+          const score = opts.trainOnly === 'value-head' ? { top1: 0, loss: lastVal.valueMse ?? Infinity } : { top1: lastVal.top1, loss: lastVal.loss };
+          const better = !state.best || score.top1 > state.best.top1 || (score.top1 === state.best.top1 && score.loss < state.best.loss - 1e-4);
           if (better) {
-            state.best = { step: state.step, loss: lastVal.loss, top1: lastVal.top1 };
+            state.best = { step: state.step, ...score };
             state.evalsWithoutImprovement = 0;
             await saveModel(path.join(opts.out, 'best'), arch, params, meta(valMetrics(lastVal)));
           } else {
@@ -279,10 +337,12 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
       }
     }
     if (savedAt !== state.step) await checkpoint();
+    sync();
     if (!val) await saveModel(path.join(opts.out, 'best'), arch, params, meta({}));
   } finally {
     bar?.stop();
-    await engine.close();
+    await engine?.close();
+    resident?.dispose();
   }
   const result: TrainResult = {
     steps: state.step,
@@ -291,7 +351,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     best: state.best,
     lastVal,
     backend: choice.name,
-    workers: engine.workers,
+    workers: engine ? engine.workers : 1,
     positionsPerSecond: trainSeconds > 0 ? trainPositions / trainSeconds : 0,
     dataWaitSeconds: Math.round(dataWaitSeconds * 1000) / 1000,
     resumedFrom,

@@ -4,6 +4,8 @@
 export interface Batch {
   inputs: Float32Array;
   labels: Int32Array;
+  /** Value targets (+1 side to move won, −1 lost, 0 no target); absent: the source has no game results. */
+  values?: Float32Array;
   size: number;
 }
 

@@ -17,6 +17,8 @@ export class WorkerPoolEngine implements GradEngine {
   private readonly paramViews: Float32Array[];
   private inputsSab = new SharedArrayBuffer(4);
   private labelsSab = new SharedArrayBuffer(4);
+  private valuesSab = new SharedArrayBuffer(4);
+  private hasValues = false;
   private readonly trainSizes: number[];
   private readonly statSizes: number[];
   private closed = false;
@@ -53,7 +55,7 @@ export class WorkerPoolEngine implements GradEngine {
   }
 
   /** Starts `n` workers on the requested backend (flag/env/auto, see selectBackend) and waits until all are ready. */
-  static async create(config: ArchConfig, n: number, backend?: string): Promise<WorkerPoolEngine> {
+  static async create(config: ArchConfig, n: number, backend?: string, valueWeight?: number): Promise<WorkerPoolEngine> {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--workers must be a positive integer, got ${n}`);
     const total = paramSpecs(config).reduce((a, s) => a + sizeOf(s.shape), 0);
     const paramsSab = new SharedArrayBuffer(total * 4);
@@ -63,7 +65,7 @@ export class WorkerPoolEngine implements GradEngine {
     const ready: Promise<string>[] = [];
     for (let i = 0; i < n; i++) {
       const w = new Worker(url, {
-        workerData: { config, backend, paramsSab } satisfies WorkerInit,
+        workerData: { config, backend, paramsSab, valueWeight } satisfies WorkerInit,
       });
       workers.push(w);
       ready.push(
@@ -119,6 +121,11 @@ export class WorkerPoolEngine implements GradEngine {
     if (this.labelsSab.byteLength < n * 4) this.labelsSab = new SharedArrayBuffer(n * 4);
     new Float32Array(this.inputsSab, 0, n * per).set(batch.inputs.subarray(0, n * per));
     new Int32Array(this.labelsSab, 0, n).set(batch.labels.subarray(0, n));
+    this.hasValues = batch.values !== undefined;
+    if (batch.values) {
+      if (this.valuesSab.byteLength < n * 4) this.valuesSab = new SharedArrayBuffer(n * 4);
+      new Float32Array(this.valuesSab, 0, n).set(batch.values.subarray(0, n));
+    }
     const k = Math.min(this.pool.length, n);
     const slices: [number, number][] = [];
     let start = 0;
@@ -134,7 +141,7 @@ export class WorkerPoolEngine implements GradEngine {
   async computeGradients(params: readonly Float32Array[], batch: Batch): Promise<StepResult> {
     const slices = this.stage(params, batch);
     const replies = await Promise.all(
-      slices.map(([start, size], i) => this.request(this.pool[i], { type: 'step', inputsSab: this.inputsSab, labelsSab: this.labelsSab, start, size })),
+      slices.map(([start, size], i) => this.request(this.pool[i], { type: 'step', inputsSab: this.inputsSab, labelsSab: this.labelsSab, valuesSab: this.hasValues ? this.valuesSab : null, start, size })),
     );
     this.lastComputeMs = replies.map((r) => (r.type === 'step' ? r.computeMs : NaN));
     const grads = this.trainSizes.map((n) => new Float32Array(n));
@@ -184,15 +191,18 @@ export class WorkerPoolEngine implements GradEngine {
   async evaluate(params: readonly Float32Array[], batch: Batch): Promise<EvalResult> {
     const slices = this.stage(params, batch);
     const replies = await Promise.all(
-      slices.map(([start, size], i) => this.request(this.pool[i], { type: 'eval', inputsSab: this.inputsSab, labelsSab: this.labelsSab, start, size })),
+      slices.map(([start, size], i) => this.request(this.pool[i], { type: 'eval', inputsSab: this.inputsSab, labelsSab: this.labelsSab, valuesSab: this.hasValues ? this.valuesSab : null, start, size })),
     );
-    const out: EvalResult = { lossSum: 0, top1: 0, top5: 0, size: 0 };
+    const out: EvalResult = { lossSum: 0, top1: 0, top5: 0, size: 0, valueCount: 0, valueSqSum: 0, valueCorrect: 0 };
     for (const r of replies) {
       if (r.type !== 'eval') throw new Error(`gradient worker answered ${r.type} to an eval`);
       out.lossSum += r.lossSum;
       out.top1 += r.top1;
       out.top5 += r.top5;
       out.size += r.size;
+      out.valueCount += r.valueCount;
+      out.valueSqSum += r.valueSqSum;
+      out.valueCorrect += r.valueCorrect;
     }
     return out;
   }

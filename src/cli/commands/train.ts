@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { parseDuration, parseFlag, parseNonNegativeInt, parseNumber, parseNonNegativeNumber, parsePositiveInt, resolveFlagOption } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { getFeatureSet } from '../../features/registry.js';
-import { presetConfig, validateArchConfig, PRESET_NAMES } from '../../model/config.js';
+import { presetConfig, validateArchConfig, PRESET_NAMES, DEFAULT_VALUE_HEAD, type ValueHeadConfig } from '../../model/config.js';
 import { train } from '../../train/trainer.js';
 import { openTrainingData } from '../../train/data-sources.js';
 import { parseSchedule } from '../../train/schedule.js';
@@ -40,6 +40,27 @@ interface TrainFlags {
   loaderWorkers?: string;
   backend?: string;
   progress: boolean;
+  valueHead: string;
+  valueWeight: string;
+  trainOnly?: string;
+}
+
+/** The feature set of new models (the shipped model's): alphago48 + a komi plane. */
+export const DEFAULT_TRAIN_FEATURES = 'alphago49';
+
+/** The --train-only flag: absent, or `value-head`. */
+function parseTrainOnly(raw: string | undefined): 'value-head' | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'value-head') return raw;
+  throw new Error(`--train-only: expected value-head, got ${JSON.stringify(raw)}`);
+}
+
+/** `none` or `CHANNELSxHIDDEN` (e.g. 32x64) as a value-head config. */
+function parseValueHead(raw: string): ValueHeadConfig | undefined {
+  if (raw === 'none') return undefined;
+  const m = /^(\d+)x(\d+)$/.exec(raw);
+  if (!m) throw new Error(`--value-head: expected none or CHANNELSxHIDDEN (e.g. 32x64), got ${JSON.stringify(raw)}`);
+  return { channels: Number(m[1]), hidden: Number(m[2]) };
 }
 
 /** 0 or 1 (the loader runs in at most one worker thread). */
@@ -58,13 +79,16 @@ export function registerTrainCommand(program: Command): void {
     .option('--depth <n>', 'override the preset: 3×3 conv layers after the 5×5 stem')
     .option('--width <n>', 'override the preset: filters per layer')
     .option('--block <type>', 'override the preset: plain | residual')
-    .option('--features <name>', 'feature set (alphago48, basic); required for a dataset folder')
+    .option('--features <name>', `feature set (alphago49, alphago48, basic; default ${DEFAULT_TRAIN_FEATURES} for a dataset folder)`)
+    .option('--value-head <spec>', 'value head CHANNELSxHIDDEN, or none for a policy-only net', `${DEFAULT_VALUE_HEAD.channels}x${DEFAULT_VALUE_HEAD.hidden}`)
+    .option('--value-weight <x>', 'weight of the value MSE in the loss', '0.25')
+    .option('--train-only <part>', 'value-head: train only the value head on the frozen trunk of --init-from (native backend)')
     .option('--batch <n>', 'positions per step', '64')
     .option('--lr <x>', 'base learning rate (default 0.001 for adam, 0.01 for sgd)')
     .option('--optimizer <name>', 'adam | sgd', 'adam')
     .option('--momentum <x>', 'SGD momentum', '0.9')
     .option('--weight-decay <x>', 'L2 on conv kernels (decoupled for adam)', '0.0001')
-    .option('--lr-schedule <name>', 'cosine | step | constant', 'cosine')
+    .option('--lr-schedule <name>', 'cosine | step | constant (cosine and step run over --steps/--epochs, else over --time-budget)', 'cosine')
     .option('--warmup <steps>', 'linear warm-up steps', '0')
     .option('--seed <n>', 'seed of initialisation and sampling', '1')
     .option('--epochs <n>', 'passes over the training positions')
@@ -84,7 +108,8 @@ export function registerTrainCommand(program: Command): void {
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (f: TrainFlags) => {
       const log = createLogger();
-      const featureSet = f.features ? getFeatureSet(f.features) : null;
+      const features = f.features ?? (f.data.startsWith('synthetic:') ? undefined : DEFAULT_TRAIN_FEATURES);
+      const featureSet = features ? getFeatureSet(features) : null;
       const fsId = featureSet ? { name: featureSet.name, version: featureSet.version, planes: featureSet.planes } : null;
       const seed = parseFlag(f.seed, '--seed', parseNonNegativeInt);
       const loaderWorkers = resolveFlagOption(f.loaderWorkers, '--loader-workers', 'TENGEN_LOADER_WORKERS', 1, parseLoaderWorkers);
@@ -104,6 +129,7 @@ export function registerTrainCommand(program: Command): void {
           ...(f.depth !== undefined ? { depth: parseFlag(f.depth, '--depth', parseNonNegativeInt) } : {}),
           ...(f.width !== undefined ? { width: parseFlag(f.width, '--width', parsePositiveInt) } : {}),
           ...(f.block !== undefined ? { block: f.block } : {}),
+          ...(parseValueHead(f.valueHead) ? { valueHead: parseValueHead(f.valueHead) } : {}),
         },
         'architecture flags',
       );
@@ -136,6 +162,8 @@ export function registerTrainCommand(program: Command): void {
           patience: f.patience !== undefined ? parseFlag(f.patience, '--patience', parseNonNegativeInt) : undefined,
           resume: Boolean(f.resume),
           initFrom: f.initFrom,
+          valueWeight: parseFlag(f.valueWeight, '--value-weight', parseNonNegativeNumber),
+          trainOnly: parseTrainOnly(f.trainOnly),
           workers,
           backend: f.backend,
           progress: f.progress && process.stderr.isTTY === true,
