@@ -349,15 +349,14 @@ export async function exportDataset(datasetDir: string, outDir: string, options:
   });
 
   if (existsSync(out)) {
-    let same = false;
     try {
       const m = readExportManifest(out);
-      same = JSON.stringify(m.record) === JSON.stringify(layout) && keyOfManifest(m) === key;
+      const same = JSON.stringify(m.record) === JSON.stringify(layout) && keyOfManifest(m) === key;
       if (same && !options.force) return { dir: out, manifest: m, resumedShards: 0, upToDate: true };
     } catch {
       /* not a valid export: fall through */
     }
-    if (!options.force) throw new Error(`export: ${out} exists${same ? '' : ' and was made from other data or options'}; use --force to replace it`);
+    if (!options.force) throw new Error(`export: ${out} exists and is not an export of this dataset with these options; use --force to replace it`);
   }
 
   let state: ExportState = { key, done: [] };

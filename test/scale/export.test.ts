@@ -8,7 +8,7 @@ import { decodeRecord, exportDataset, readExportManifest, recordLayout, EXPORT_S
 import { Replayer } from '../../src/data/replay.js';
 import { entryColor, entryPoint } from '../../src/data/format.js';
 import { getFeatureSet } from '../../src/features/registry.js';
-import { buildSampleDataset } from './helpers.js';
+import { buildSampleDataset, runTengen } from './helpers.js';
 
 let ds: string;
 let root: string;
@@ -78,7 +78,7 @@ describe('tengen data export', () => {
     const out = path.join(root, 'exp-all');
     const again = await exportDataset(ds, out, { features: 'alphago49', split: 'all', shardSize: 1000 });
     expect(again.upToDate).toBe(true);
-    await expect(exportDataset(ds, out, { features: 'alphago49', split: 'all', shardSize: 500 })).rejects.toThrow(/exists and was made from other data or options; use --force/);
+    await expect(exportDataset(ds, out, { features: 'alphago49', split: 'all', shardSize: 500 })).rejects.toThrow(/exists and is not an export of this dataset with these options; use --force/);
   });
 
   it('resumes an interrupted export and produces the same bytes as an uninterrupted one', async () => {
@@ -123,6 +123,14 @@ describe('tengen data export', () => {
     expect(r.resumedShards).toBe(0);
     const ref = await exportDataset(ds, path.join(root, 'exp-damaged-ref'), opts);
     expect(r.manifest.exportHash).toBe(ref.manifest.exportHash);
+  });
+
+  it('runs as `tengen data export` and prints a summary', () => {
+    const out = path.join(root, 'exp-cli');
+    const text = runTengen(['data', 'export', ds, '--out', out, '--split', 'all', '--max-positions', '700', '--shard-size', '300', '--features', 'alphago48', '--no-progress']);
+    expect(text).toMatch(/^exported 700 positions of \d+ games to .*exp-cli\nfeatures alphago48@v1 \(48 planes: 48 as bits, 0 as constant floats\); 2168 bytes\/record; 3 shards/);
+    expect(runTengen(['data', 'export', ds, '--out', out, '--split', 'all', '--max-positions', '700', '--shard-size', '300', '--features', 'alphago48', '--no-progress'])).toMatch(/is up to date/);
+    expect(() => runTengen(['data', 'export', ds, '--out', out, '--split', 'sideways'])).toThrow(/--split: expected train, val or all/);
   });
 
   it('names the problem for bad input', async () => {
