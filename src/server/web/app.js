@@ -35,8 +35,10 @@ function drawGrid(svg) {
   for (let i = 0; i < SIZE; i++) {
     el('line', { class: 'line', x1: MARGIN, y1: MARGIN + i * CELL, x2: MARGIN + 18 * CELL, y2: MARGIN + i * CELL }, g);
     el('line', { class: 'line', x1: MARGIN + i * CELL, y1: MARGIN, x2: MARGIN + i * CELL, y2: MARGIN + 18 * CELL }, g);
-    el('text', { class: 'coord', x: MARGIN + i * CELL, y: MARGIN / 2 - 2 }, g).textContent = 'ABCDEFGHJKLMNOPQRST'[i];
-    el('text', { class: 'coord', x: MARGIN / 2 - 2, y: MARGIN + i * CELL }, g).textContent = String(SIZE - i);
+    // Labels sit outside the stones' reach (a stone spans ±CELL/2 around its point): column letters above the top
+    // row's stones, row numbers right-aligned left of the first column's, so A1 or A19 never covers its label.
+    el('text', { class: 'coord', x: MARGIN + i * CELL, y: MARGIN / 2 - 6 }, g).textContent = 'ABCDEFGHJKLMNOPQRST'[i];
+    el('text', { class: 'coord row', x: MARGIN / 2 - 2, y: MARGIN + i * CELL }, g).textContent = String(SIZE - i);
   }
   for (const x of [3, 9, 15]) for (const y of [3, 9, 15]) el('circle', { class: 'star', cx: MARGIN + x * CELL, cy: MARGIN + y * CELL, r: 3.5 }, g);
   el('g', { id: 'stones' }, svg);
@@ -120,7 +122,10 @@ function positionBody() {
   return { moves, setup, toPlay: toPlayAt(state.cursor) === 1 ? 'B' : 'W' };
 }
 
-/** Asks the model about the position shown; stale answers (the user moved on) are dropped. */
+/**
+ * Asks the model about the position shown; stale answers (the user moved on) are dropped. Resolves with
+ * {illegal, message} when the server refused the position's last move (a ko retake, suicide…), else null.
+ */
 async function suggest() {
   const seq = ++state.requestSeq;
   // body[data-ready] marks "the answer for the position shown is rendered" (tests wait on it).
@@ -130,18 +135,23 @@ async function suggest() {
     if (seq !== state.requestSeq) return;
     state.policy = data.policy;
     state.top = data.moves;
+    state.toPlayShown = data.toPlay;
     renderTop(data.toPlay);
     renderHeat();
     setStatus(`${data.toPlay === 'B' ? 'Black' : 'White'} to play — model ${data.model}, ${data.timeMs.toFixed(1)} ms`);
     document.body.dataset.ready = String(seq);
+    return null;
   } catch (err) {
-    if (seq !== state.requestSeq) return;
+    if (seq !== state.requestSeq) return null;
+    const problem = err.problem || {};
+    if (problem.type === 'urn:tengen:problem:illegal-move' && problem.moveNumber === state.cursor) return { illegal: true, message: err.message };
     state.policy = null;
     state.top = [];
     renderHeat();
     $('top').replaceChildren(); // no stale suggestions from the previous position
     setStatus(err.message, true);
     document.body.dataset.ready = String(seq);
+    return null;
   }
 }
 
@@ -152,15 +162,27 @@ function go(n) {
   suggest();
 }
 
+/** Plays p for the side to move; if the server refuses the move (ko, superko, suicide) the board is put back as it was. */
 async function playAt(p) {
   if (p === null) return;
   const color = toPlayAt(state.cursor);
-  const candidate = state.moves.slice(0, state.cursor).concat([{ color, point: p }]);
   const stones = replay(state.setup, state.moves.slice(0, state.cursor));
   if (p >= 0 && stones[p]) return setStatus(`${toGtp(p)} is occupied`, true);
-  state.moves = candidate;
+  const before = { moves: state.moves, cursor: state.cursor, sgfMoves: state.sgfMoves, policy: state.policy, top: state.top, toPlayShown: state.toPlayShown };
+  state.moves = state.moves.slice(0, state.cursor).concat([{ color, point: p }]);
   if (state.sgf !== null && state.cursor < state.sgfMoves) state.sgfMoves = state.cursor;
-  go(state.cursor + 1);
+  state.cursor += 1;
+  state.policy = null;
+  render();
+  const seq = state.requestSeq + 1;
+  const refused = await suggest();
+  if (!refused || seq !== state.requestSeq) return;
+  // Not played after all: the stone, the move list, the side to move and the suggestions go back as they were.
+  Object.assign(state, before);
+  render();
+  if (state.toPlayShown) renderTop(state.toPlayShown);
+  setStatus(`${color === 1 ? 'Black' : 'White'} ${toGtp(p)} is not allowed: ${refused.message}`, true);
+  document.body.dataset.ready = String(state.requestSeq);
 }
 
 function pointFromEvent(ev) {
@@ -187,17 +209,24 @@ async function loadSgf(text) {
   state.moves = parsed.moves;
   state.firstPlayer = parsed.firstPlayer ?? (parsed.moves[0]?.color ?? (parsed.setup.black.length && !parsed.setup.white.length ? 2 : 1));
   state.review = null;
+  setReviewStatus('reviewing the game…', false);
   drawChart();
   go(0);
-  setStatus('reviewing the game…');
   try {
     state.review = await postJson('/v1/analyze', { sgf: text, topK: 5 });
     const s = state.review.summary;
     $('summary').textContent = `top-1 ${(s.top1 * 100).toFixed(0)}%, top-5 ${(s.top5 * 100).toFixed(0)}% of ${s.moves} moves`;
+    setReviewStatus('', false);
     drawChart();
   } catch (err) {
-    setStatus(`review failed: ${err.message}`, true);
+    // The review has its own line: the position's status below the board changes with every step and would hide it.
+    setReviewStatus(`review failed: ${err.message}`, true);
   }
+}
+
+function setReviewStatus(text, isError) {
+  $('review-status').textContent = text;
+  $('review-status').classList.toggle('error', isError);
 }
 
 function drawChart() {
@@ -238,6 +267,7 @@ function init() {
   $('heat').addEventListener('change', renderHeat);
   $('clear').addEventListener('click', () => {
     Object.assign(state, { setup: { black: [], white: [] }, firstPlayer: 1, moves: [], sgf: null, review: null });
+    setReviewStatus('', false);
     drawChart();
     go(0);
   });
