@@ -48,9 +48,20 @@ export async function startServer(cfg: ServerConfig, logger: Logger = createLogg
       logger,
       bodyLimit: cfg.bodyLimit,
       maxMoves: cfg.maxMoves,
+      maxTurns: cfg.maxTurns,
       rateLimitMax: cfg.rateLimitMax,
       rateLimitWindowMs: cfg.rateLimitWindowMs,
       maxEventLoopDelayMs: cfg.maxEventLoopDelayMs,
+      headersTimeoutMs: cfg.headersTimeoutMs,
+      requestTimeoutMs: cfg.requestTimeoutMs,
+      idleTimeoutMs: cfg.idleTimeoutMs,
+      keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
+      maxRequestsPerSocket: cfg.maxRequestsPerSocket,
+      drainLimit: cfg.drainLimit,
+      wsMaxQueries: cfg.wsMaxQueries,
+      wsMaxQueuedTurns: cfg.wsMaxQueuedTurns,
+      wsMaxBuffer: cfg.wsMaxBuffer,
+      wsStallTimeoutMs: cfg.wsStallTimeoutMs,
     });
     await app.listen({ host: cfg.host, port: cfg.port });
   } catch (err) {
