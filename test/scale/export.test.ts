@@ -128,7 +128,7 @@ describe('tengen data export', () => {
   it('runs as `tengen data export` and prints a summary', () => {
     const out = path.join(root, 'exp-cli');
     const text = runTengen(['data', 'export', ds, '--out', out, '--split', 'all', '--max-positions', '700', '--shard-size', '300', '--features', 'alphago48', '--no-progress']);
-    expect(text).toMatch(/^exported 700 positions of \d+ games to .*exp-cli\nfeatures alphago48@v1 \(48 planes: 48 as bits, 0 as constant floats\); 2168 bytes\/record; 3 shards/);
+    expect(text).toMatch(/^exported 700 positions of \d+ games to .*exp-cli\nfeatures alphago48@v1 \(48 planes: 48 as bits, 0 as constant floats\); 2180 bytes\/record; 2 shards/);
     expect(runTengen(['data', 'export', ds, '--out', out, '--split', 'all', '--max-positions', '700', '--shard-size', '300', '--features', 'alphago48', '--no-progress'])).toMatch(/is up to date/);
     expect(() => runTengen(['data', 'export', ds, '--out', out, '--split', 'sideways'])).toThrow(/--split: expected train, val or all/);
   });
