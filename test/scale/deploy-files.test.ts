@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { parseDockerfile } from '../docker/docker-files.js';
 import { python, repoRoot } from './helpers.js';
 import { NGINX, TEMPLATE, renderTemplate, writeLoopbackConfig } from './nginx-config.js';
 
@@ -104,5 +105,39 @@ describe('docker/k8s manifests', () => {
     expect(Number(env.TENGEN_BODY_LIMIT)).toBe(1048576);
     const kust = parseYaml(readFileSync(path.join(k8sDir, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
     expect(kust.resources.sort()).toEqual(manifests.sort());
+  });
+});
+
+describe('docker/Dockerfile: native TensorFlow by the npm ci route', () => {
+  const instrs = parseDockerfile(readFileSync(path.join(repoRoot, 'docker/Dockerfile'), 'utf8'));
+  const stages: { name: string; body: typeof instrs }[] = [];
+  for (const i of instrs) {
+    if (i.keyword === 'FROM') stages.push({ name: /\bAS\s+(\S+)/i.exec(i.args)?.[1] ?? '', body: [] });
+    else stages.at(-1)?.body.push(i);
+  }
+  const deps = stages.find((s) => s.name === 'deps')!;
+  const runtime = stages.at(-1)!;
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+  it('the builder stage has what the postinstall needs before npm ci runs it, and copies its script first', () => {
+    const npmCi = deps.body.findIndex((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
+    expect(npmCi).toBeGreaterThan(0);
+    const apt = deps.body.findIndex((i) => i.keyword === 'RUN' && /apt-get install/.test(i.args));
+    expect(apt).toBeGreaterThanOrEqual(0);
+    expect(apt).toBeLessThan(npmCi);
+    for (const tool of ['python3', 'python3-pip', 'make', 'g++']) expect(deps.body[apt].args.split(/\s+/)).toContain(tool);
+    const post = pkg.scripts.postinstall ?? '';
+    const script = /scripts\/[\w.-]+/.exec(post)?.[0];
+    if (!script) return; // no postinstall (yet): nothing to cross-check
+    const copied = deps.body.slice(0, npmCi).some((i) => i.keyword === 'COPY' && i.args.split(/\s+/).some((a) => script.startsWith(a.replace(/\/$/, '') + '/') || a === script));
+    expect(copied, `the deps stage must COPY ${script} before npm ci`).toBe(true);
+    // The wheel cache outlives the build step (BuildKit cache mount on TENGEN_CACHE_DIR).
+    const cacheDir = deps.body.find((i) => i.keyword === 'ENV' && i.args.includes('TENGEN_CACHE_DIR'))?.args.split('=')[1];
+    expect(deps.body[npmCi].args).toContain(`--mount=type=cache,target=${cacheDir}`);
+  });
+
+  it('the runtime stage installs no compiler and takes node_modules (binding + libraries) from the builder', () => {
+    expect(runtime.body.some((i) => i.keyword === 'RUN' && /apt-get|g\+\+|python3/.test(i.args))).toBe(false);
+    expect(runtime.body.some((i) => i.keyword === 'COPY' && i.args.includes('--from=deps') && i.args.includes('/app/node_modules'))).toBe(true);
   });
 });
