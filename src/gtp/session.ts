@@ -284,7 +284,7 @@ export class GtpSession {
     const view = this.board.clone();
     view.toPlay = color;
     search.setRoot(view, this.komi);
-    const cap = this.opts.search?.analysisMaxVisits ?? 200_000;
+    const cap = this.opts.search?.analysisMaxVisits ?? 50_000;
     try {
       await search.run({ maxVisits: cap, shouldStop: () => stop, filters: a.filters, ...progress });
     } catch (err) {

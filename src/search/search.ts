@@ -99,6 +99,8 @@ export interface SearchStats {
 
 const S_NEW = 0, S_PENDING = 1, S_EXPANDED = 2, S_TERMINAL = 3;
 const MAX_DEPTH = 512;
+// Smallest prior an edge below the root keeps (see finish()).
+const MIN_PRIOR = 1e-4;
 // Longest stretch a run keeps the event loop to itself.
 const YIELD_MS = 10;
 
@@ -131,6 +133,8 @@ export class Search {
   private readonly mc: MonteCarloOwnership;
   private running = false;
   private paths: Int32Array[] = [];
+  // Per round slot: the candidate moves of the slot's new leaf, until its evaluation gives them priors.
+  private cands: Int16Array[] = [];
   private readonly lastStats: SearchStats = { playouts: 0, evaluations: 0, terminal: 0, collisions: 0, rounds: 0, ms: 0, reusedVisits: 0 };
 
   constructor(
@@ -338,7 +342,10 @@ export class Search {
     const board = this.board;
     board.copyFrom(this.rootBoard);
     try {
-      while (this.paths.length < this.params.batchSize) this.paths.push(new Int32Array(MAX_DEPTH + 2));
+      while (this.paths.length < this.params.batchSize) {
+        this.paths.push(new Int32Array(MAX_DEPTH + 2));
+        this.cands.push(new Int16Array(NPOINTS + 1));
+      }
       for (;;) {
         const done = this.N[this.root]! + this.inFlight;
         if (done >= maxVisits || st.playouts >= maxPlayouts) break;
@@ -394,7 +401,7 @@ export class Search {
     let collisions = 0;
     for (let k = 0; k < want; k++) {
       const path = this.paths[out.length]!;
-      const r = this.descend(path, filters);
+      const r = this.descend(path, this.cands[out.length]!, filters);
       if (r === null) {
         this.lastStats.collisions++;
         if (++collisions > want / 2 || out.length === 0) break;
@@ -411,7 +418,7 @@ export class Search {
   }
 
   // One descent from the root. Returns a pending leaf, 'done' (backed up already), or null on a collision.
-  private descend(path: Int32Array, filters: readonly MoveFilter[]): Pending | 'done' | null {
+  private descend(path: Int32Array, cand: Int16Array, filters: readonly MoveFilter[]): Pending | 'done' | null {
     const board = this.board;
     const P = this.params;
     let node = this.root;
@@ -472,13 +479,15 @@ export class Search {
       this.lastStats.playouts++;
       return 'done';
     }
-    // A new leaf: its edges are made now (the board is here), priors arrive with the evaluation.
-    this.makeEdges(node, board, depth === 0);
+    // A new leaf: its candidate moves are listed now (the board is here); its edges are made when the priors arrive.
+    const nCand = this.candidates(board, cand);
+    // Ending the game by answering a pass is a root decision; deeper in the tree it would burn visits on noise.
+    const passPrior = depth === 0 && board.lastMoveAt(0) === PASS ? this.params.passPriorAfterPass : this.params.passPrior;
     this.state[node] = S_PENDING;
     const promise = this.evaluator.evaluate(board, this.komi);
     const fallback = this.evaluator.hasValue ? -1 : this.influence.value(board, this.komi);
     this.unwindBoard(depth);
-    return { node, depth, path, promise, fallback };
+    return { node, depth, path, promise, fallback, cand, nCand, passPrior };
   }
 
   private unwindBoard(depth: number): void {
@@ -531,46 +540,39 @@ export class Search {
     return false;
   }
 
-  private makeEdges(node: number, board: Board, atRoot: boolean): void {
+  // Empty points that do not fill the mover's own eye, into `out`; returns their count.
+  private candidates(board: Board, out: Int16Array): number {
     const toPlay = board.toPlay;
-    if (this.eLen + NPOINTS + 1 > this.eCap) this.growEdges(this.eLen + NPOINTS + 1);
-    const s = this.eLen;
     let n = 0;
-    for (let p = 0; p < NPOINTS; p++) {
-      if (board.colorAt(p) !== EMPTY || board.isEyeOf(p, toPlay)) continue;
-      this.eMove[s + n] = p;
-      this.ePrior[s + n] = 0;
-      this.eChild[s + n] = -1;
-      n++;
-    }
-    this.eMove[s + n] = PASS;
-    // Ending the game by answering a pass is a root decision; deeper in the tree it would burn visits on noise.
-    this.ePrior[s + n] = atRoot && board.lastMoveAt(0) === PASS ? this.params.passPriorAfterPass : this.params.passPrior;
-    this.eChild[s + n] = -1;
-    n++;
-    this.eStart[node] = s;
-    this.eCount[node] = n;
-    this.eLen += n;
+    for (let p = 0; p < NPOINTS; p++) if (board.colorAt(p) === EMPTY && !board.isEyeOf(p, toPlay)) out[n++] = p;
+    return n;
   }
 
   private finish(p: Pending, ev: Evaluation): void {
     const node = p.node;
-    const s = this.eStart[node]!;
-    const cnt = this.eCount[node]!;
     const pol = ev.policy;
-    // Keep the edges the network gives probability (illegal points are 0 in a masked policy) and pass.
+    if (this.eLen + p.nCand + 1 > this.eCap) this.growEdges(this.eLen + p.nCand + 1);
+    // Edges for the candidates the network gives probability (illegal points are 0 in a masked policy) and pass;
+    // below the root, moves under MIN_PRIOR are left out (PUCT would not reach them at these visit counts).
+    const floor = p.depth > 0 ? MIN_PRIOR : 0;
+    const s = this.eLen;
     let w = s;
-    for (let e = s; e < s + cnt; e++) {
-      const m = this.eMove[e]!;
-      const prior = m === PASS ? this.ePrior[e]! : pol[m]!;
-      if (!(prior > 0)) continue;
+    for (let i = 0; i < p.nCand; i++) {
+      const m = p.cand[i]!;
+      const prior = pol[m]!;
+      if (!(prior > floor)) continue;
       this.eMove[w] = m;
       this.ePrior[w] = prior;
       this.eChild[w] = -1;
       w++;
     }
+    this.eMove[w] = PASS;
+    this.ePrior[w] = p.passPrior;
+    this.eChild[w] = -1;
+    w++;
+    this.eStart[node] = s;
     this.eCount[node] = w - s;
-    if (s + cnt === this.eLen) this.eLen = w; // give back the tail when this node's block is the last one
+    this.eLen = w;
     const v = ev.value ?? p.fallback;
     const value = Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0.5;
     this.nValue[node] = value;
@@ -726,4 +728,8 @@ interface Pending {
   promise: Promise<Evaluation>;
   /** Fallback value for the side to move (policy-only models), −1 when the evaluator has a value head. */
   fallback: number;
+  /** Candidate moves of the leaf (a slot buffer, valid until the round is finished) and their count. */
+  cand: Int16Array;
+  nCand: number;
+  passPrior: number;
 }
