@@ -89,15 +89,15 @@ describe.skipIf(!hasChromium)('web board defects (chromium)', () => {
 
   it('a failed review keeps its message while the board moves on', async () => {
     const page = await openPage();
-    // The page reads the first game's main line, the server refuses a collection: the review fails.
-    await page.fill('#sgf', `${firstGame}\n(;SZ[19];B[pd])`);
+    // The page draws any move; the server, replaying the game, refuses White's move onto Black's stone.
+    await page.fill('#sgf', '(;SZ[19];B[pd];W[pd];B[dd];W[dp])');
     await page.click('#load');
     await page.waitForFunction(() => /review failed/.test(document.querySelector('#review-status')?.textContent ?? ''));
     await page.click('#next');
     await settled(page, 'move 1/');
     await page.click('#next');
     await settled(page, 'move 2/');
-    expect(await page.locator('#review-status').textContent()).toMatch(/review failed: .*holds 2 games/);
+    expect(await page.locator('#review-status').textContent()).toMatch(/review failed: move 2 \(W Q16\): point is occupied/);
     await page.close();
   }, 300_000);
 

@@ -1,6 +1,6 @@
 // The web board: play by clicking, load an SGF and step through it, see the model's heat map and top moves
 // for the position shown, and a review of the loaded game (probability / rank of each played move).
-import { SIZE, parseSgfMainLine, replay, toGtp, toPoint } from './goban.js';
+import { SIZE, parseSgfMainLine, replay, splitGames, toGtp, toPoint } from './goban.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const CELL = 32;
@@ -123,10 +123,10 @@ function positionBody() {
 }
 
 /**
- * Asks the model about the position shown; stale answers (the user moved on) are dropped. Resolves with
- * {illegal, message} when the server refused the position's last move (a ko retake, suicide…), else null.
+ * Asks the model about the position shown; stale answers (the user moved on) are dropped. With `trial` (a move
+ * just clicked), a refusal of that move is not shown but resolved as {illegal, message} for playAt to undo it.
  */
-async function suggest() {
+async function suggest(trial = false) {
   const seq = ++state.requestSeq;
   // body[data-ready] marks "the answer for the position shown is rendered" (tests wait on it).
   delete document.body.dataset.ready;
@@ -144,7 +144,7 @@ async function suggest() {
   } catch (err) {
     if (seq !== state.requestSeq) return null;
     const problem = err.problem || {};
-    if (problem.type === 'urn:tengen:problem:illegal-move' && problem.moveNumber === state.cursor) return { illegal: true, message: err.message };
+    if (trial && problem.type === 'urn:tengen:problem:illegal-move' && problem.moveNumber === state.cursor) return { illegal: true, message: err.message };
     state.policy = null;
     state.top = [];
     renderHeat();
@@ -175,7 +175,7 @@ async function playAt(p) {
   state.policy = null;
   render();
   const seq = state.requestSeq + 1;
-  const refused = await suggest();
+  const refused = await suggest(true);
   if (!refused || seq !== state.requestSeq) return;
   // Not played after all: the stone, the move list, the side to move and the suggestions go back as they were.
   Object.assign(state, before);
@@ -198,12 +198,15 @@ function pointFromEvent(ev) {
 
 async function loadSgf(text) {
   let parsed;
+  let games;
   try {
-    parsed = parseSgfMainLine(text);
+    games = splitGames(text);
+    parsed = parseSgfMainLine(games[0] ?? text);
   } catch (err) {
     return setStatus(err.message, true);
   }
-  state.sgf = text;
+  // The server takes one game per request: a collection is reviewed by its first game, and the page says so.
+  state.sgf = games.length > 1 ? games[0] : text;
   state.sgfMoves = parsed.moves.length;
   state.setup = parsed.setup;
   state.moves = parsed.moves;
@@ -213,10 +216,10 @@ async function loadSgf(text) {
   drawChart();
   go(0);
   try {
-    state.review = await postJson('/v1/analyze', { sgf: text, topK: 5 });
+    state.review = await postJson('/v1/analyze', { sgf: state.sgf, topK: 5 });
     const s = state.review.summary;
     $('summary').textContent = `top-1 ${(s.top1 * 100).toFixed(0)}%, top-5 ${(s.top5 * 100).toFixed(0)}% of ${s.moves} moves`;
-    setReviewStatus('', false);
+    setReviewStatus(games.length > 1 ? `the file holds ${games.length} games: this is the first` : '', false);
     drawChart();
   } catch (err) {
     // The review has its own line: the position's status below the board changes with every step and would hide it.

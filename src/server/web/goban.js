@@ -105,3 +105,24 @@ export function parseSgfMainLine(text) {
   }
   return { setup, moves, firstPlayer };
 }
+
+/** The game trees of an SGF text, each as its own text (property values may hold brackets and parentheses). */
+export function splitGames(text) {
+  const games = [];
+  let depth = 0;
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '[') {
+      // Skip the value: up to the first unescaped ']'.
+      for (i++; i < text.length && text[i] !== ']'; i++) if (text[i] === '\\') i++;
+    } else if (ch === '(') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (ch === ')' && depth > 0) {
+      depth--;
+      if (depth === 0) games.push(text.slice(start, i + 1));
+    }
+  }
+  return games;
+}
