@@ -1,12 +1,13 @@
 // The 2-worker loopback run of issue 16: two `python -m tengen_tf.train` processes on 127.0.0.1 (TF_CONFIG,
 // MultiWorkerMirroredStrategy) train a small net for a bounded number of steps on a small export; the loss goes down,
 // the model folder loads in Tengen, and `tengen eval` on the same positions gives the trainer's own top-1.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../../src/data/dataset.js';
 import { exportDataset } from '../../src/data/export.js';
-import { buildSampleDataset, runPython, runTengen, tensorflowMissing } from './helpers.js';
+import { buildSampleDataset, repoRoot, runPython, runTengen, tensorflowMissing } from './helpers.js';
 
 const missing = tensorflowMissing();
 const STEPS = 80;
@@ -94,5 +95,8 @@ describe.skipIf(missing !== null)('policy-only training (python/tengen_tf)', () 
     expect(meta.architecture).toEqual({ depth: 2, width: 8, block: 'plain', planes: 48 });
     const report = JSON.parse(runTengen(['eval', '--model', out, '--data', ds, '--split', 'all', '--sample', '50', '--json', '--no-progress', '--no-legal']));
     expect(report.positions).toBe(50);
+    // And it plays through GTP as it is.
+    const gtp = spawnSync(process.execPath, [path.join(repoRoot, 'bin/tengen.js'), 'gtp', '--model', out], { input: '1 genmove b\nquit\n', encoding: 'utf8', timeout: 120_000 });
+    expect(gtp.stdout).toMatch(/^=1 [A-HJ-T](1[0-9]|[1-9])\n/);
   });
 });
