@@ -112,3 +112,33 @@ describe('tengen gtp with a real (tiny, random) model', () => {
     expect(g.moves).toBeGreaterThan(0);
   });
 });
+
+describe('tengen gtp --visits with a real (tiny, random) model', () => {
+  let model: { dir: string; cleanup: () => void };
+  let c: SabakiController;
+  beforeAll(async () => {
+    model = await makeTinyModel();
+    c = new Controller(process.execPath, [bin, 'gtp', '--model', model.dir, '--backend', 'cpu', '--visits', '24'], { cwd: root });
+    c.start();
+  });
+  afterAll(async () => {
+    await c?.stop(5000);
+    model?.cleanup();
+  });
+
+  it('genmove searches through the Engine and lz-analyze reports search visits and a principal variation', async () => {
+    const m1 = await c.sendCommand({ name: 'genmove', args: ['b'] });
+    expect(m1.error, m1.content).toBe(false);
+    expect(m1.content).toMatch(/^[A-T]\d+$/);
+    const lines: string[] = [];
+    const pending = c.sendCommand({ name: 'lz-analyze', args: ['W', '10'] }, ({ line }) => lines.push(line));
+    const t0 = Date.now();
+    while (lines.filter((l) => l.startsWith('info ')).length < 2 && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 20));
+    await c.sendCommand({ name: 'name' });
+    await pending;
+    const info = lines.filter((l) => l.startsWith('info ')).at(-1)!;
+    const visits = [...info.matchAll(/ visits (\d+) /g)].map((m) => Number(m[1]));
+    expect(visits.reduce((a, b) => a + b, 0)).toBeGreaterThan(visits.length); // more than one visit per listed move: a search
+    expect(info).toMatch(/ pv [A-T]\d+ [A-T]\d+/);
+  });
+});

@@ -203,7 +203,7 @@ describe.skipIf(!hasGnugo)('games against GNU Go (gnugo --mode gtp --level 1)', 
           '--games', '2', '--out', out, '--max-moves', '600', '--timeout', '300'],
         { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 540_000 },
       );
-      expect(stdout).toMatch(/\| A \| Tengen 0\.1\.0 \|/);
+      expect(stdout).toMatch(/\| A \| Tengen 0\.17 \(Tengen 0\.1\.0; lz-analyze as in Leela Zero 0\.17\) \|/); // name + version
       expect(stdout).toMatch(/\| B \| GNU Go 3\.8 \|/);
       expect(stdout).toMatch(/95% Wilson interval/);
       const files = readdirSync(out).filter((f) => f.endsWith('.sgf')).sort();
@@ -212,7 +212,7 @@ describe.skipIf(!hasGnugo)('games against GNU Go (gnugo --mode gtp --level 1)', 
       for (const [i, f] of files.entries()) {
         const rec = toGameRecord(parseSgf(readFileSync(path.join(out, f), 'utf8')).games[0]!);
         // Colours alternate: Tengen is Black in game 1, White in game 2.
-        expect(rec.players.black).toBe(i === 0 ? 'Tengen 0.1.0' : 'GNU Go 3.8');
+        expect(rec.players.black).toBe(i === 0 ? 'Tengen 0.17 (Tengen 0.1.0; lz-analyze as in Leela Zero 0.17)' : 'GNU Go 3.8');
         // Our own referee replays every move and sees both sides pass at the end.
         const b = new Board();
         for (const m of rec.moves) {

@@ -70,7 +70,9 @@ export function registerGtpCommand(program: Command): void {
         seed,
         symmetries: symmetries === '8' ? 8 : 1,
         komi: flags.komi === undefined ? 7.5 : parseFlag(flags.komi, '--komi', (raw) => parseNumber(raw, { min: -1000, max: 1000 })),
-        search: { visits, maxTimeSec, resignThreshold, policyOnly: flags.policyOnly === true, params: { batchSize } },
+        // A policy-only model without --visits/--time analyses with the policy too (its search would value leaves by
+        // the crude fallback estimate); --visits or --time turn the search on for both.
+        search: { visits, maxTimeSec, resignThreshold, policyOnly: flags.policyOnly === true || (!hasValue && visits === 0 && maxTimeSec === 0), params: { batchSize } },
         logger,
       });
       logger.info({ source: source.name, hasValue, visits, maxTimeSec, policyOnly: flags.policyOnly === true }, 'GTP engine ready');
