@@ -206,9 +206,18 @@ def main(argv=None) -> int:
             manager.save(checkpoint_number=done)
     manager.save(checkpoint_number=args.steps)
     train_secs = time.perf_counter() - t0
+
+    @tf.function
+    def barrier():
+        # A collective every worker joins: non-chiefs wait here until the chief has evaluated and written the model,
+        # so no worker leaves the cluster while another still belongs to it (the coordination service would report
+        # it as crashed).
+        return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(lambda: tf.constant(1.0)), axis=None)
+
     if not chief:
         shutil.rmtree(my_ckpt_dir, ignore_errors=True)
-        log('done (non-chief: the chief writes the model)')
+        barrier()
+        log('done (non-chief: the chief wrote the model)')
         return 0
 
     # Evaluation (chief only, no collectives): the first --val-positions records of the validation export, identity symmetry.
@@ -266,9 +275,10 @@ def main(argv=None) -> int:
     })
     summary = {'out': os.path.abspath(args.out), 'steps': int(step_var.numpy()), 'workers': cluster_workers, 'replicas': workers, 'positionsPerSecond': round(rate, 1),
                'metrics': metrics, 'firstLoss': history[0]['loss'] if history else None, 'lastLoss': history[-1]['loss'] if history else None}
-    print(json.dumps(summary))
+    print(json.dumps(summary), flush=True)
     if metrics_file:
         metrics_file.close()
+    barrier()
     return 0
 
 
