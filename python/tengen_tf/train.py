@@ -171,6 +171,7 @@ def main(argv=None) -> int:
     start_step = int(step_var.numpy())
     t0 = time.perf_counter()
     t_log = t0
+    cpu_log = time.process_time()
     n_log = 0
     acc = np.zeros(4)
     history = []
@@ -190,6 +191,9 @@ def main(argv=None) -> int:
                 'valueMse': acc[1] / acc[2] if acc[2] > 0 else None,
                 'top1': acc[3] / (n_log * GB),
                 'positionsPerSecond': n_log * GB / (now - t_log),
+                # CPU seconds of this worker's process in the interval (all its threads): on a shared machine,
+                # positions per CPU-second compares runs fairly where positions/s depends on the scheduler.
+                'cpuSeconds': time.process_time() - cpu_log,
                 'workers': cluster_workers,
                 'replicas': workers,
             }
@@ -202,6 +206,7 @@ def main(argv=None) -> int:
             acc[:] = 0
             n_log = 0
             t_log = now
+            cpu_log = time.process_time()
         if done % args.checkpoint_every == 0 and done < args.steps:
             manager.save(checkpoint_number=done)
     manager.save(checkpoint_number=args.steps)
