@@ -36,6 +36,8 @@ export interface EngineOptions {
 export interface PolicyOptions {
   /** 1 = the position as is; 8 = average over the 8 rotations/reflections (8× the compute). */
   symmetries?: 1 | 8;
+  /** White's komi, read by models whose feature set has a komi plane (alphago49); default 7.5. */
+  komi?: number;
   /** false = the network's distribution as is, illegal points included (for diagnostics); default true. */
   mask?: boolean;
   /** The client this request belongs to (any object, e.g. its socket): the batcher serves lanes round-robin. */
@@ -47,6 +49,16 @@ export interface EngineStats extends BatcherStats {
   model: string;
   ready: boolean;
 }
+
+/** One position's evaluation: the masked policy and the value head's win probability for the side to move. */
+export interface Evaluation {
+  policy: Float32Array;
+  /** P(the side to move wins) in [0, 1]; null when the model has no value head. */
+  value: number | null;
+}
+
+/** Floats per output row: 361 policy probabilities, then the value head's tanh output (0 without a value head). */
+export const OUT_LEN = NPOINTS + 1;
 
 /** Writes the legal mask of the side to move (1 = legal) into `out` (361 bytes); returns the count of legal points. */
 export function legalMask(board: Board, out: Uint8Array): number {
@@ -102,7 +114,7 @@ export class Engine {
   ) {
     this.rowLen = NPOINTS * features.planes;
     this.encodeBuf = new Float32Array(this.rowLen);
-    this.batcher = new Batcher({ rowLen: this.rowLen, outLen: NPOINTS, ...opts }, (input, rows) => this.forward(input, rows));
+    this.batcher = new Batcher({ rowLen: this.rowLen, outLen: OUT_LEN, ...opts }, (input, rows) => this.forward(input, rows));
   }
 
   /** Selects the backend, loads and validates the model, checks its feature set, warms it up; throws naming what failed. */
@@ -149,16 +161,30 @@ export class Engine {
     return this.features.planes;
   }
 
+  /** True when the served model has a value head (win-rate estimates); false: every win rate shown is neutral. */
+  get hasValue(): boolean {
+    return this.model.architecture.valueHead !== undefined;
+  }
+
+  // rows × OUT_LEN floats: each row's policy, then its value (tanh) or 0.
   private async forward(input: Float32Array, rows: number): Promise<Float32Array> {
-    const out = tf.tidy(() => {
+    const outs = tf.tidy(() => {
       const n = rows * this.rowLen;
       const x = tf.tensor4d(input.length === n ? input : input.subarray(0, n), [rows, 19, 19, this.features.planes]);
-      return this.net.predict(x) as tf.Tensor;
+      const y = this.net.predict(x);
+      return Array.isArray(y) ? y : [y];
     });
     try {
-      return (await out.data()) as Float32Array;
+      const policy = (await outs[0]!.data()) as Float32Array;
+      const value = outs.length > 1 ? ((await outs[1]!.data()) as Float32Array) : null;
+      const out = new Float32Array(rows * OUT_LEN);
+      for (let r = 0; r < rows; r++) {
+        out.set(policy.subarray(r * NPOINTS, (r + 1) * NPOINTS), r * OUT_LEN);
+        out[r * OUT_LEN + NPOINTS] = value ? value[r]! : 0;
+      }
+      return out;
     } finally {
-      out.dispose();
+      tf.dispose(outs);
     }
   }
 
@@ -168,6 +194,14 @@ export class Engine {
    * Rejects EngineBusyError when the queue is full, EngineClosedError after close().
    */
   async policy(board: Board, opts: PolicyOptions = {}): Promise<Float32Array> {
+    return (await this.evaluate(board, opts)).policy;
+  }
+
+  /**
+   * The policy (as `policy()`) and the value head's win probability for the side to move (null without a value
+   * head; with 8 symmetries, the mean of the 8 values). One forward pass serves both.
+   */
+  async evaluate(board: Board, opts: PolicyOptions = {}): Promise<Evaluation> {
     const sym = opts.symmetries ?? 1;
     if (sym !== 1 && sym !== 8) throw new Error(`Engine.policy: symmetries must be 1 or 8, got ${String(sym)}`);
     const legal = new Uint8Array(NPOINTS);
@@ -176,9 +210,9 @@ export class Engine {
     const pool = this.freeInputs[sym === 1 ? 0 : 1]!;
     const input = pool.pop() ?? new Float32Array(this.rowLen * sym);
     if (sym === 1) {
-      this.features.encode(board, input, 0);
+      this.features.encode(board, input, 0, opts.komi);
     } else {
-      this.features.encode(board, this.encodeBuf, 0);
+      this.features.encode(board, this.encodeBuf, 0, opts.komi);
       for (let s = 0; s < SYMMETRY_COUNT; s++) transformPlanes(this.encodeBuf, input, planes, s, 0, s * this.rowLen);
     }
     let out: Float32Array;
@@ -188,18 +222,21 @@ export class Engine {
       if (pool.length < 256) pool.push(input);
     }
     const policy = new Float32Array(NPOINTS);
+    let v = 0;
     if (sym === 1) {
       policy.set(out.subarray(0, NPOINTS));
+      v = out[NPOINTS]!;
     } else {
       // Row s saw the board transformed by s, so the original point p is read at T_s(p).
       for (let s = 0; s < SYMMETRY_COUNT; s++) {
         const t = symmetryTable(s);
-        const base = s * NPOINTS;
+        const base = s * OUT_LEN;
         for (let p = 0; p < NPOINTS; p++) policy[p]! += out[base + t[p]!]! / SYMMETRY_COUNT;
+        v += out[base + NPOINTS]! / SYMMETRY_COUNT;
       }
     }
     if (opts.mask !== false) maskAndNormalise(policy, legal);
-    return policy;
+    return { policy, value: this.hasValue ? (v + 1) / 2 : null };
   }
 
   /** The masked policy and its `topK` (default 10) most probable legal moves, best first. */

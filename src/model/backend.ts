@@ -26,7 +26,9 @@ export function wasmDistDir(): string {
 
 async function tryLoad(name: BackendName): Promise<void> {
   if (name === 'tensorflow') {
-    // Optional native dependency: absent in most installs, so import it by a computed name.
+    // Optional native dependency: absent in most installs, so import it by a computed name. TensorFlow's C++ logging
+    // (the AVX/FMA banner and other INFO lines) would land on stderr of every command; warnings and errors still show.
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
     const pkg = '@tensorflow/tfjs-node';
     await import(pkg);
   } else if (name === 'wasm') {

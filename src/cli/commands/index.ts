@@ -30,6 +30,7 @@ export const commands: CommandEntry[] = [
     summary: 'play two GTP engines against each other with a referee; SGF per game and a summary',
     load: async () => (await import('./match.js')).registerMatchCommand,
   },
+  { name: 'doctor', summary: 'the compute stack: backend in use, TensorFlow version and origin, threads, CPU features', load: async () => (await import('./doctor.js')).registerDoctorCommand },
   { name: 'serve', summary: 'serve move suggestions over HTTP (REST, KataGo protocol, web board at /)', load: async () => (await import('./serve.js')).registerServeCommand },
   {
     name: 'eval',
