@@ -160,6 +160,92 @@ function go(n) {
   state.policy = null;
   render();
   suggest();
+  think();
+}
+
+// ---------------------------------------------------------------- think: live search over the KataGo WebSocket
+// One socket for the page; each position shown is one query with reportDuringSearchEvery, and moving on terminates
+// the previous query, so the panel always shows the search of the position on the board.
+const thinking = { ws: null, id: null, seq: 0, open: null };
+
+function thinkSocket() {
+  if (thinking.ws && thinking.ws.readyState <= 1) return thinking.open;
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/katago`);
+  thinking.ws = ws;
+  thinking.open = new Promise((resolve, reject) => {
+    ws.addEventListener('open', () => resolve(ws));
+    ws.addEventListener('error', () => reject(new Error('the analysis socket could not open')));
+  });
+  ws.addEventListener('message', (ev) => {
+    const msg = JSON.parse(ev.data);
+    if (msg.id !== thinking.id) return; // an earlier position's answer, or a terminate's echo
+    if (msg.error) return renderThinkError(msg.error);
+    if (msg.moveInfos) renderThink(msg);
+  });
+  ws.addEventListener('close', () => {
+    if (thinking.ws === ws) thinking.ws = null;
+  });
+  return thinking.open;
+}
+
+function stopThinking() {
+  if (thinking.id && thinking.ws && thinking.ws.readyState === 1) thinking.ws.send(JSON.stringify({ id: `${thinking.id}-stop`, action: 'terminate', terminateId: thinking.id }));
+  thinking.id = null;
+}
+
+async function think() {
+  stopThinking();
+  const on = $('think').checked;
+  $('think-panel').hidden = !on;
+  if (!on) return;
+  const id = `think-${++thinking.seq}`;
+  thinking.id = id;
+  $('think-summary').textContent = 'starting…';
+  $('think-lines').replaceChildren();
+  delete document.body.dataset.thinkVisits;
+  const letter = (c) => (c === 1 ? 'B' : 'W');
+  const query = {
+    id,
+    initialStones: [...state.setup.black.map((p) => ['B', toGtp(p)]), ...state.setup.white.map((p) => ['W', toGtp(p)])],
+    moves: state.moves.slice(0, state.cursor).map((m) => [letter(m.color), toGtp(m.point)]),
+    initialPlayer: letter(state.moves.length > 0 ? state.moves[0].color : state.firstPlayer),
+    rules: 'chinese',
+    maxVisits: 5000,
+    reportDuringSearchEvery: 0.3,
+    overrideSettings: { reportAnalysisWinratesAs: 'BLACK' },
+  };
+  try {
+    const ws = await thinkSocket();
+    if (thinking.id === id) ws.send(JSON.stringify(query));
+  } catch (err) {
+    renderThinkError(err.message);
+  }
+}
+
+function renderThink(msg) {
+  const root = msg.rootInfo || {};
+  const pct = (w) => `${(w * 100).toFixed(1)}%`;
+  $('think-summary').textContent = `${root.visits} visits, Black ${pct(root.winrate)}${msg.isDuringSearch ? '' : ' (done)'}`;
+  const ol = $('think-lines');
+  ol.replaceChildren();
+  for (const m of msg.moveInfos.filter((mi) => mi.visits > 0).slice(0, 6)) {
+    const li = document.createElement('li');
+    li.dataset.vertex = m.move;
+    li.append(`${m.move} — ${m.visits} visits, B ${pct(m.winrate)} `);
+    const pv = document.createElement('span');
+    pv.className = 'pv';
+    pv.textContent = m.pv.slice(0, 8).join(' ');
+    li.append(pv);
+    li.addEventListener('click', () => playAt(toPoint(m.move)));
+    ol.appendChild(li);
+  }
+  // Hook for the browser test: visits of the latest report for the position shown.
+  document.body.dataset.thinkVisits = String(root.visits);
+}
+
+function renderThinkError(text) {
+  $('think-summary').textContent = text;
+  $('think-lines').replaceChildren();
 }
 
 /** Plays p for the side to move; if the server refuses the move (ko, superko, suicide) the board is put back as it was. */
@@ -268,6 +354,7 @@ function init() {
   $('next').addEventListener('click', () => go(state.cursor + 1));
   $('last').addEventListener('click', () => go(state.moves.length));
   $('heat').addEventListener('change', renderHeat);
+  $('think').addEventListener('change', think);
   $('clear').addEventListener('click', () => {
     Object.assign(state, { setup: { black: [], white: [] }, firstPlayer: 1, moves: [], sgf: null, review: null });
     setReviewStatus('', false);
