@@ -58,6 +58,16 @@ export class RegionMap {
     return this.border[p] === (BLACK | WHITE);
   }
 
+  /** True when every empty region touches exactly one colour (all territory closed; an empty board is not settled). */
+  settled(board: Board): boolean {
+    this.compute(board);
+    for (let p = 0; p < NPOINTS; p++) {
+      const b = this.border[p];
+      if (board.colorAt(p) === EMPTY && b !== BLACK && b !== WHITE) return false;
+    }
+    return true;
+  }
+
   /** Number of empty points whose region touches both colours. */
   contestedCount(): number {
     let n = 0;

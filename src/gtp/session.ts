@@ -14,6 +14,7 @@ import { formatPolicyLine, formatSearchLine, parseAnalyzeArgs, type AnalysisFlav
 import { finalScore } from '../search/estimate.js';
 import { Search, type SearchLimits, type SearchParams } from '../search/search.js';
 import { MoveChooser, seededRandom, type MoveDecision } from './move-choice.js';
+import { RegionMap } from './regions.js';
 import type { PolicySource } from './policy-source.js';
 import { GtpError, failure, formatResponse, responseHead, success, type GtpCommand, type GtpResult } from './protocol.js';
 
@@ -99,6 +100,7 @@ export class GtpSession {
   private readonly handlers = new Map<string, Handler>();
   private readonly streams = new Map<string, StreamHandler>();
   private readonly searcher: Search | null;
+  private readonly regions = new RegionMap();
 
   constructor(
     readonly source: PolicySource,
@@ -189,6 +191,10 @@ export class GtpSession {
   private async searchMove(extra: Partial<SearchLimits> = {}): Promise<MoveDecision> {
     const s = this.searcher!;
     const ss = this.opts.search!;
+    // The opponent passed and the board is settled (every empty region bordered by one colour: territories closed,
+    // no stone left to capture): answer the pass without searching, as the policy play does; the network has no pass
+    // output, and a search would only look for a way to fill its own territory.
+    if (this.board.lastMove() === PASS && this.regions.settled(this.board)) return { point: PASS, prior: 0, passReason: 'settled' };
     const reused = s.setRoot(this.board, this.komi);
     const time = this.moveTimeMs(this.board.toPlay);
     const limits: SearchLimits = { ...extra };
