@@ -10,7 +10,7 @@ import { pointToGtp } from '../go/coords.js';
 import { mulberry32 } from '../go/zobrist.js';
 import { PositionError, legalMask, parseVertex, positionFromMoves, type Engine } from '../engine/index.js';
 import { MonteCarloOwnership } from '../search/estimate.js';
-import { evaluatorFrom, type EngineLike, type Evaluation, type Evaluator } from '../search/evaluator.js';
+import type { Evaluation, Evaluator } from '../search/evaluator.js';
 import { Search, type MoveFilter } from '../search/search.js';
 
 export const KATAGO_PROTOCOL_VERSION = '1.16.0';
@@ -410,8 +410,10 @@ export function turnResponse(q: ParsedQuery, turn: number, view: TurnView, searc
 export interface AnalyzeHooks {
   /** Evaluates one turn's board, reading it before returning (default: engine.policy(board)); the server passes its lane. */
   policy?: (board: Board) => Promise<Float32Array>;
-  /** Policy + value for the search (default: the engine's evaluate when the model has a value head, else `policy`). */
+  /** Policy + value for the search (default: the engine's evaluate in `lane` with a value head, else `policy`). */
   evaluator?: Evaluator;
+  /** The client's lane in the engine's round-robin batcher (as `policy` uses it). */
+  lane?: object;
   /** Turns searched at once (default 8): their rounds share forward passes. */
   window?: number;
   /** Awaited before each window (backpressure from a client that reads slowly); false = the client is gone, stop. */
@@ -438,8 +440,8 @@ export async function analyzeQuery(engine: Engine, q: ParsedQuery, emit: (obj: R
   const policyFn = hooks.policy ?? ((b: Board) => engine.policy(b));
   const base: Evaluator =
     hooks.evaluator ??
-    ((engine as unknown as EngineLike).hasValue === true
-      ? evaluatorFrom(engine as unknown as EngineLike)
+    (engine.hasValue
+      ? { hasValue: true, evaluate: (b: Board, komi: number) => engine.evaluate(b, { komi, ...(hooks.lane ? { lane: hooks.lane } : {}) }) }
       : { hasValue: false, evaluate: (b: Board) => policyFn(b).then((policy) => ({ policy, value: null })) });
   const limit = hooks.maxVisitsLimit ?? 100_000;
   let maxVisits = q.maxVisits ?? hooks.defaultMaxVisits ?? 1;

@@ -91,6 +91,7 @@ export function katagoRoutes(ctx: RouteContext) {
         const handle = registry.track(q.id);
         void analyzeQuery(ctx.engine, q, (obj) => stream.write(JSON.stringify(obj) + '\n'), {
           policy: (b: Board) => ctx.engine.policy(b, { lane }),
+          lane,
           ready: () => roomIn(stream, reply),
           isTerminated: handle.isTerminated,
         })
@@ -193,6 +194,7 @@ class KatagoConnection {
       const handle = this.handles.get(q)!;
       void analyzeQuery(this.ctx.engine, q, (obj) => this.send(obj), {
         policy: (b: Board) => this.ctx.engine.policy(b, { lane: this.lane }),
+        lane: this.lane,
         ready: () => this.ready(),
         isTerminated: handle.isTerminated,
       })
