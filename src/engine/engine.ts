@@ -13,6 +13,7 @@ import { loadModel } from '../model/io.js';
 import type { ModelMetadata } from '../model/metadata.js';
 import type { Logger } from '../log.js';
 import { Batcher, type BatcherStats } from './batcher.js';
+import { InferencePool } from './inference-pool.js';
 import { topMoves, type Suggestion } from './top-moves.js';
 
 export { topMoves, type Suggestion };
@@ -30,6 +31,8 @@ export interface EngineOptions {
   maxWaitMs?: number;
   /** Most requests waiting before new ones are refused with EngineBusyError (default 1024). */
   maxQueue?: number;
+  /** Worker threads running the forward passes, each with its own backend instance (default 0 = this thread). */
+  inferenceWorkers?: number;
   logger?: Logger;
 }
 
@@ -48,6 +51,8 @@ export interface EngineStats extends BatcherStats {
   backend: string;
   model: string;
   ready: boolean;
+  /** Inference worker threads (0 = forward passes on the main thread). */
+  workers: number;
 }
 
 /** One position's evaluation: the masked policy and the value head's win probability for the side to move. */
@@ -105,16 +110,21 @@ export class Engine {
   private closing: Promise<void> | null = null;
 
   private constructor(
-    private readonly net: tf.LayersModel,
+    // The model on this thread; null when the passes run in inference workers (each holds its own copy).
+    private readonly net: tf.LayersModel | null,
     readonly model: ModelInfo,
     readonly backend: string,
     private readonly features: FeatureSet,
     opts: Required<Pick<EngineOptions, 'maxBatch' | 'maxWaitMs' | 'maxQueue'>>,
     private readonly logger?: Logger,
+    private readonly pool: InferencePool | null = null,
   ) {
     this.rowLen = NPOINTS * features.planes;
     this.encodeBuf = new Float32Array(this.rowLen);
-    this.batcher = new Batcher({ rowLen: this.rowLen, outLen: OUT_LEN, ...opts }, (input, rows) => this.forward(input, rows));
+    // With workers, one pass per worker runs at a time and the event loop only copies rows in and out.
+    this.batcher = pool
+      ? new Batcher({ rowLen: this.rowLen, outLen: OUT_LEN, ...opts, concurrency: pool.size }, (input, rows) => pool.forward(input, rows))
+      : new Batcher({ rowLen: this.rowLen, outLen: OUT_LEN, ...opts }, (input, rows) => this.forward(input, rows));
   }
 
   /** Selects the backend, loads and validates the model, checks its feature set, warms it up; throws naming what failed. */
@@ -137,17 +147,36 @@ export class Engine {
       throw new Error(`${loaded.dir}: ${(err as Error).message}`);
     }
     const info: ModelInfo = { ...loaded.meta, id: path.basename(loaded.dir).replace(/\.old$/, ''), dir: loaded.dir };
-    const engine = new Engine(loaded.model, info, backend.name, features, { maxBatch, maxWaitMs, maxQueue }, opts.logger);
+    const workers = opts.inferenceWorkers ?? 0;
+    if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new Error(`Engine: inferenceWorkers must be an integer in 0..64, got ${workers}`);
+    let pool: InferencePool | null = null;
+    if (workers > 0) {
+      // Each worker loads the model on the backend chosen here (and warms it up); this thread's copy is not needed.
+      loaded.model.dispose();
+      pool = await InferencePool.start({
+        modelDir: loaded.dir,
+        backend: backend.name,
+        workers,
+        rowLen: NPOINTS * features.planes,
+        outLen: OUT_LEN,
+        maxRows: Math.max(maxBatch, SYMMETRY_COUNT),
+        ...(opts.logger ? { logger: opts.logger } : {}),
+      });
+    }
+    const engine = new Engine(pool ? null : loaded.model, info, backend.name, features, { maxBatch, maxWaitMs, maxQueue }, opts.logger, pool);
     await engine.warmUp(maxBatch);
-    opts.logger?.info({ model: info.id, backend: backend.name, maxBatch, maxWaitMs, maxQueue }, 'engine ready');
+    opts.logger?.info({ model: info.id, backend: backend.name, maxBatch, maxWaitMs, maxQueue, inferenceWorkers: workers }, 'engine ready');
     return engine;
   }
 
   // The first passes compile kernels (wasm) and size buffers; doing them at load keeps that off the first request.
   private async warmUp(maxBatch: number): Promise<void> {
-    const zeros = new Float32Array(this.rowLen * Math.min(maxBatch, 8));
-    await this.forward(zeros, 1);
-    await this.forward(zeros, Math.min(maxBatch, 8));
+    // Inference workers warm up their own copies before the pool reports ready.
+    if (!this.pool) {
+      const zeros = new Float32Array(this.rowLen * Math.min(maxBatch, 8));
+      await this.forward(zeros, 1);
+      await this.forward(zeros, Math.min(maxBatch, 8));
+    }
     this.isReady = true;
   }
 
@@ -171,7 +200,7 @@ export class Engine {
     const outs = tf.tidy(() => {
       const n = rows * this.rowLen;
       const x = tf.tensor4d(input.length === n ? input : input.subarray(0, n), [rows, 19, 19, this.features.planes]);
-      const y = this.net.predict(x);
+      const y = this.net!.predict(x);
       return Array.isArray(y) ? y : [y];
     });
     try {
@@ -249,14 +278,15 @@ export class Engine {
 
   /** Batching counters, queue depth, backend and readiness. */
   stats(): EngineStats {
-    return { ...this.batcher.stats(), backend: this.backend, model: this.model.id, ready: this.ready };
+    return { ...this.batcher.stats(), backend: this.backend, model: this.model.id, ready: this.ready, workers: this.pool?.size ?? 0 };
   }
 
   /** Stops accepting requests, answers the queued ones, then frees the model. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.batcher.close();
-      this.net.dispose();
+      await this.pool?.close();
+      this.net?.dispose();
       this.logger?.info('engine closed');
     })();
     return this.closing;

@@ -163,7 +163,7 @@ export class InferencePool {
       if (slot.input.length < w.rows * rowLen) {
         slot.input = shared(w.rows * rowLen);
         slot.output = shared(w.rows * outLen);
-        slot.worker.postMessage({ type: 'buffers', input: slot.input.buffer, output: slot.output.buffer } satisfies ToWorker);
+        slot.worker.postMessage({ type: 'buffers', input: slot.input.buffer as SharedArrayBuffer, output: slot.output.buffer as SharedArrayBuffer } satisfies ToWorker);
       }
       slot.input.set(w.input.subarray(0, w.rows * rowLen));
       slot.busy = true;

@@ -39,6 +39,7 @@ export async function startServer(cfg: ServerConfig, logger: Logger = createLogg
     maxBatch: cfg.maxBatch,
     maxWaitMs: cfg.maxWaitMs,
     maxQueue: cfg.maxQueue,
+    inferenceWorkers: cfg.inferenceWorkers,
     logger,
   });
   let app: FastifyInstance;

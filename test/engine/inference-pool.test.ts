@@ -2,6 +2,7 @@
 // a worker per backend instance, named failures.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine, positionFromMoves } from '../../src/engine/index.js';
 import { InferencePool } from '../../src/engine/inference-pool.js';
 import { selectBackend } from '../../src/model/backend.js';
 import { loadModel } from '../../src/model/io.js';
@@ -48,4 +49,26 @@ describe('InferencePool', () => {
       /inference worker 0: .*nonexistent/,
     );
   }, 60_000);
+
+  it('an Engine with inference workers answers exactly as one on the main thread (policy, value, symmetries)', async () => {
+    const local = await Engine.load({ modelDir: model.dir, backend: 'cpu' });
+    const pooled = await Engine.load({ modelDir: model.dir, backend: 'cpu', inferenceWorkers: 2, maxBatch: 4 });
+    try {
+      expect(pooled.stats().workers).toBe(2);
+      expect(local.stats().workers).toBe(0);
+      const boards = [[], ['Q16', 'D4'], ['Q16', 'D4', 'Q3', 'C16', 'R5']].map((moves) => positionFromMoves({ moves }).board);
+      for (const sym of [1, 8] as const) {
+        const a = await Promise.all(boards.map((b) => local.evaluate(b, { symmetries: sym })));
+        const b = await Promise.all(boards.map((x) => pooled.evaluate(x, { symmetries: sym })));
+        for (let i = 0; i < boards.length; i++) {
+          expect(b[i]!.value).toEqual(a[i]!.value);
+          for (let p = 0; p < 361; p++) expect(b[i]!.policy[p]).toBeCloseTo(a[i]!.policy[p]!, 5);
+        }
+      }
+    } finally {
+      await local.close();
+      await pooled.close();
+    }
+    await expect(pooled.policy(positionFromMoves({ moves: [] }).board)).rejects.toThrow(/shutting down/);
+  }, 120_000);
 });
