@@ -12,6 +12,8 @@ export interface ForwardResult {
   logits: tf.Tensor2D;
   /** [batch] value head output (tanh, side to move's expected result), null for a policy-only net. */
   value: tf.Tensor1D | null;
+  /** [batch] the value head's pre-tanh activation z (value = tanh z, so P(win) = sigmoid(2z)); null likewise. */
+  valueLogit: tf.Tensor1D | null;
   /** Training mode only: per batch-norm layer, its batch mean and variance (in layer order). */
   batchStats: tf.Tensor1D[];
 }
@@ -64,6 +66,7 @@ export function forward(c: ArchConfig, params: readonly tf.Tensor[], x: tf.Tenso
     }
   }
   let value: tf.Tensor1D | null = null;
+  let valueLogit: tf.Tensor1D | null = null;
   if (c.valueHead) {
     let v: tf.Tensor = trunk;
     for (const l of valueHeadSpecs(c)) {
@@ -72,13 +75,14 @@ export function forward(c: ArchConfig, params: readonly tf.Tensor[], x: tf.Tenso
         v = tf.mean(v, [1, 2]); // global mean: [N, channels]
       } else if (l.type === 'dense') {
         v = tf.add(tf.matMul(v as tf.Tensor2D, next() as tf.Tensor2D), next());
+        if (l.activation === 'tanh') valueLogit = tf.reshape(v, [-1]) as tf.Tensor1D;
         v = l.activation === 'relu' ? tf.relu(v) : tf.tanh(v);
       }
     }
     value = tf.reshape(v, [-1]) as tf.Tensor1D;
   }
   if (p !== params.length) throw new Error(`forward: ${params.length} parameters given, architecture uses ${p}`);
-  return { logits: tf.reshape(h, [-1, POINTS]) as tf.Tensor2D, value, batchStats };
+  return { logits: tf.reshape(h, [-1, POINTS]) as tf.Tensor2D, value, valueLogit, batchStats };
 }
 
 /** Mean softmax cross-entropy of logits [N,361] against point labels (int32 [N]). */
@@ -90,14 +94,16 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
 }
 
 /**
- * Mean squared error of value predictions [N] (tanh) against targets in {-1, +1}; a target of 0 means "no value
- * target" (unknown, void or drawn game) and is left out. Returns 0 when no position has a target.
+ * The value loss: binary cross-entropy of P(win) = (tanh z + 1) / 2 = sigmoid(2z) against targets in {-1, +1}, computed
+ * from the pre-tanh z as softplus(−2·z·t) so that a saturated, wrong prediction still gets a gradient (MSE through
+ * tanh does not: the head stalls at ±1 when the trunk's features are large, as a plain net's are). A target of 0 means
+ * "no value target" (unknown, void or drawn game) and is left out; 0 when no position has a target.
  */
-export function valueLoss(value: tf.Tensor1D, targets: tf.Tensor1D): tf.Scalar {
+export function valueLoss(valueLogit: tf.Tensor1D, targets: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
     const mask = tf.cast(tf.notEqual(targets, 0), 'float32');
-    const se = tf.mul(tf.square(tf.sub(value, targets)), mask);
-    return tf.div(tf.sum(se), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+    const ce = tf.mul(tf.softplus(tf.mul(tf.mul(valueLogit, targets), -2)), mask);
+    return tf.div(tf.sum(ce), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
   });
 }
 

@@ -116,8 +116,8 @@ export function initParams(c: ArchConfig, uniform: () => number): Float32Array[]
     if (s.kind === 'kernel') {
       const fanIn = s.shape.length === 2 ? s.shape[0] : s.shape[0] * s.shape[1] * s.shape[2];
       // The 1-plane policy head gets a smaller (Glorot-like) scale so initial logits are near uniform.
-      // So does the tanh value output, so initial values are near 0.
-      const std = s.layer === 'policy' || s.layer === VALUE_FC2 ? Math.sqrt(1 / fanIn) : Math.sqrt(2 / fanIn);
+      // So does the value head (its 1×1 conv reads the trunk's unnormalised activations), so initial values are small.
+      const std = s.layer === 'policy' || s.layer.startsWith('value_') ? Math.sqrt(1 / fanIn) : Math.sqrt(2 / fanIn);
       for (let i = 0; i < a.length; i++) a[i] = normal() * std;
     } else if (s.kind === 'gamma' || s.kind === 'movingVariance') {
       a.fill(1);

@@ -12,7 +12,7 @@ export interface StepResult {
   grads: Float32Array[];
   /** Per batch-norm layer: batch mean then batch variance. */
   bnStats: Float32Array[];
-  /** Mean training loss over the batch: policy cross-entropy + valueWeight × value MSE. */
+  /** Mean training loss over the batch: policy cross-entropy + valueWeight × value cross-entropy. */
   loss: number;
   /** Top-1 hits in the batch. */
   correct: number;
@@ -31,18 +31,19 @@ export interface EvalResult {
   valueCorrect: number;
 }
 
-/** Weight of the value MSE in the training loss unless --value-weight says otherwise. */
+/** Weight of the value cross-entropy in the training loss unless --value-weight says otherwise. */
 export const DEFAULT_VALUE_WEIGHT = 0.25;
 
 /**
- * The training loss: policy cross-entropy + valueWeight × value MSE. Without value targets (e.g. synthetic data) the
- * value head still enters with weight 0, so its gradients exist (as zeros) and the parameter list stays uniform.
+ * The training loss: policy cross-entropy + valueWeight × value cross-entropy (valueLoss, on the pre-tanh logit).
+ * Without value targets (e.g. synthetic data) the value head still enters with weight 0, so its gradients exist (as
+ * zeros) and the parameter list stays uniform.
  */
-export function trainingLoss(logits: tf.Tensor2D, y: tf.Tensor1D, value: tf.Tensor1D | null, targets: Float32Array | undefined, valueWeight: number): tf.Scalar {
+export function trainingLoss(logits: tf.Tensor2D, y: tf.Tensor1D, valueLogit: tf.Tensor1D | null, targets: Float32Array | undefined, valueWeight: number): tf.Scalar {
   const ce = crossEntropy(logits, y);
-  if (!value) return ce;
-  if (!targets) return tf.add(ce, tf.mul(tf.sum(value), 0)) as tf.Scalar;
-  return tf.add(ce, tf.mul(valueLoss(value, tf.tensor1d(targets.subarray(0, y.shape[0]))), valueWeight)) as tf.Scalar;
+  if (!valueLogit) return ce;
+  if (!targets) return tf.add(ce, tf.mul(tf.sum(valueLogit), 0)) as tf.Scalar;
+  return tf.add(ce, tf.mul(valueLoss(valueLogit, tf.tensor1d(targets.subarray(0, y.shape[0]))), valueWeight)) as tf.Scalar;
 }
 
 /**
@@ -137,7 +138,7 @@ export class LocalGradEngine implements GradEngine {
         // keep() lets the side outputs survive the gradient tape's tidy.
         logits = tf.keep(r.logits);
         stats = r.batchStats.map((t) => tf.keep(t));
-        return trainingLoss(r.logits, y, r.value, batch.values, this.valueWeight);
+        return trainingLoss(r.logits, y, r.valueLogit, batch.values, this.valueWeight);
       };
       const { value, grads } = tf.valueAndGrads(f)(this.trainIdx.map((k) => all[k]));
       const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits as unknown as tf.Tensor, 1), y), 'int32'));

@@ -14,7 +14,7 @@ import type { OptimizerConfig, OptimizerState } from './optimizer.js';
 import type { Batch } from './types.js';
 
 export interface ResidentStep {
-  /** Mean training loss (policy CE + valueWeight × value MSE). */
+  /** Mean training loss (policy CE + valueWeight × value cross-entropy). */
   loss: number;
   correct: number;
   size: number;
@@ -73,7 +73,7 @@ export class ResidentTrainer {
         // keep(): the side outputs must survive variableGrads' own tidy; disposed below.
         logits = tf.keep(r.logits);
         stats = r.batchStats.map((t) => tf.keep(t));
-        return trainingLoss(r.logits, y, r.value, batch.values, this.valueWeight);
+        return trainingLoss(r.logits, y, r.valueLogit, batch.values, this.valueWeight);
       }, this.trainIdx.filter((i) => this.updated.has(i)).map((i) => this.vars[i]));
       this.applyUpdate(grads, lr);
       // Moving batch-norm statistics follow Keras: moving = m·moving + (1−m)·batch.
