@@ -167,8 +167,8 @@ export class GtpSession {
   }
 
   /**
-   * Milliseconds genmove may think for `color`: the --time cap, bounded by the clock: in byo-yomi/canadian
-   * periods 85% of (time left / stones left) minus a 150 ms margin; in main time the time left spread over
+   * Milliseconds genmove may think for `color`: the --time cap, bounded by the clock: in Canadian overtime 85% of
+   * (time left / stones left), in Japanese byo-yomi 85% of the period, minus a 150 ms margin; in main time the time left spread over
    * max(20, (300 − move number) / 2) more moves. null = no limit known.
    */
   moveTimeMs(color: Player): number | null {
@@ -177,7 +177,8 @@ export class GtpSession {
     const c = this.clock;
     const left = c.left[color];
     if (c.system !== 'none') {
-      if (left && left.stones > 0) clock = (left.time * 1000 * 0.85) / left.stones - 150;
+      // Japanese byo-yomi (kgs-time_settings byoyomi): in overtime `stones` counts periods and each period is one move.
+      if (left && left.stones > 0) clock = (left.time * 1000 * 0.85) / (c.system === 'byoyomi' ? 1 : left.stones) - 150;
       else if (left && left.time > 0) clock = (left.time * 1000) / Math.max(20, (300 - this.board.moveNumber) / 2);
       else if (!left && c.mainTime > 0) clock = (c.mainTime * 1000) / Math.max(20, (300 - this.board.moveNumber) / 2);
       else if (!left && c.periodTime > 0) clock = (c.periodTime * 1000 * 0.85) / Math.max(1, c.periodStones) - 150;
