@@ -17,6 +17,7 @@ export const AnalyzedMove = z.object({
   played: z.object({ gtp: z.string(), sgf: z.string() }),
   prob: z.number().nullable().describe('policy probability of the played move (null for a pass)'),
   rank: z.number().int().nullable().describe('1 = the model\'s first choice (null for a pass)'),
+  winrate: z.number().nullable().describe("Black's win probability in the position before this move, by the value head (null: the model has none)"),
   top: z.array(RankedMove),
 });
 
@@ -29,5 +30,6 @@ export const AnalyzeReply = z.object({
     meanProb: z.number(),
   }),
   model: z.string(),
+  hasValue: z.boolean().describe('whether the model has a value head (win rates); false: every winrate is null'),
   timeMs: z.number(),
 });

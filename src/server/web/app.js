@@ -322,6 +322,7 @@ function drawChart() {
   const svg = $('chart');
   svg.replaceChildren();
   const r = state.review;
+  $('winrate-note').textContent = '';
   if (!r) {
     $('summary').textContent = '';
     return;
@@ -335,8 +336,24 @@ function drawChart() {
     tip.textContent = `${m.moveNumber}. ${m.color} ${m.played.gtp}: ${m.prob === null ? 'pass' : `${(m.prob * 100).toFixed(1)}%, rank ${m.rank}`}`;
     bar.addEventListener('click', () => go(i));
   });
+  drawWinrate(svg, r, w);
   el('rect', { id: 'chart-cursor', class: 'cursor', x: 0, y: 0, width: Math.max(1, w), height: 120 }, svg);
   renderChartCursor();
+}
+
+// Black's win rate before each move (the value head's), as a line over the bars with the 50% mark; a policy-only
+// model has no value head, and the page says so instead of drawing a flat line.
+function drawWinrate(svg, r, w) {
+  const note = $('winrate-note');
+  if (!r.hasValue) {
+    note.textContent = 'Win rate: this model has no value head.';
+    return;
+  }
+  el('line', { class: 'half', x1: 0, y1: 60, x2: 400, y2: 60 }, svg);
+  const pts = r.moves.map((m, i) => (m.winrate === null ? null : `${(i * w + w / 2).toFixed(2)},${(120 - m.winrate * 120).toFixed(2)}`)).filter((p) => p !== null);
+  el('polyline', { id: 'winrate', class: 'winrate', points: pts.join(' ') }, svg);
+  const last = r.moves[r.moves.length - 1];
+  note.textContent = last && last.winrate !== null ? `Line: Black's win rate before each move (before the last: ${(last.winrate * 100).toFixed(0)}%).` : '';
 }
 
 function renderChartCursor() {

@@ -4,7 +4,7 @@ import { pointToGtp, pointToSgf } from '../../../../go/coords.js';
 import { positionFromRecord, recordFromSgf, topMoves } from '../../../../engine/index.js';
 import type { RouteContext, ZodApp } from '../../../context.js';
 import { ERROR_RESPONSES } from '../../../schemas/common.js';
-import { PositionError } from '../../../../engine/index.js';
+import { PositionError, type Engine } from '../../../../engine/index.js';
 import { AnalyzeBody, AnalyzeReply } from '../../../schemas/analyze.js';
 
 // Positions submitted at once per request: enough to fill batches, few enough not to crowd out other clients.
@@ -35,7 +35,8 @@ export function analyzeRoutes(ctx: RouteContext) {
         positionFromRecord(rec);
         const board = positionFromRecord(rec, 0);
         const n = rec.moves.length;
-        const policies: Promise<Float32Array>[] = [];
+        const evals: ReturnType<Engine['evaluate']>[] = [];
+        const komi = rec.komi ?? undefined;
         const out = [];
         let top1 = 0;
         let top5 = 0;
@@ -48,13 +49,15 @@ export function analyzeRoutes(ctx: RouteContext) {
           for (let i = start; i < end; i++) {
             const b = rebuild ? positionFromRecord(rec, i) : board;
             b.toPlay = rec.moves[i]!.color;
-            policies[i] = ctx.engine.policy(b, { symmetries, lane });
-            policies[i]!.catch(() => undefined);
+            evals[i] = ctx.engine.evaluate(b, { symmetries, lane, ...(komi === undefined ? {} : { komi }) });
+            evals[i]!.catch(() => undefined);
             if (!rebuild) board.play(rec.moves[i]!.point, rec.moves[i]!.color);
           }
           for (let i = start; i < end; i++) {
-            const policy = await policies[i]!;
+            const { policy, value } = await evals[i]!;
             const m = rec.moves[i]!;
+            // The value head speaks for the side to move; the review reports Black's chances throughout.
+            const winrate = value === null ? null : m.color === 1 ? value : 1 - value;
             let prob: number | null = null;
             let rank: number | null = null;
             if (m.point !== PASS) {
@@ -72,6 +75,7 @@ export function analyzeRoutes(ctx: RouteContext) {
               played: { gtp: m.point === PASS ? 'pass' : pointToGtp(m.point), sgf: pointToSgf(m.point) },
               prob,
               rank,
+              winrate,
               top: topMoves(policy, topK).map((t) => ({ gtp: t.point === PASS ? 'pass' : pointToGtp(t.point), sgf: pointToSgf(t.point), prob: t.prob })),
             });
           }
@@ -85,6 +89,7 @@ export function analyzeRoutes(ctx: RouteContext) {
             meanProb: scored ? probSum / scored : 0,
           },
           model: ctx.engine.model.id,
+          hasValue: ctx.engine.hasValue,
           timeMs: Math.round((performance.now() - t0) * 1000) / 1000,
         };
       },
