@@ -288,7 +288,10 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
         const s = net.connect(Number(port), '127.0.0.1');
         s.pause();
         let buf = '';
+        let finished = false;
         const fin = (): void => {
+          if (finished) return;
+          finished = true;
           if (/^HTTP\/1\.1 413/.test(buf)) report.big413++;
           s.destroy();
           resolve();
@@ -341,7 +344,8 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
     (r) => r.status,
     () => 0,
   );
-  if (probe === 200) report.probeMs = performance.now() - t0;
+  report.probeStatus = probe;
+  report.probeMs = performance.now() - t0;
   const left = deadline - Date.now();
   if (left > 0) await new Promise((r) => setTimeout(r, left));
   await Promise.race([Promise.all(tasks), new Promise((r) => setTimeout(r, 45_000))]);
