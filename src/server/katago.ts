@@ -49,6 +49,8 @@ export interface ParsedQuery {
   priorities: number[];
   /** Perspective of winrates, utilities, scores and ownership (KataGo's reportAnalysisWinratesAs; default BLACK). */
   perspective: 'BLACK' | 'WHITE' | 'SIDETOMOVE';
+  /** overrideSettings.maxTime in ms: a turn's search also stops after this long (null = visits only). */
+  maxTimeMs: number | null;
   /** Warning lines to send before the results. */
   warnings: KatagoWarning[];
 }
@@ -233,10 +235,12 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
   }
   const warnings: KatagoWarning[] = [];
   let perspective: ParsedQuery['perspective'] = 'BLACK';
+  let maxTimeMs: number | null = null;
   if (raw.overrideSettings !== undefined) {
     if (!isObject(raw.overrideSettings)) return fail('overrideSettings', 'overrideSettings must be an object');
     for (const [k, v] of Object.entries(raw.overrideSettings)) {
       if (k === 'reportAnalysisWinratesAs' && typeof v === 'string' && /^(black|white|sidetomove)$/i.test(v)) perspective = v.toUpperCase() as ParsedQuery['perspective'];
+      else if (k === 'maxTime' && typeof v === 'number' && v > 0 && Number.isFinite(v)) maxTimeMs = v * 1000;
       else warnings.push({ warning: `overrideSettings.${k} is not supported by Tengen and was ignored`, field: 'overrideSettings', id });
     }
   }
@@ -308,6 +312,7 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
     reportEvery,
     priorities,
     perspective,
+    maxTimeMs,
     warnings,
   };
 }
@@ -512,6 +517,7 @@ async function searchTurn(
   if (terminated()) return { id: q.id, isDuringSearch: false, noResults: true, turnNumber: turn };
   await search.run({
     maxVisits,
+    ...(q.maxTimeMs === null ? {} : { maxTimeMs: q.maxTimeMs }),
     shouldStop: terminated,
     filters: q.filters,
     ...(q.reportEvery > 0 ? { progressMs: q.reportEvery * 1000, onProgress: (s: Search) => emit(turnResponse(q, turn, view, s, extras, true)) } : {}),
