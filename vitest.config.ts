@@ -9,6 +9,7 @@ export const integrationFiles = [
   'test/docker/docker-sim.test.ts',
   'test/eval/eval.test.ts',
   'test/gtp/child-process.test.ts',
+  'test/install/**/*.test.ts',
   'test/gtp/match.test.ts',
   'test/server/load.test.ts',
   'test/server/web.test.ts',

@@ -71,7 +71,8 @@ async function sha256(file) {
 }
 
 function python() {
-  for (const p of [process.env.TENGEN_PYTHON, 'python3', 'python'].filter(Boolean)) {
+  // TENGEN_PYTHON, when set, is the only interpreter tried.
+  for (const p of process.env.TENGEN_PYTHON ? [process.env.TENGEN_PYTHON] : ['python3', 'python']) {
     const r = spawnSync(p, ['-c', 'import sys, pip; print(sys.version_info[0])'], { encoding: 'utf8' });
     if (r.status === 0 && r.stdout.trim() === '3') return p;
   }

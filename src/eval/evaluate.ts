@@ -7,9 +7,14 @@ import type { EvalSample } from '../data/loader.js';
 import { Replayer } from '../data/replay.js';
 import { moveNumberOfEntry, PhaseAccumulator, phaseOfMove, type PhaseScores } from './phases.js';
 import { ScoreAccumulator, softmaxInto, type Scores } from './score.js';
+import { ValueAccumulator, type ValueReport } from './value.js';
+import { DEFAULT_KOMI } from '../features/alphago48.js';
 
-/** Runs the network: NHWC inputs of `rows` positions → their 361 policy logits each (row-major, rows × 361). */
-export type LogitsFn = (inputs: Float32Array, rows: number) => Promise<Float32Array>;
+/**
+ * Runs the network: NHWC inputs of `rows` positions → their 361 policy logits each (row-major, rows × 361), or with
+ * a value head also the value (tanh, side to move's view) of each row.
+ */
+export type LogitsFn = (inputs: Float32Array, rows: number) => Promise<Float32Array | { logits: Float32Array; values: Float32Array | null }>;
 
 export interface EvaluateOptions {
   /** 1 = each position as is; 8 = average the softmax over the 8 symmetries of the board. */
@@ -25,6 +30,8 @@ export interface EvaluateOptions {
 }
 
 export interface EvaluateResult extends Scores {
+  /** Value head figures by phase with the area-count baseline and calibration; null for a policy-only model. */
+  value: ValueReport | null;
   /** Top-1/5/10 per game phase (PHASES order), by the move number of the move played from each position. */
   phases: PhaseScores[];
   /** Wall time of the whole loop (replay, encoding, forward passes, scoring). */
@@ -56,6 +63,12 @@ export async function evaluateSample(sample: EvalSample, logits: LogitsFn, opts:
   const replayer = new Replayer(sample.dataset);
   const acc = new ScoreAccumulator();
   const phaseAcc = new PhaseAccumulator();
+  const valueAcc = new ValueAccumulator();
+  let sawValues = false;
+  const { winner, komi } = sample.dataset.outcomes();
+  // Per slot: the game's winner relative to the side to move (1 won, 0 lost, -1 unknown) and the area margin.
+  const won = new Int8Array(cap);
+  const margin = new Float64Array(cap);
   const started = performance.now();
   for (let start = 0; start < total; start += cap) {
     if (opts.signal?.aborted) throw new Error(`evaluation interrupted after ${start} of ${total} positions`);
@@ -66,15 +79,26 @@ export async function evaluateSample(sample: EvalSample, logits: LogitsFn, opts:
       labels[i] = entryPoint(v);
       phaseOf[i] = phaseOfMove(moveNumberOfEntry(sample.dataset, e));
       const board = replayer.board;
-      if (sym === 1) fs.encode(board, input, i * rowLen);
+      const g = sample.dataset.gameOfEntry(e);
+      const km = Number.isNaN(komi[g]!) ? DEFAULT_KOMI : komi[g]!;
+      const mover = board.toPlay;
+      won[i] = winner[g] === 0 ? -1 : winner[g] === mover ? 1 : 0;
+      if (won[i] >= 0) {
+        const a = board.areaScore();
+        const blackMargin = a.black - a.white - km;
+        margin[i] = mover === 1 ? blackMargin : -blackMargin;
+      }
+      if (sym === 1) fs.encode(board, input, i * rowLen, km);
       else {
-        fs.encode(board, scratch, 0);
+        fs.encode(board, scratch, 0, km);
         for (let s = 0; s < SYMMETRY_COUNT; s++) transformPlanes(scratch, input, planes, s, 0, (i * SYMMETRY_COUNT + s) * rowLen);
       }
       if (withLegal) for (let p = 0; p < NPOINTS; p++) legal[i * NPOINTS + p] = board.isLegal(p) ? 1 : 0;
     }
     const rows = n * sym;
-    const out = await logits(rows === cap * sym ? input : input.subarray(0, rows * rowLen), rows);
+    const raw = await logits(rows === cap * sym ? input : input.subarray(0, rows * rowLen), rows);
+    const out = raw instanceof Float32Array ? raw : raw.logits;
+    const values = raw instanceof Float32Array ? null : raw.values;
     if (out.length < rows * NPOINTS) throw new Error(`evaluate: the model returned ${out.length} values for ${rows} rows of ${NPOINTS}`);
     for (let i = 0; i < n; i++) {
       if (sym === 1) softmaxInto(out, i * NPOINTS, probs);
@@ -89,9 +113,15 @@ export async function evaluateSample(sample: EvalSample, logits: LogitsFn, opts:
         for (let p = 0; p < NPOINTS; p++) probs[p] /= SYMMETRY_COUNT;
       }
       phaseAcc.add(phaseOf[i], acc.add(probs, labels[i], withLegal ? legal : null, i * NPOINTS));
+      if (values && won[i] >= 0) {
+        let v = 0;
+        for (let s = 0; s < sym; s++) v += values[i * sym + s]! / sym;
+        valueAcc.add(phaseOf[i], (v + 1) / 2, margin[i], won[i] === 1);
+        sawValues = true;
+      }
     }
     opts.onProgress?.(start + n, total);
   }
   const seconds = (performance.now() - started) / 1000;
-  return { ...acc.result(), phases: phaseAcc.result(), seconds, positionsPerSecond: seconds > 0 ? total / seconds : 0 };
+  return { ...acc.result(), phases: phaseAcc.result(), value: sawValues ? valueAcc.result() : null, seconds, positionsPerSecond: seconds > 0 ? total / seconds : 0 };
 }

@@ -11,6 +11,28 @@ function accuracyRow(name: string, p: Proportion): string {
   return `| ${name} | ${pct(p.rate)}% | ${pct(p.lo)}–${pct(p.hi)}% | ${p.hits} / ${p.n} |`;
 }
 
+const rateCell = (x: { rate: number; lo: number; hi: number }): string => `${pct(x.rate)}% (${pct(x.lo)}–${pct(x.hi)})`;
+
+// The value table (value-head models): the head against the area-count baseline, by phase, and the calibration bins.
+function valueLines(r: EvalReport): string[] {
+  const v = r.value;
+  if (!v) return [];
+  return [
+    '',
+    `value head: ${v.positions} positions whose game names a winner; baseline = area count of the board with komi (log-loss: sigmoid(margin/scale), scale fitted on this sample)`,
+    '',
+    '| phase (moves) | positions | value accuracy (95% CI) | value log-loss | baseline accuracy (95% CI) | baseline log-loss |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...[...v.phases, v.overall].map(
+      (p) => `| ${p.name} | ${p.positions} | ${rateCell(p.accuracy)} | ${p.logLoss.toFixed(4)} | ${rateCell(p.baseline.accuracy)} | ${p.baseline.logLoss.toFixed(4)} (scale ${p.baseline.scale}) |`,
+    ),
+    '',
+    '| predicted win probability | positions | mean predicted | observed wins |',
+    '|---|---:|---:|---:|',
+    ...v.calibration.map((b) => `| ${b.lo.toFixed(1)}–${b.hi.toFixed(1)} | ${b.positions} | ${b.positions ? b.predicted.toFixed(3) : '–'} | ${b.positions ? b.observed.toFixed(3) : '–'} |`),
+  ];
+}
+
 /** Renders an EvalReport as text (header lines + markdown table), ending with a newline. */
 export function formatReport(r: EvalReport): string {
   const f = r;
@@ -33,6 +55,7 @@ export function formatReport(r: EvalReport): string {
     '| phase (moves) | positions | top-1 (95% CI) | top-5 (95% CI) | top-10 (95% CI) |',
     '|---|---:|---:|---:|---:|',
     ...f.phases.map((p) => `| ${p.name} | ${p.positions} | ${cell(p.top1)} | ${cell(p.top5)} | ${cell(p.top10)} |`),
+    ...valueLines(r),
     '',
     `${f.positions} positions in ${f.seconds.toFixed(1)} s (${f.positionsPerSecond.toFixed(0)} positions/s, ${r.backend}, batch ${r.batch})`,
     `note: ${r.note}; a position's phase is the number of the move played from it (1-based, passes counted); CIs: Wilson (accuracies), normal approximation (log-loss)`,

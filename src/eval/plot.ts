@@ -191,3 +191,37 @@ export async function writeLearningCurve(runs: readonly RunCurve[], out: string,
   }
   return { file: out, width: opts.width, height: opts.height };
 }
+
+/**
+ * Calibration plot of a value head (reliability diagram): per bin of predicted win probability, the observed share of
+ * wins (dots, area ∝ positions) against the diagonal of perfect calibration; one series per entry (e.g. value head and
+ * a baseline), in RUN_COLOURS order.
+ */
+export function calibrationSvg(series: readonly { label: string; bins: readonly { predicted: number; observed: number; positions: number }[] }[], title: string): string {
+  const W = 640, H = 560, L = 70, R = 20, T = 50, B = 60;
+  const x = (p: number): number => L + p * (W - L - R);
+  const y = (p: number): number => H - B - p * (H - T - B);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans" font-size="13">`,
+    `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
+    `<text x="${W / 2}" y="28" text-anchor="middle" font-size="15">${esc(title)}</text>`,
+  ];
+  for (let k = 0; k <= 10; k++) {
+    const v = k / 10;
+    parts.push(`<line x1="${x(v)}" y1="${y(0)}" x2="${x(v)}" y2="${y(1)}" stroke="#eeeeee"/>`, `<line x1="${x(0)}" y1="${y(v)}" x2="${x(1)}" y2="${y(v)}" stroke="#eeeeee"/>`);
+    parts.push(`<text x="${x(v)}" y="${y(0) + 18}" text-anchor="middle">${v.toFixed(1)}</text>`, `<text x="${x(0) - 8}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(1)}</text>`);
+  }
+  parts.push(`<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#999999" stroke-dasharray="6 4"/>`);
+  parts.push(`<text x="${W / 2}" y="${H - 18}" text-anchor="middle">predicted win probability of the side to move</text>`);
+  parts.push(`<text x="18" y="${H / 2}" text-anchor="middle" transform="rotate(-90 18 ${H / 2})">observed share of wins</text>`);
+  const most = Math.max(1, ...series.flatMap((s) => s.bins.map((b) => b.positions)));
+  series.forEach((s, i) => {
+    const colour = RUN_COLOURS[i % RUN_COLOURS.length];
+    const pts = s.bins.filter((b) => b.positions > 0);
+    parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts.map((b) => `${x(b.predicted).toFixed(1)},${y(b.observed).toFixed(1)}`).join(' ')}"/>`);
+    for (const b of pts) parts.push(`<circle cx="${x(b.predicted).toFixed(1)}" cy="${y(b.observed).toFixed(1)}" r="${(3 + 9 * Math.sqrt(b.positions / most)).toFixed(1)}" fill="${colour}" fill-opacity="0.6"/>`);
+    parts.push(`<rect x="${L + 12}" y="${T + 8 + i * 22}" width="14" height="14" fill="${colour}"/>`, `<text x="${L + 32}" y="${T + 20 + i * 22}">${esc(s.label)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}

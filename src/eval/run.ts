@@ -13,7 +13,7 @@ import type { BuildProgressEvent } from '../data/progress.js';
 import { assertFeatureSetCompatible, getFeatureSet } from '../features/registry.js';
 import type { FeatureSet } from '../features/types.js';
 import { selectBackend } from '../model/backend.js';
-import { LOGITS_LAYER } from '../model/build.js';
+import { LOGITS_LAYER, VALUE_OUTPUT_LAYER } from '../model/build.js';
 import { describeArch, type FeatureSetId } from '../model/config.js';
 import { loadModel, weightsDigest } from '../model/io.js';
 import type { EvaluationRecord } from '../model/metadata.js';
@@ -118,14 +118,20 @@ export async function openEvalData(
 
 /** A LogitsFn over a loaded layers model: its `flatten` output (pre-softmax), so the loss is exact in float64. */
 export function logitsOf(model: tf.LayersModel): { fn: LogitsFn; dispose: () => void } {
-  const sub = tf.model({ inputs: model.inputs, outputs: model.getLayer(LOGITS_LAYER).output as tf.SymbolicTensor });
+  const outputs = [model.getLayer(LOGITS_LAYER).output as tf.SymbolicTensor];
+  if (model.outputs.length > 1) outputs.push(model.getLayer(VALUE_OUTPUT_LAYER).output as tf.SymbolicTensor);
+  const sub = tf.model({ inputs: model.inputs, outputs });
   const shape = model.inputs[0]!.shape;
   const fn: LogitsFn = async (inputs, rows) => {
-    const out = tf.tidy(() => sub.predict(tf.tensor4d(inputs, [rows, shape[1]!, shape[2]!, shape[3]!])) as tf.Tensor);
+    const outs = tf.tidy(() => {
+      const y = sub.predict(tf.tensor4d(inputs, [rows, shape[1]!, shape[2]!, shape[3]!]));
+      return Array.isArray(y) ? y : [y];
+    });
     try {
-      return (await out.data()) as Float32Array;
+      const logits = (await outs[0]!.data()) as Float32Array;
+      return outs.length > 1 ? { logits, values: (await outs[1]!.data()) as Float32Array } : logits;
     } finally {
-      out.dispose();
+      tf.dispose(outs);
     }
   };
   // The sub-model shares the layers (and weights) of `model`: disposing the original disposes both.

@@ -183,7 +183,7 @@ describe('8-symmetry averaging', () => {
   const planes = fs.planes;
   // Pointwise logits (each point's planes only): equivariant under every symmetry by construction.
   const w = Array.from({ length: planes }, (_, k) => Math.sin(3 * k + 1) * 2);
-  const pointwise: LogitsFn = async (inputs, rows) => {
+  const pointwise = async (inputs: Float32Array, rows: number): Promise<Float32Array> => {
     const out = new Float32Array(rows * 361);
     for (let r = 0; r < rows; r++) for (let p = 0; p < 361; p++) {
       let z = 0;
@@ -194,7 +194,7 @@ describe('8-symmetry averaging', () => {
   };
   // Adding a per-point bias breaks the equivariance (the board's orientation matters).
   const bias = Array.from({ length: 361 }, (_, p) => Math.cos(p * 0.37) * 1.5);
-  const biased: LogitsFn = async (inputs, rows) => {
+  const biased = async (inputs: Float32Array, rows: number): Promise<Float32Array> => {
     const out = await pointwise(inputs, rows);
     for (let i = 0; i < out.length; i++) out[i] += bias[i % 361];
     return out;

@@ -5,6 +5,8 @@ import { parseFlag, parseNonNegativeInt, parsePositiveInt, resolveOption } from 
 import { createProgressBar } from '../../data/progress.js';
 import type { Split } from '../../data/dataset.js';
 import { formatReport } from '../../eval/format.js';
+import { calibrationSvg, svgToPng } from '../../eval/plot.js';
+import { writeFile } from 'node:fs/promises';
 import { evaluationRecord, runEval } from '../../eval/run.js';
 import { recordEvaluation } from '../../model/record-evaluation.js';
 
@@ -21,6 +23,7 @@ interface EvalFlags {
   legal: boolean;
   json?: boolean;
   record?: boolean;
+  calibrationPlot?: string;
   progress: boolean;
 }
 
@@ -40,6 +43,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--no-legal', 'skip the legal-masked top-1 row')
     .option('--json', 'print the report as JSON')
     .option('--record', "store the figures in the model's tengen.json (\"evaluations\"; replaces the same data/seed/sample/symmetries)")
+    .option('--calibration-plot <file.png>', 'value-head models: write the calibration plot (head and area-count baseline) as PNG')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (f: EvalFlags) => {
       const symmetries = parseFlag(f.symmetries, '--symmetries', parsePositiveInt);
@@ -84,6 +88,11 @@ export function registerEvalCommand(program: Command): void {
         });
         bar?.stop();
         process.stdout.write(f.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
+        if (f.calibrationPlot) {
+          if (!report.value) throw new Error(`--calibration-plot: ${report.model.dir} has no value head`);
+          await writeFile(f.calibrationPlot, svgToPng(calibrationSvg([{ label: `${report.model.id} value head`, bins: report.value.calibration }], `Value calibration: ${report.value.positions} dev positions`)));
+          process.stderr.write(`calibration plot written to ${f.calibrationPlot}\n`);
+        }
         if (f.record) {
           const n = await recordEvaluation(report.model.dir, evaluationRecord(report), report.model.weightsSha256);
           process.stderr.write(`recorded in ${report.model.dir}/tengen.json (${n} evaluation${n === 1 ? '' : 's'})\n`);
