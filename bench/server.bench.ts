@@ -195,6 +195,7 @@ interface AbuseReport {
   probeMs: number | null;
   probeStatus: number;
   big413: number;
+  bigStatuses: Record<string, number>;
   bigTries: number;
   slowCut: number;
   slowTries: number;
@@ -220,6 +221,7 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
     probeMs: null,
     probeStatus: 0,
     big413: 0,
+    bigStatuses: {},
     bigTries: 0,
     slowCut: 0,
     slowTries: 0,
@@ -293,6 +295,8 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
           if (finished) return;
           finished = true;
           if (/^HTTP\/1\.1 413/.test(buf)) report.big413++;
+          const code = /^HTTP\/1\.1 (\d+)/.exec(buf)?.[1] ?? 'none';
+          report.bigStatuses[code] = (report.bigStatuses[code] ?? 0) + 1;
           s.destroy();
           resolve();
         };
@@ -349,6 +353,9 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
   const left = deadline - Date.now();
   if (left > 0) await new Promise((r) => setTimeout(r, left));
   await Promise.race([Promise.all(tasks), new Promise((r) => setTimeout(r, 45_000))]);
+  // The non-reading socket: the server closes it once its unread answers stayed over the bound (--ws-stall-timeout-ms).
+  const nrDeadline = Date.now() + 20_000;
+  while (!report.nonReaderClosed && Date.now() < nrDeadline) await new Promise((r) => setTimeout(r, 100));
   const result = { ...report }; // before our own terminate() below closes the sockets
   for (const ws of sockets) ws.terminate();
   return result;
@@ -415,7 +422,7 @@ async function parent(): Promise<void> {
       memLines = [
         `abuse round: 300 WebSocket clients × 3 turns (${ab.wsTurnsAnswered}/${ab.wsTurnsAsked} turns answered, ${ab.wsOtherAnswers} answers without a turn number); ` +
           `one socket with 10 × 1,001 turns (${ab.hogAnswers} answers); one non-reading socket (closed by the server: ${ab.nonReaderClosed ? 'yes' : 'no'}); ` +
-          `${ab.big413}/${ab.bigTries} 3.2 MB POSTs without Expect saw their 413; ${ab.slowCut}/${ab.slowTries} 1-byte-per-200-ms bodies cut; ` +
+          `${ab.big413}/${ab.bigTries} 3.2 MB POSTs without Expect saw their 413 (statuses ${JSON.stringify(ab.bigStatuses)}); ${ab.slowCut}/${ab.slowTries} 1-byte-per-200-ms bodies cut; ` +
           `/v1/suggest probe during the round: ${ab.probeStatus === 0 ? 'no answer' : `status ${ab.probeStatus}`} after ${ab.probeMs?.toFixed(0)} ms`,
         '',
         `server RSS: warm ${mb(warm.rss)} (heap ${mb(warm.heapUsed)}), right after the abuse round ${mb(after.rss)} (heap ${mb(after.heapUsed)}), ` +

@@ -84,7 +84,7 @@ export const SERVER_OPTIONS: readonly ServerOption[] = [
     arg: 'n',
     fallback: () => os.availableParallelism(),
     parse: parseNonNegativeInt,
-    help: 'inference worker threads, 0 = main thread (default: one per core)',
+    help: 'inference worker threads, one per core by default; 0 = main thread',
   },
   { key: 'rateLimitMax', flag: 'rate-limit', env: 'TENGEN_RATE_LIMIT', arg: 'n', fallback: () => 0, parse: parseNonNegativeInt, help: 'requests (and WebSocket queries) per window per client, 0 = off' },
   { key: 'rateLimitWindowMs', flag: 'rate-limit-window-ms', env: 'TENGEN_RATE_LIMIT_WINDOW_MS', arg: 'ms', fallback: () => 60_000, parse: parsePositiveInt, help: 'rate-limit window' },
