@@ -63,7 +63,9 @@ describe('server lifecycle', () => {
   afterAll(() => model?.cleanup());
 
   it('graceful shutdown finishes in-flight requests, then refuses connections', async () => {
-    const cfg = resolveServerConfig({ port: '0', modelDir: model.dir, backend: 'cpu', maxBatch: '16' }, {});
+    // A shutdown timeout longer than the test's hang guard: if close() resolves, nothing was force-closed, however
+    // slow a busy machine makes the shutdown (a wall-clock bound here failed under load, measuring nothing).
+    const cfg = resolveServerConfig({ port: '0', modelDir: model.dir, backend: 'cpu', maxBatch: '16', shutdownTimeoutMs: '3600000' }, {});
     const srv = await startServer(cfg, createLogger('silent'));
     expect(srv.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const inFlight = fetch(`${srv.url}/v1/analyze`, {
@@ -78,9 +80,7 @@ describe('server lifecycle', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { moves: unknown[] };
     expect(body.moves.length).toBeGreaterThan(100);
-    const t0 = Date.now();
     await closed;
-    expect(Date.now() - t0).toBeLessThan(5000); // well below the 10 s shutdown timeout: nothing was force-closed
     await expect(fetch(`${srv.url}/healthz`)).rejects.toThrow();
   });
 
