@@ -1,6 +1,10 @@
-// Training throughput (positions/s) per preset: wasm in-thread vs 2 worker threads, and cpu for reference.
+// Training throughput (positions/s) per preset: wasm in-thread vs 2 worker threads, and cpu for reference; with
+// --native, Tengen's native-TensorFlow trainer (ResidentTrainer: state in tf.Variables, TensorFlow's own gradients)
+// against Keras on TensorFlow 2.21 (bench/keras_reference.py, same net, batch, optimizer), interleaved A/B/A/B in one
+// sitting so machine load hits both alike.
 // Usage: npx tsx bench/train.bench.ts [--quick] [--batch 64] [--planes 48] [--presets tiny,small,default,6x64,12x128r] [--cpu]
-// Full optimiser steps (gradients + Adam on flat arrays) on random 48-plane inputs; no I/O.
+//        npx tsx bench/train.bench.ts --native [--rounds 2] [--presets default,6x64,12x64r,10x128r]
+// Full optimiser steps on random 48-plane inputs; no I/O.
 import * as tf from '@tensorflow/tfjs';
 import { archFromSpec } from '../src/model/config.js';
 import { buildModel, setParams } from '../src/model/build.js';
@@ -11,6 +15,9 @@ import { WorkerPoolEngine } from '../src/train/worker-pool.js';
 import { Optimizer } from '../src/train/optimizer.js';
 import { SyntheticSource } from '../src/train/synthetic.js';
 import { Rng } from '../src/train/rng.js';
+import { ResidentTrainer } from '../src/train/native-engine.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -71,6 +78,60 @@ function latencyP50(preset: string): number {
   x.dispose();
   times.sort((a, b) => a - b);
   return times[times.length >> 1];
+}
+
+/** Positions/s of Tengen's native trainer on one preset, over about `seconds` after one warm-up step. */
+async function measureNative(preset: string): Promise<number> {
+  const arch = archFromSpec(preset, planes);
+  const rng = new Rng(1);
+  const rt = new ResidentTrainer(arch, { kind: 'adam', momentum: 0, weightDecay: 1e-4 }, initParams(arch, () => rng.next()), null);
+  const src = new SyntheticSource('noise', planes, 2);
+  try {
+    rt.step(src.next(batch), 1e-3);
+    let n = 0;
+    const t0 = performance.now();
+    while (n < 2 || performance.now() - t0 < seconds * 1000) {
+      rt.step(src.next(batch), 1e-3);
+      n++;
+    }
+    return (n * batch) / ((performance.now() - t0) / 1000);
+  } finally {
+    rt.dispose();
+  }
+}
+
+/** Positions/s of the Keras reference (python), or NaN with the reason on stderr when it cannot run here. */
+function measureKeras(preset: string): number {
+  const py = process.env.TENGEN_PYTHON ?? 'python3';
+  const r = spawnSync(py, [fileURLToPath(new URL('./keras_reference.py', import.meta.url)), '--net', preset, '--planes', String(planes), '--batch', String(batch), '--threads', '2', '--seconds', String(seconds)], { encoding: 'utf8' });
+  try {
+    return (JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { positionsPerSecond: number }).positionsPerSecond;
+  } catch {
+    process.stderr.write(`keras reference failed for ${preset}: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}\n`);
+    return NaN;
+  }
+}
+
+if (args.includes('--native')) {
+  const ni = args.indexOf('--presets');
+  const nets = ni >= 0 ? args[ni + 1].split(',') : ['default', '6x64', '12x64r', '10x128r'];
+  const rounds = opt('--rounds', 2);
+  await selectBackend('tensorflow');
+  console.log(`\nNative training throughput, batch ${batch}, ${planes} planes, Adam, positions/s; ${rounds} rounds of Tengen then Keras per net, ${seconds}s per cell\n`);
+  console.log('| net | params | Tengen native (rounds) | Keras TF 2.21, 2 threads (rounds) | Tengen / Keras (medians) |');
+  console.log('|---|---:|---:|---:|---:|');
+  const median = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1]!;
+  for (const p of nets) {
+    const t: number[] = [];
+    const k: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      t.push(await measureNative(p));
+      k.push(measureKeras(p));
+    }
+    const arch = archFromSpec(p, planes);
+    console.log(`| ${p} | ${countTrainable(paramSpecs(arch))} | ${t.map((x) => x.toFixed(0)).join(', ')} | ${k.map((x) => x.toFixed(0)).join(', ')} | ${(median(t) / median(k)).toFixed(2)}× |`);
+  }
+  process.exit(0);
 }
 
 const pi = args.indexOf('--presets');
