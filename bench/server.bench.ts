@@ -306,7 +306,7 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
           s.on('data', (d) => (buf += d.toString('latin1')));
           s.on('end', fin);
           s.resume();
-          setTimeout(fin, 5000);
+          setTimeout(fin, 30_000); // a client such as Python's http.client waits for its answer
         });
       }),
     );

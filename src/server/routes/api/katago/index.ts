@@ -213,9 +213,10 @@ class KatagoConnection {
     this.updateReading();
   }
 
-  // The socket is read only while this connection may start another query and its unsent answers are within bound.
+  // The socket is read only while this connection may start another query at once (nothing waiting, a free query
+  // slot) and its unsent answers are within bound: a flooding client is held back by TCP, not queued in memory.
   private updateReading(): void {
-    const hold = this.inFlight >= this.ctx.ws.maxQueries || this.socket.bufferedAmount > this.ctx.ws.maxBuffer;
+    const hold = this.waiting.length > 0 || this.inFlight >= this.ctx.ws.maxQueries || this.socket.bufferedAmount > this.ctx.ws.maxBuffer;
     if (hold && !this.readingPaused && !this.gone) {
       this.readingPaused = true;
       this.socket.pause();
