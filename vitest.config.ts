@@ -1,7 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // Test files that start processes (the CLI, GnuGo, Chromium, a simulated container), build the compiled
-// JavaScript or train: the "integration" project. Everything else is the fast "unit" project
+// JavaScript, flood the server or train: the "integration" project. Everything else is the fast "unit" project
 // (`npm run test:unit`). `npm test` runs both.
 export const integrationFiles = [
   'test/cli/build.test.ts',
@@ -11,6 +11,7 @@ export const integrationFiles = [
   'test/gtp/child-process.test.ts',
   'test/install/**/*.test.ts',
   'test/gtp/match.test.ts',
+  'test/server/abuse.test.ts',
   'test/server/load.test.ts',
   'test/server/web.test.ts',
   'test/scale/**/*.test.ts',
