@@ -72,7 +72,6 @@ function parseLoaderWorkers(raw: string): number {
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
-    .description('train the move-prediction CNN (resumable; see src/train)')
     .requiredOption('--data <dir>', 'dataset folder from `tengen data build`, or synthetic:stone|adjacent|noise')
     .requiredOption('--out <dir>', 'run folder: metrics.jsonl, best/, checkpoint/')
     .option('--preset <name>', `architecture preset (${PRESET_NAMES.join(', ')})`, 'default')
