@@ -228,12 +228,14 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
     nonReaderClosed: false,
   };
   const deadline = Date.now() + seconds * 1000;
+  // --abuse ws,hog,nonreader,big,slow picks parts of the round (default: all), to see which one costs memory.
+  const parts = new Set((opt('--abuse') ?? 'ws,hog,nonreader,big,slow').split(','));
   const sockets: WS[] = [];
   const tasks: Promise<unknown>[] = [];
 
   // 1. Many WebSocket clients, 3 turns each: count every per-turn answer (result or error naming the turn).
   const moves = [['B', 'Q16'], ['W', 'D4'], ['B', 'Q3'], ['W', 'D16']];
-  for (let c = 0; c < 300; c++) {
+  for (let c = 0; c < (parts.has('ws') ? 300 : 0); c++) {
     tasks.push(
       open().then(
         (ws) => {
@@ -252,7 +254,7 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
   }
   // 2. One socket asking for 10 × 1,001 turns (over the turn cap after this issue: each answered with an error).
   const pass1000 = Array.from({ length: 1000 }, (_, i) => [i % 2 ? 'W' : 'B', 'pass']);
-  tasks.push(
+  if (parts.has('hog')) tasks.push(
     open().then(
       (ws) => {
         sockets.push(ws);
@@ -263,7 +265,7 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
     ),
   );
   // 3. A client that sends queries with full policies and never reads its socket.
-  tasks.push(
+  if (parts.has('nonreader')) tasks.push(
     open().then(
       (ws) => {
         sockets.push(ws);
@@ -283,7 +285,7 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
   // 4. 20 POSTs of 3.2 MB without Expect: 100-continue, read only after the whole body is written.
   const { port } = new URL(url);
   const big = Buffer.alloc(3_200_000, 0x61);
-  for (let k = 0; k < 20; k++) {
+  for (let k = 0; k < (parts.has('big') ? 20 : 0); k++) {
     report.bigTries++;
     tasks.push(
       new Promise<void>((resolve) => {
@@ -312,7 +314,7 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
     );
   }
   // 5. Slow bodies: one byte every 200 ms; counted as cut when the server ends the connection within the round.
-  for (let k = 0; k < 10; k++) {
+  for (let k = 0; k < (parts.has('slow') ? 10 : 0); k++) {
     report.slowTries++;
     tasks.push(
       new Promise<void>((resolve) => {
@@ -355,7 +357,7 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
   await Promise.race([Promise.all(tasks), new Promise((r) => setTimeout(r, 45_000))]);
   // The non-reading socket: the server closes it once its unread answers stayed over the bound (--ws-stall-timeout-ms).
   const nrDeadline = Date.now() + 20_000;
-  while (!report.nonReaderClosed && Date.now() < nrDeadline) await new Promise((r) => setTimeout(r, 100));
+  while (parts.has('nonreader') && !report.nonReaderClosed && Date.now() < nrDeadline) await new Promise((r) => setTimeout(r, 100));
   const result = { ...report }; // before our own terminate() below closes the sockets
   for (const ws of sockets) ws.terminate();
   return result;

@@ -2,6 +2,7 @@
 // (in-flight requests finish, new connections are refused) on a real listening server.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
@@ -90,6 +91,11 @@ describe('server lifecycle', () => {
     expect([c.port, c.host, c.modelDir, c.maxBatch, c.maxWaitMs]).toEqual([9100, '0.0.0.0', '/m', 16, 2]);
     const d = resolveServerConfig({}, {});
     expect([d.port, d.host, d.modelDir, d.rateLimitMax]).toEqual([8080, '127.0.0.1', 'models/default', 0]);
+    expect(d.inferenceWorkers).toBe(os.availableParallelism());
+    expect([d.requestTimeoutMs, d.headersTimeoutMs, d.maxTurns, d.wsMaxQueries]).toEqual([30_000, 10_000, 1000, 4]);
+    expect(resolveServerConfig({ inferenceWorkers: '0' }, {}).inferenceWorkers).toBe(0);
+    expect(() => resolveServerConfig({ inferenceWorkers: 'many' }, {})).toThrow(/--inference-workers/);
+    expect(() => resolveServerConfig({}, { TENGEN_REQUEST_TIMEOUT_MS: '0' })).toThrow(/TENGEN_REQUEST_TIMEOUT_MS/);
     expect(() => resolveServerConfig({ port: 'http' }, {})).toThrow(/--port: expected a port number/);
     expect(() => resolveServerConfig({}, { TENGEN_MAX_QUEUE: '-3' })).toThrow(/TENGEN_MAX_QUEUE/);
   });
