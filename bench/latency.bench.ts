@@ -1,8 +1,10 @@
 // Single-position latency of the engine (the /v1/suggest and genmove path: encode, forward pass of batch 1,
 // legal masking, top moves), one request at a time after a warm-up, on 300 mid-game tom9d/dev positions.
 // Speed does not depend on the weights, so architectures not trained yet are measured with random weights.
-//   npx tsx bench/latency.bench.ts [--quick] [--models dir,dir] [--archs small,6x32,8x64,12x128r]
-// Defaults: --models models/default, --archs 6x32,8x32,6x64,8x64,12x128r (r = residual blocks).
+// Also the batched throughput: 64 concurrent requests per round through the dynamic batcher (one pass of 64).
+// Each model runs on every backend of --backends, so native and WASM are compared in one sitting.
+//   npx tsx bench/latency.bench.ts [--quick] [--models dir,dir] [--archs small,6x32,8x64,12x128r] [--backends tensorflow,wasm]
+// Defaults: --models models/default, --archs 6x32,8x32,6x64,8x64,12x128r (r = residual blocks), both backends.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +24,7 @@ const opt = (name: string, dflt: string): string => {
 };
 const modelDirs = opt('--models', path.join(repo, 'models/default')).split(',').filter(Boolean);
 const archs = opt('--archs', '6x32,8x32,6x64,8x64,12x128r').split(',').filter(Boolean);
+const backends = opt('--backends', 'tensorflow,wasm').split(',').filter(Boolean);
 const COUNT = quick ? 60 : 300;
 const WARMUP = quick ? 10 : 30;
 
@@ -32,8 +35,8 @@ function devPositions(limit: number) {
 
 const pct = (xs: number[], q: number): number => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
-async function measure(modelDir: string, label: string, positions: ReturnType<typeof devPositions>): Promise<string> {
-  const engine = await Engine.load({ modelDir, maxBatch: 64, maxWaitMs: 0 });
+async function measure(modelDir: string, label: string, positions: ReturnType<typeof devPositions>, backend: string): Promise<string> {
+  const engine = await Engine.load({ modelDir, maxBatch: 64, maxWaitMs: 0, backend });
   try {
     for (let i = 0; i < WARMUP; i++) await engine.suggest(positions[i % positions.length]!, { topK: 10 });
     const ms: number[] = [];
@@ -43,8 +46,13 @@ async function measure(modelDir: string, label: string, positions: ReturnType<ty
       ms.push(performance.now() - t);
     }
     ms.sort((a, b) => a - b);
+    // Batched: rounds of 64 concurrent requests, which the batcher serves as one pass of 64.
+    const rounds = quick ? 4 : 12;
+    const t0 = performance.now();
+    for (let r = 0; r < rounds; r++) await Promise.all(Array.from({ length: 64 }, (_, i) => engine.suggest(positions[(r * 64 + i) % positions.length]!, { topK: 10 })));
+    const perSecond = (rounds * 64) / ((performance.now() - t0) / 1000);
     const params = countTrainable(paramSpecs(engine.model.architecture));
-    return `| ${label} | ${params.toLocaleString('en-US')} | ${pct(ms, 0.5).toFixed(2)} | ${pct(ms, 0.9).toFixed(2)} | ${pct(ms, 0.99).toFixed(2)} | ${engine.backend} |`;
+    return `| ${label} | ${params.toLocaleString('en-US')} | ${engine.backend} | ${pct(ms, 0.5).toFixed(2)} | ${pct(ms, 0.9).toFixed(2)} | ${pct(ms, 0.99).toFixed(2)} | ${perSecond.toFixed(0)} |`;
   } finally {
     await engine.close();
   }
@@ -55,14 +63,14 @@ try {
   const positions = devPositions(COUNT);
   const fs = getFeatureSet('alphago48');
   console.log(`engine.suggest(topK 10), 1 position at a time (batch 1), ${positions.length} mid-game tom9d/dev positions after ${WARMUP} warm-up calls; ms\n`);
-  console.log('| model | params | p50 | p90 | p99 | backend |');
-  console.log('|---|---:|---:|---:|---:|---|');
-  for (const dir of modelDirs) console.log(await measure(path.resolve(dir), path.relative(repo, path.resolve(dir)) || dir, positions));
+  console.log('| model | params | backend | batch-1 p50 ms | p90 | p99 | batch-64 positions/s |');
+  console.log('|---|---:|---|---:|---:|---:|---:|');
+  for (const dir of modelDirs) for (const b of backends) console.log(await measure(path.resolve(dir), path.relative(repo, path.resolve(dir)) || dir, positions, b));
   for (const spec of archs) {
     const arch = archFromSpec(spec, fs.planes);
     const dir = path.join(tmp, spec);
     await saveRandomModel(dir, fs.name, { arch, seed: 12345 });
-    console.log(await measure(dir, `${describeArch(arch)} (random weights)`, positions));
+    for (const b of backends) console.log(await measure(dir, `${describeArch(arch)} (random weights)`, positions, b));
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
