@@ -148,7 +148,9 @@ export class Search {
     const next = mulberry32(p.seed);
     this.mc = new MonteCarloOwnership(() => (next() >>> 0) / 4294967296);
     this.growNodes(1024);
-    this.growEdges(1024 * 64);
+    // Small at first and doubled on demand (expand() checks): the server makes one Search per analysed turn, and
+    // 64k edges (640 KB) each for 1-visit turns left ~800 MB of RSS behind 900 turns (issue 14's abuse round).
+    this.growEdges(1024);
   }
 
   // ------------------------------------------------------------------ storage
