@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { Engine, positionFromRecord } from '../src/engine/index.js';
 import { BLACK, NPOINTS, PASS } from '../src/go/constants.js';
 import { parseSgf, toGameRecord } from '../src/sgf/index.js';
-import { evaluatorFrom, type EngineLike } from '../src/search/evaluator.js';
+import { evaluatorFrom } from '../src/search/evaluator.js';
 import { Search } from '../src/search/search.js';
 import { wilson } from '../src/stats.js';
 import { DEV_DIR, tacticalPositions } from '../test/search/tactics.js';
@@ -28,7 +28,7 @@ const visits = Number(opt('--visits', '1000'));
 const nTactics = Number(opt('--tactics', '40'));
 
 const engine = await Engine.load({ modelDir, maxBatch: 64, maxWaitMs: 0 });
-const evaluator = evaluatorFrom(engine as unknown as EngineLike);
+const evaluator = evaluatorFrom(engine);
 console.log(`model ${engine.model.id} (${evaluator.hasValue ? 'policy + value' : 'policy only: fallback value'}), ${visits} visits`);
 
 function argmax(p: Float32Array): number {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Engine, positionFromMoves } from '../src/engine/index.js';
 import type { Board } from '../src/go/board.js';
 import { NPOINTS } from '../src/go/constants.js';
-import { evaluatorFrom, type EngineLike, type Evaluator } from '../src/search/evaluator.js';
+import { evaluatorFrom, type Evaluator } from '../src/search/evaluator.js';
 import { Search } from '../src/search/search.js';
 import { devMoveLists } from './dev-positions.js';
 
@@ -24,7 +24,7 @@ const visits = quick ? 200 : 800;
 const positions: Board[] = devMoveLists(repo, quick ? 3 : 6, 60, 150).map((moves) => positionFromMoves({ moves }).board);
 
 const engine = await Engine.load({ modelDir, backend: opt('--backend'), maxBatch: 64, maxWaitMs: 0 });
-const evaluator = evaluatorFrom(engine as unknown as EngineLike);
+const evaluator = evaluatorFrom(engine);
 console.log(`model ${engine.model.id} (${evaluator.hasValue ? 'policy + value' : 'policy only: fallback value'}), backend ${engine.backend}, ${positions.length} positions × ${visits} visits${quick ? ' (quick)' : ''}`);
 
 async function measure(ev: Evaluator, batchSize: number): Promise<{ pps: number; rowsPerPass: number; forwardShare: number }> {

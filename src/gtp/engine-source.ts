@@ -1,7 +1,7 @@
 // The real policy source: the shared Engine (src/engine) loaded from a model folder.
 import { Engine } from '../engine/index.js';
 import type { Logger } from '../log.js';
-import { evaluatorFrom, type EngineLike } from '../search/evaluator.js';
+import { evaluatorFrom } from '../search/evaluator.js';
 import type { PolicyOptions, PolicySource } from './policy-source.js';
 
 /** A PolicySource over the Engine, with an evaluator for the search and whether the model has a value head. */
@@ -14,7 +14,7 @@ export async function loadEngineSource(modelDir: string, backend?: string, logge
   // The search submits a round of leaves in one go (batch 16 by default); maxWaitMs 0 runs them as soon as the
   // round is queued, since nothing else would join.
   const engine = await Engine.load({ modelDir, backend, logger, maxBatch: 64, maxWaitMs: 0 });
-  const evaluator = evaluatorFrom(engine as unknown as EngineLike, symmetries);
+  const evaluator = evaluatorFrom(engine, symmetries);
   return {
     name: `tengen:${engine.model.id}`,
     hasValue: evaluator.hasValue,
