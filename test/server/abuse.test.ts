@@ -83,6 +83,29 @@ describe('oversized bodies', () => {
   }, 60_000);
 });
 
+describe('load shedding with a body', () => {
+  it('answers one 503 problem after reading the body, never a second answer or a 500', async () => {
+    // Regression: the pressure handler used to send its 503 and let the request run on into body parsing.
+    await serve({ maxEventLoopDelayMs: 1, bodyLimit: 4096 });
+    const busy = setInterval(() => {
+      const t = Date.now();
+      while (Date.now() - t < 30);
+    }, 5);
+    try {
+      await new Promise((r) => setTimeout(r, 1500)); // under-pressure samples the loop delay
+      const port = Number(new URL(url).port);
+      for (const size of [2_000_000, 100]) {
+        const head = `POST /v1/suggest HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${size}\r\n\r\n`;
+        const got = await sendAllThenRead(port, head, Buffer.alloc(size, 0x20));
+        expect(got).toMatch(/^HTTP\/1\.1 503 /);
+        expect(got).toMatch(/urn:tengen:problem:overloaded/);
+      }
+    } finally {
+      clearInterval(busy);
+    }
+  }, 60_000);
+});
+
 describe('timeouts', () => {
   it('cuts a client that sends its body one byte at a time past the request timeout', async () => {
     await serve({ requestTimeoutMs: 1500, headersTimeoutMs: 1000 });

@@ -19,10 +19,12 @@ export async function registerUnderPressure(app: FastifyInstance, cfg: PressureC
     retryAfter: cfg.retryAfterSeconds,
     exposeStatusRoute: false,
     ...(cfg.maxQueueDepth > 0 ? { healthCheck: async () => cfg.queueDepth() < cfg.maxQueueDepth, healthCheckInterval: 50 } : {}),
-    // Thrown into the error handler (not sent here) so a refused body is drained first and the client sees the 503.
-    pressureHandler: (_req, reply, type, value) => {
+    // A rejected promise ends the request here (under-pressure passes it to the hook's next(err)) and goes to the error
+    // handler, which drains a refused body so the client sees the 503. (Sending from here and returning nothing would
+    // let the request run on, and body parsing answer a second time.)
+    pressureHandler: (_req, _reply, type, value) => {
       const detail = `server under pressure (${type}${value === undefined ? '' : ` = ${Math.round(value)}`}); retry after ${cfg.retryAfterSeconds} s`;
-      reply.send(new ProblemError(503, 'overloaded', 'Server overloaded', detail, {}, { 'retry-after': String(cfg.retryAfterSeconds) }));
+      return Promise.reject(new ProblemError(503, 'overloaded', 'Server overloaded', detail, {}, { 'retry-after': String(cfg.retryAfterSeconds) }));
     },
   });
 }
