@@ -11,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './helpers.js';
 import { NGINX, writeLoopbackConfig } from './nginx-config.js';
 
-const { WebSocket } = (await import('ws')) as unknown as { WebSocket: new (url: string) => import('ws').WebSocket };
+// `ws` ships no types; @fastify/websocket re-exports its WebSocket type (as test/server/abuse.test.ts does).
+type WS = import('@fastify/websocket').WebSocket;
+const wsPkg = 'ws';
+const { WebSocket } = (await import(wsPkg)) as { WebSocket: new (url: string) => WS };
 
 const nginxMissing = NGINX ? null : 'nginx is not installed (Debian: apt-get install -y nginx; .ci/run installs it)';
 
@@ -180,6 +183,8 @@ describe.skipIf(nginxMissing !== null)('nginx in front of two tengen serve repli
   it('rejects a body over the limit at the proxy with 413', async () => {
     const r = await fetch(`${proxy}/v1/suggest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ moves: [], pad: 'x'.repeat(1_100_000) }) });
     expect(r.status).toBe(413);
+    // nginx's own page, not a replica's problem+json: the body never reached a replica.
+    expect(r.headers.get('content-type')).toMatch(/text\/html/);
   });
 });
 
