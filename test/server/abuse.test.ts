@@ -235,12 +235,14 @@ describe('WebSocket fairness', () => {
       return m ? Number(m[1]) : NaN;
     };
     const t0 = Date.now();
-    while (Date.now() - t0 < 30_000 && (await metric('tengen_websocket_stalled_closed_total')) !== 1) await new Promise((r) => setTimeout(r, 100));
+    // Hang guard only: on a busy machine the answers fill the 64 KB bound slowly (30 s was not enough beside two
+    // busy loops and a training run).
+    while (Date.now() - t0 < 300_000 && (await metric('tengen_websocket_stalled_closed_total')) !== 1) await new Promise((r) => setTimeout(r, 100));
     expect(await metric('tengen_websocket_stalled_closed_total')).toBe(1);
     expect(await metric('tengen_websocket_connections')).toBe(0);
     // Far fewer turns were analysed than asked (1,800): analysis paused once the unread answers passed the bound.
     expect(fx!.engine.stats().requests).toBeLessThan(1800);
-  }, 60_000);
+  }, 330_000);
 });
 
 describe('every turn gets exactly one answer under queue pressure', () => {
