@@ -1,8 +1,8 @@
-// Analysis honesty (issue 13): on N positions of tom9d/dev games (a fixed, spread-out sample), does the move a
+// Analysis honesty (issue 13; not a *.bench.ts, so `npm run bench` does not start this long run): on N positions of tom9d/dev games (a fixed, spread-out sample), does the move a
 // V-visit search ranks first match the 9-dan move at least as often as the raw policy's first move, and is the
 // search's root winrate better calibrated (Brier score against the game result) than the raw value head? Also:
 // on the tactical positions of test/search/tactics.ts the raw policy misses, how often the search finds the move.
-// Usage: npx tsx bench/search-honesty.bench.ts [--model DIR] [--positions 200] [--visits 1000] [--tactics 40]
+// Usage: npx tsx bench/search-honesty.ts [--model DIR] [--positions 200] [--visits 1000] [--tactics 40]
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync, readdirSync } from 'node:fs';
