@@ -19,7 +19,7 @@ interface BuildFlags {
 
 /** Registers `tengen data build` and `tengen data info`. */
 export function registerDataCommand(program: Command): void {
-  const data = program.command('data').description('build and inspect training datasets');
+  const data = program.command('data');
 
   data
     .command('build')
