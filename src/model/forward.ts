@@ -41,9 +41,16 @@ export function forward(c: ArchConfig, params: readonly tf.Tensor[], x: tf.Tenso
     if (l.type === 'dense') throw new Error(`forward: dense layer ${l.name} in the trunk`);
     if (l.type === 'conv' && l.name === 'policy') trunk = h;
     if (l.type === 'conv') {
-      h = conv(h, next() as tf.Tensor4D, h !== x);
-      if (l.bias) h = tf.add(h, next()) as tf.Tensor4D;
-      if (l.relu) h = tf.relu(h) as tf.Tensor4D;
+      if (nativeConv) {
+        // One fused op (conv + bias + relu; TensorFlow's _FusedConv2D) and its registered gradient.
+        const filter = next() as tf.Tensor4D;
+        const bias = l.bias ? (next() as tf.Tensor1D) : undefined;
+        h = tf.fused.conv2d({ x: h, filter, strides: 1, pad: 'same', bias, activation: l.relu ? 'relu' : 'linear' });
+      } else {
+        h = conv(h, next() as tf.Tensor4D, h !== x);
+        if (l.bias) h = tf.add(h, next()) as tf.Tensor4D;
+        if (l.relu) h = tf.relu(h) as tf.Tensor4D;
+      }
     } else if (l.type === 'bn') {
       const gamma = next() as tf.Tensor1D;
       const beta = next() as tf.Tensor1D;

@@ -27,7 +27,10 @@ const native = (() => {
   }
 })();
 
-const c: ArchConfig = { depth: 4, width: 16, block: 'residual', planes: 7, valueHead: { channels: 8, hidden: 16 } };
+const residual: ArchConfig = { depth: 4, width: 16, block: 'residual', planes: 7, valueHead: { channels: 8, hidden: 16 } };
+// Plain nets take the fused conv + bias + relu path on native TensorFlow.
+const plain: ArchConfig = { depth: 3, width: 16, block: 'plain', planes: 7, valueHead: { channels: 8, hidden: 16 } };
+let c: ArchConfig = residual;
 const N = 6;
 const inputs = Float32Array.from({ length: N * 361 * c.planes }, (_, i) => ((i * 2654435761) % 997) / 997 > 0.6 ? 1 : 0);
 const labels = Int32Array.from({ length: N }, (_, i) => (i * 97) % 361);
@@ -73,6 +76,7 @@ const maxAbs = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i) 
 
 describe.skipIf(!native)('native TensorFlow vs WebAssembly', () => {
   it('same probabilities and values for the same weights and inputs (max abs difference ≤ 1e-4)', async () => {
+    c = residual;
     const ps = params();
     const a = await predictOn('tensorflow', ps);
     const b = await predictOn('wasm', ps);
@@ -80,7 +84,11 @@ describe.skipIf(!native)('native TensorFlow vs WebAssembly', () => {
     expect(maxAbs(a.value, b.value)).toBeLessThanOrEqual(1e-4);
   });
 
-  it("TensorFlow's conv gradients equal the WASM trainer's forward-conv gradients (within 1e-3 of each tensor's scale)", async () => {
+  it.each([
+    ['residual', residual],
+    ['plain', plain],
+  ] as const)("TensorFlow's conv gradients equal the WASM trainer's forward-conv gradients (within 1e-3 of each tensor's scale): %s", async (_name, arch) => {
+    c = arch;
     const ps = params();
     const nat = await gradsOn('tensorflow', true, ps);
     const wasm = await gradsOn('wasm', false, ps);
@@ -95,6 +103,7 @@ describe.skipIf(!native)('native TensorFlow vs WebAssembly', () => {
   });
 
   it('a model from a native training step loads and serves on WASM with the same outputs', async () => {
+    c = plain;
     await selectBackend('tensorflow');
     const rt = new ResidentTrainer(c, { kind: 'adam', momentum: 0.9, weightDecay: 1e-4 }, params(), null, 0.25);
     const before = rt.readParams();
