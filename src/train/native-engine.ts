@@ -25,6 +25,8 @@ export class ResidentTrainer {
   private readonly specs: ParamSpec[];
   private readonly trainIdx: number[];
   private readonly updated: Set<number>;
+  /** The variables gradients are taken for (the updated ones), fixed for the run. */
+  private readonly varList: tf.Variable[];
   private readonly vars: tf.Variable[];
   private readonly slots: tf.Variable[];
   private t = 0;
@@ -44,7 +46,8 @@ export class ResidentTrainer {
     this.trainIdx = this.specs.flatMap((s, i) => (s.trainable ? [i] : []));
     this.updated = new Set(this.trainIdx.filter((i) => updates(this.specs[i])));
     if (this.updated.size === 0) throw new Error('ResidentTrainer: no parameter left to train');
-    this.vars = this.specs.map((s, i) => tf.variable(tf.tensor(params[i], s.shape, "float32"), s.trainable));
+    this.vars = this.specs.map((s, i) => tf.variable(tf.tensor(params[i], s.shape, 'float32'), s.trainable));
+    this.varList = this.trainIdx.filter((i) => this.updated.has(i)).map((i) => this.vars[i]);
     const perParam = optimizer.kind === 'adam' ? 2 : 1;
     this.slots = [];
     for (let k = 0; k < perParam; k++) {
@@ -74,7 +77,7 @@ export class ResidentTrainer {
         logits = tf.keep(r.logits);
         stats = r.batchStats.map((t) => tf.keep(t));
         return trainingLoss(r.logits, y, r.valueLogit, batch.values, this.valueWeight);
-      }, this.trainIdx.filter((i) => this.updated.has(i)).map((i) => this.vars[i]));
+      }, this.varList);
       this.applyUpdate(grads, lr);
       // Moving batch-norm statistics follow Keras: moving = m·moving + (1−m)·batch.
       let l = 0;
