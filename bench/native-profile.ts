@@ -1,11 +1,11 @@
 // Where a native training step's time goes: per-kernel times of ResidentTrainer.step (tf.profile), e.g.
 //   npx tsx bench/native-profile.ts 6x64     (a script, not a *.bench.ts: npm run bench does not run it)
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../src/model/backend.ts';
-import { ResidentTrainer } from '../src/train/native-engine.ts';
-import { initParams } from '../src/model/params.ts';
-import { archFromSpec } from '../src/model/config.ts';
-import { SyntheticSource } from '../src/train/synthetic.ts';
+import { selectBackend } from '../src/model/backend.js';
+import { ResidentTrainer } from '../src/train/native-engine.js';
+import { initParams } from '../src/model/params.js';
+import { archFromSpec } from '../src/model/config.js';
+import { SyntheticSource } from '../src/train/synthetic.js';
 await selectBackend('tensorflow');
 const arch = archFromSpec(process.argv[2] ?? '6x64', 48);
 let s = 1; const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);

@@ -1,7 +1,7 @@
 // Positions for the engine: a Board built from a game record (SGF) or from a plain move list, with every
 // error naming the move number, colour and vertex at fault, so HTTP and GTP can report them as they are.
 import { Board, IllegalMoveError } from '../go/board.js';
-import { BLACK, EMPTY, PASS, WHITE, type Player } from '../go/constants.js';
+import { BLACK, EMPTY, PASS, WHITE, colorLetter, type Player } from '../go/constants.js';
 import { gtpToPoint, pointToGtp, sgfToPoint } from '../go/coords.js';
 import { parseSgf, toGameRecord, type GameRecord } from '../sgf/index.js';
 
@@ -69,10 +69,6 @@ export function parseVertex(raw: unknown, field: string, moveNumber: number | nu
   }
 }
 
-function vertexName(p: number): string {
-  return p === PASS ? 'pass' : pointToGtp(p);
-}
-
 function playOrThrow(board: Board, point: number, color: Player, moveNumber: number, field: string): void {
   try {
     board.play(point, color);
@@ -80,10 +76,10 @@ function playOrThrow(board: Board, point: number, color: Player, moveNumber: num
     if (err instanceof IllegalMoveError) {
       const reason = err.reason === 'occupied' ? 'point is occupied' : err.message.replace(/^.*?\): /, '');
       throw new PositionError(
-        `move ${moveNumber} (${color === BLACK ? 'B' : 'W'} ${vertexName(point)}): ${reason}`,
+        `move ${moveNumber} (${colorLetter(color)} ${pointToGtp(point)}): ${reason}`,
         field,
         moveNumber,
-        vertexName(point),
+        pointToGtp(point),
         err.reason,
       );
     }
@@ -97,7 +93,7 @@ function placeSetup(board: Board, points: readonly number[], color: 0 | 1 | 2, f
     try {
       board.setStone(p, color);
     } catch (err) {
-      throw new PositionError(`${field}: ${(err as Error).message}`, field, null, vertexName(p));
+      throw new PositionError(`${field}: ${(err as Error).message}`, field, null, pointToGtp(p));
     }
   }
 }
@@ -112,7 +108,7 @@ export function positionFromMoves(spec: MovesSpec, maxMoves = 1000): BuiltPositi
   const seen = new Set<number>();
   for (const [list, name] of [[setupBlack, 'setup.black'], [setupWhite, 'setup.white']] as const) {
     list.forEach((p, i) => {
-      if (p !== PASS && seen.has(p)) throw new PositionError(`${name}[${i}]: ${vertexName(p)} is already a setup stone`, `${name}[${i}]`, null, vertexName(p));
+      if (p !== PASS && seen.has(p)) throw new PositionError(`${name}[${i}]: ${pointToGtp(p)} is already a setup stone`, `${name}[${i}]`, null, pointToGtp(p));
       seen.add(p);
     });
   }

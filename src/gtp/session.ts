@@ -227,7 +227,7 @@ export class GtpSession {
         return d;
       }
       this.opts.logger?.debug(
-        { move: this.board.moveNumber + 1, color: colorLetter(color), vertex: d.point === PASS ? 'pass' : pointToGtp(d.point), prior: d.prior, passReason: d.passReason },
+        { move: this.board.moveNumber + 1, color: colorLetter(color), vertex: pointToGtp(d.point), prior: d.prior, passReason: d.passReason },
         'genmove',
       );
       if (!opts.dryRun) {
@@ -318,7 +318,7 @@ export class GtpSession {
       if (line !== '') ch.write(line + '\n');
       try {
         const d = await this.generate(color);
-        return `play ${d.point === PASS ? 'pass' : pointToGtp(d.point)}\n\n`;
+        return `play ${pointToGtp(d.point)}\n\n`;
       } catch (err) {
         this.opts.logger?.error({ err }, 'genmove_analyze failed after the response head was sent');
         return '\n';

@@ -5,7 +5,7 @@
 // by partial ones every reportDuringSearchEvery seconds; terminate/terminate_all stop searches early.
 // Tengen has no score head: scoreLead is the winrate mapped to points (see scoreFromWinrate), documented as such.
 import type { Board } from '../go/board.js';
-import { BLACK, NPOINTS, PASS, WHITE, type Player } from '../go/constants.js';
+import { BLACK, NPOINTS, PASS, WHITE, colorLetter, type Player } from '../go/constants.js';
 import { pointToGtp } from '../go/coords.js';
 import { mulberry32 } from '../go/zobrist.js';
 import { PositionError, legalMask, parseVertex, positionFromMoves, type Engine } from '../engine/index.js';
@@ -268,7 +268,7 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
     if (initialPlayer !== undefined && !/^[bw]$/i.test(initialPlayer)) return fail('initialPlayer', 'initialPlayer must be "B" or "W"');
     start = positionFromMoves({ setup: { black, white }, superko, ...(initialPlayer === undefined ? {} : { initialPlayer }) }).board;
     if (initialPlayer === undefined && moves.length > 0) start.toPlay = moves[0]![0].toUpperCase() === 'W' ? 2 : BLACK;
-    const built = positionFromMoves({ setup: { black, white }, moves, superko, initialPlayer: start.toPlay === BLACK ? 'B' : 'W' }, maxMoves);
+    const built = positionFromMoves({ setup: { black, white }, moves, superko, initialPlayer: colorLetter(start.toPlay) }, maxMoves);
     board = built.board;
     played = built.moves;
   } catch (err) {
@@ -388,7 +388,7 @@ export function turnResponse(q: ParsedQuery, turn: number, view: TurnView, searc
     turnNumber: turn,
     moveInfos,
     rootInfo: {
-      currentPlayer: view.toPlay === BLACK ? 'B' : 'W',
+      currentPlayer: colorLetter(view.toPlay),
       visits: search.rootVisits,
       winrate: rootW,
       scoreLead: scoreFromWinrate(rootW),

@@ -252,7 +252,7 @@ describe('every turn gets exactly one answer under queue pressure', () => {
     const turns = range(12);
     const sockets = await Promise.all(Array.from({ length: clients }, () => connect()));
     const perClient = await Promise.all(
-      sockets.map((ws, c) => {
+      sockets.map((ws: WS, c: number) => {
         const got: Record<string, unknown>[] = [];
         const done = new Promise<Record<string, unknown>[]>((resolve) => {
           ws.on('message', (d: Buffer) => {
@@ -266,8 +266,8 @@ describe('every turn gets exactly one answer under queue pressure', () => {
       }),
     );
     let errors = 0;
-    perClient.forEach((got, c) => {
-      expect(got.map((g) => g.turnNumber).sort((a, b) => Number(a) - Number(b))).toEqual(turns);
+    perClient.forEach((got: Record<string, unknown>[], c: number) => {
+      expect(got.map((g: Record<string, unknown>) => g.turnNumber).sort((a, b) => Number(a) - Number(b))).toEqual(turns);
       for (const g of got) {
         expect(g.id).toBe(`c${c}`);
         if ('error' in g) {

@@ -72,11 +72,11 @@ export function analyzeRoutes(ctx: RouteContext) {
             out.push({
               moveNumber: i + 1,
               color: m.color === 1 ? ('B' as const) : ('W' as const),
-              played: { gtp: m.point === PASS ? 'pass' : pointToGtp(m.point), sgf: pointToSgf(m.point) },
+              played: { gtp: pointToGtp(m.point), sgf: pointToSgf(m.point) },
               prob,
               rank,
               winrate,
-              top: topMoves(policy, topK).map((t) => ({ gtp: t.point === PASS ? 'pass' : pointToGtp(t.point), sgf: pointToSgf(t.point), prob: t.prob })),
+              top: topMoves(policy, topK).map((t) => ({ gtp: pointToGtp(t.point), sgf: pointToSgf(t.point), prob: t.prob })),
             });
           }
         }

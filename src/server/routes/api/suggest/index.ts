@@ -57,7 +57,7 @@ export function suggestRoutes(ctx: RouteContext) {
           moveNumber,
           komi,
           moves: moves.map((m, order) => ({
-            gtp: m.point === PASS ? 'pass' : pointToGtp(m.point),
+            gtp: pointToGtp(m.point),
             sgf: pointToSgf(m.point),
             prob: m.prob,
             order,
