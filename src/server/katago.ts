@@ -5,7 +5,7 @@
 // by partial ones every reportDuringSearchEvery seconds; terminate/terminate_all stop searches early.
 // Tengen has no score head: scoreLead is the winrate mapped to points (see scoreFromWinrate), documented as such.
 import type { Board } from '../go/board.js';
-import { BLACK, NPOINTS, PASS, WHITE, colorLetter, type Player } from '../go/constants.js';
+import { BLACK, NPOINTS, WHITE, colorLetter, type Player } from '../go/constants.js';
 import { pointToGtp } from '../go/coords.js';
 import { mulberry32 } from '../go/zobrist.js';
 import { PositionError, legalMask, parseVertex, positionFromMoves, type Engine } from '../engine/index.js';

@@ -1,5 +1,4 @@
 // POST /v1/suggest: ranked legal moves for one position, given as SGF (+ move number / path) or as a move list.
-import { PASS } from '../../../../go/constants.js';
 import { pointToGtp, pointToSgf } from '../../../../go/coords.js';
 import { PositionError, positionFromMoves, positionFromRecord, recordFromSgf } from '../../../../engine/index.js';
 import type { Board } from '../../../../go/board.js';
