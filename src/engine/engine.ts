@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import { Batcher, type BatcherStats } from './batcher.js';
 import { InferencePool } from './inference-pool.js';
 import { topMoves, type Suggestion } from './top-moves.js';
+import { packOutputRows } from './output-rows.js';
 
 export { topMoves, type Suggestion };
 
@@ -207,10 +208,7 @@ export class Engine {
       const policy = (await outs[0]!.data()) as Float32Array;
       const value = outs.length > 1 ? ((await outs[1]!.data()) as Float32Array) : null;
       const out = new Float32Array(rows * OUT_LEN);
-      for (let r = 0; r < rows; r++) {
-        out.set(policy.subarray(r * NPOINTS, (r + 1) * NPOINTS), r * OUT_LEN);
-        out[r * OUT_LEN + NPOINTS] = value ? value[r]! : 0;
-      }
+      packOutputRows(policy, value, rows, out, OUT_LEN);
       return out;
     } finally {
       tf.dispose(outs);

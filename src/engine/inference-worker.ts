@@ -7,6 +7,7 @@ import { NPOINTS } from '../go/constants.js';
 import { selectBackend } from '../model/backend.js';
 import { loadModel } from '../model/io.js';
 import type { FromWorker, InferenceWorkerData, ToWorker } from './inference-pool.js';
+import { packOutputRows } from './output-rows.js';
 
 const data = workerData as InferenceWorkerData;
 const port = parentPort!;
@@ -25,15 +26,7 @@ function run(net: tf.LayersModel, rows: number): void {
   try {
     const policy = outs[0]!.dataSync() as Float32Array;
     const value = outs.length > 1 ? (outs[1]!.dataSync() as Float32Array) : null;
-    const { outLen } = data;
-    if (outLen === NPOINTS) {
-      output.set(policy.subarray(0, rows * NPOINTS));
-    } else {
-      for (let r = 0; r < rows; r++) {
-        output.set(policy.subarray(r * NPOINTS, (r + 1) * NPOINTS), r * outLen);
-        for (let k = NPOINTS; k < outLen; k++) output[r * outLen + k] = value ? value[r * (outLen - NPOINTS) + (k - NPOINTS)]! : 0;
-      }
-    }
+    packOutputRows(policy, value, rows, output, data.outLen);
   } finally {
     for (const t of outs) t.dispose();
   }
