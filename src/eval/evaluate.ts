@@ -23,6 +23,8 @@ export interface EvaluateOptions {
   batch: number;
   /** Also score top-1 among legal points (costs 361 legality checks per position; default true). */
   legal?: boolean;
+  /** The model has a value head: compute the value figures' area-count baseline too (default false). */
+  value?: boolean;
   /** Called after each batch with positions done and total. */
   onProgress?: (done: number, total: number) => void;
   /** Aborting stops between batches with an Error (the caller cleans up). */
@@ -83,7 +85,8 @@ export async function evaluateSample(sample: EvalSample, logits: LogitsFn, opts:
       const km = Number.isNaN(komi[g]!) ? DEFAULT_KOMI : komi[g]!;
       const mover = board.toPlay;
       won[i] = winner[g] === 0 ? -1 : winner[g] === mover ? 1 : 0;
-      if (won[i] >= 0) {
+      // The baseline's area count (a flood fill per position) only for a model whose value it is compared with.
+      if (opts.value && won[i] >= 0) {
         const a = board.areaScore();
         const blackMargin = a.black - a.white - km;
         margin[i] = mover === 1 ? blackMargin : -blackMargin;
@@ -113,7 +116,7 @@ export async function evaluateSample(sample: EvalSample, logits: LogitsFn, opts:
         for (let p = 0; p < NPOINTS; p++) probs[p] /= SYMMETRY_COUNT;
       }
       phaseAcc.add(phaseOf[i], acc.add(probs, labels[i], withLegal ? legal : null, i * NPOINTS));
-      if (values && won[i] >= 0) {
+      if (values && opts.value && won[i] >= 0) {
         let v = 0;
         for (let s = 0; s < sym; s++) v += values[i * sym + s]! / sym;
         valueAcc.add(phaseOf[i], (v + 1) / 2, margin[i], won[i] === 1);

@@ -171,6 +171,7 @@ export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
         symmetries: o.symmetries,
         batch: o.batch,
         legal: o.legal ?? true,
+        value: loaded.meta.architecture.valueHead !== undefined,
         onProgress: o.onProgress,
         signal: o.signal,
       });
