@@ -42,7 +42,8 @@ export interface ValueReport {
 
 const EPS = 1e-6;
 const BINS = 10;
-const SCALES = [1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 60];
+// Up to 500 points: on unfinished boards the Tromp-Taylor margin is weakly related to the result (dev fits hit 60).
+const SCALES = [1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 60, 80, 120, 200, 300, 500];
 
 const logLoss = (p: number, won: number): number => {
   const q = Math.min(1 - EPS, Math.max(EPS, p));
