@@ -10,13 +10,15 @@ import type { Dataset, Split } from './dataset.js';
 import { Prng, type PrngState } from './prng.js';
 import { Replayer } from './replay.js';
 import { entryColor, entryPoint } from './format.js';
+import { BLACK } from '../go/constants.js';
+import { readOwnership } from './ownership.js';
 
 const NPOINTS = 361;
 
 /** What the trainer consumes: NHWC inputs [size, 19, 19, planes] and one label (0..360) per sample. */
 export interface BatchSource {
   readonly planes: number;
-  next(batchSize: number): { inputs: Float32Array; labels: Int32Array; values: Float32Array; size: number };
+  next(batchSize: number): { inputs: Float32Array; labels: Int32Array; values: Float32Array; ownership?: Float32Array; size: number };
 }
 
 /** A batch with provenance: the dataset entry of each sample's move and the symmetry applied to it. */
@@ -25,6 +27,11 @@ export interface Batch {
   labels: Int32Array;
   /** Value target per sample: +1 if the side to move won the game, −1 if it lost, 0 if the record names no winner. */
   values: Float32Array;
+  /**
+   * Ownership targets [size × 361] in [-1, 1] from the side to move's view (+1: the side to move owns the point at
+   * the end), transformed like the planes; absent when the dataset has no ownership.bin (data/ownership.ts).
+   */
+  ownership?: Float32Array;
   size: number;
   entries: Uint32Array;
   symmetries: Uint8Array;
@@ -77,6 +84,7 @@ function fillBatch(
   batch: Batch,
   order: Uint32Array,
   n: number,
+  ownership: Int8Array | null,
 ): void {
   const planes = fs.planes;
   const stride = NPOINTS * planes;
@@ -98,6 +106,14 @@ function fillBatch(
     batch.labels[slot] = symmetryTable(s)[entryPoint(v)];
     const w = winner[g];
     batch.values[slot] = w === 0 ? 0 : w === entryColor(v) ? 1 : -1;
+    if (ownership && batch.ownership) {
+      // Stored from Black's view ×127; the target is the side to move's, at the transformed points.
+      const scale = entryColor(v) === BLACK ? 1 / 127 : -1 / 127;
+      const t = symmetryTable(s);
+      const src = g * NPOINTS;
+      const dst = slot * NPOINTS;
+      for (let p = 0; p < NPOINTS; p++) batch.ownership[dst + t[p]] = ownership[src + p] * scale;
+    }
   }
 }
 
@@ -108,11 +124,12 @@ function sortSlotsByEntry(entries: Uint32Array, n: number): Uint32Array {
   return order;
 }
 
-function newBatch(n: number, planes: number): Batch {
+function newBatch(n: number, planes: number, withOwnership: boolean): Batch {
   return {
     inputs: new Float32Array(n * NPOINTS * planes),
     labels: new Int32Array(n),
     values: new Float32Array(n),
+    ...(withOwnership ? { ownership: new Float32Array(n * NPOINTS) } : {}),
     size: n,
     entries: new Uint32Array(n),
     symmetries: new Uint8Array(n),
@@ -130,6 +147,7 @@ export class TrainingBatchSource implements BatchSource {
   private readonly rng: Prng;
   private readonly replayer: Replayer;
   private readonly scratch: Float32Array;
+  private readonly ownership: Int8Array | null;
   private samples = 0;
 
   constructor(
@@ -151,6 +169,12 @@ export class TrainingBatchSource implements BatchSource {
     this.rng = new Prng(options.seed ?? 1);
     this.replayer = new Replayer(dataset);
     this.scratch = new Float32Array(NPOINTS * this.planes);
+    this.ownership = readOwnership(dataset);
+  }
+
+  /** Whether batches carry ownership targets (the dataset has ownership.bin). */
+  get hasOwnership(): boolean {
+    return this.ownership !== null;
   }
 
   /** Number of labelled positions sampled from. */
@@ -179,7 +203,7 @@ export class TrainingBatchSource implements BatchSource {
   /** Next batch of batchSize fresh samples (new arrays each call, so the caller may keep them). */
   next(batchSize: number): Batch {
     checkBatchSize(batchSize, 'TrainingBatchSource.next');
-    const batch = newBatch(batchSize, this.planes);
+    const batch = newBatch(batchSize, this.planes, this.ownership !== null);
     const pop = this.population;
     const k = this.positionsPerGame;
     let lo = 0;
@@ -196,7 +220,7 @@ export class TrainingBatchSource implements BatchSource {
       const s = this.rng.nextInt(SYMMETRY_COUNT);
       batch.symmetries[i] = this.augment ? s : 0;
     }
-    fillBatch(this.replayer, this.features, this.scratch, batch, sortSlotsByEntry(batch.entries, batchSize), batchSize);
+    fillBatch(this.replayer, this.features, this.scratch, batch, sortSlotsByEntry(batch.entries, batchSize), batchSize, this.ownership);
     this.samples += batchSize;
     return batch;
   }
@@ -270,6 +294,7 @@ export interface ValidationOptions {
 export class EvalSample {
   readonly features: FeatureSet;
   readonly planes: number;
+  private ownership: Int8Array | null | undefined;
 
   constructor(
     readonly dataset: Dataset,
@@ -295,13 +320,14 @@ export class EvalSample {
     checkBatchSize(batchSize, 'EvalSample.evalBatches');
     const replayer = new Replayer(this.dataset);
     const scratch = new Float32Array(0);
+    if (this.ownership === undefined) this.ownership = readOwnership(this.dataset);
     for (let start = 0; start < this.entries.length; start += batchSize) {
       const n = Math.min(batchSize, this.entries.length - start);
-      const batch = newBatch(n, this.planes);
+      const batch = newBatch(n, this.planes, this.ownership !== null);
       batch.entries.set(this.entries.subarray(start, start + n));
       const order = new Uint32Array(n);
       for (let i = 0; i < n; i++) order[i] = i;
-      fillBatch(replayer, this.features, scratch, batch, order, n);
+      fillBatch(replayer, this.features, scratch, batch, order, n, this.ownership);
       yield batch;
     }
   }

@@ -70,6 +70,7 @@ for (;;) {
       b.inputs.buffer as ArrayBuffer,
       b.labels.buffer as ArrayBuffer,
       b.values.buffer as ArrayBuffer,
+      ...(b.ownership ? [b.ownership.buffer as ArrayBuffer] : []),
       b.entries.buffer as ArrayBuffer,
       b.symmetries.buffer as ArrayBuffer,
     ]);

@@ -3,7 +3,7 @@
 // training uses the functional forward in ./forward.ts over the same parameters.
 import * as tf from '@tensorflow/tfjs';
 import { BOARD, type ArchConfig } from './config.js';
-import { layerSpecs, paramSpecs, sizeOf, valueHeadSpecs, VALUE_POOL, VALUE_FC2 } from './params.js';
+import { layerSpecs, ownershipHeadSpecs, paramSpecs, sizeOf, valueHeadSpecs, OWNERSHIP_FLAT, OWNERSHIP_OUTPUT, VALUE_POOL, VALUE_FC2 } from './params.js';
 
 export const INPUT_NAME = 'planes';
 export const LOGITS_LAYER = 'flatten';
@@ -16,7 +16,7 @@ export const BN_MOMENTUM = 0.99;
 
 /**
  * Builds the layers model of an architecture (weights zero-initialised; set them with `setParams`). Outputs: the
- * policy [N,361], then with a value head the value [N,1].
+ * policy [N,361], then with a value head the value [N,1], then with an ownership head the ownership [N,361] (tanh).
  */
 export function buildModel(c: ArchConfig): tf.LayersModel {
   const input = tf.input({ shape: [BOARD, BOARD, c.planes], name: INPUT_NAME });
@@ -66,7 +66,16 @@ export function buildModel(c: ArchConfig): tf.LayersModel {
       v = tf.layers.dense({ name: l.name, units: l.outC, activation: l.activation, kernelInitializer: 'zeros' }).apply(v) as tf.SymbolicTensor;
     }
   }
-  return tf.model({ inputs: input, outputs: [out, v], name: 'tengen_policy_value' });
+  const outputs = [out, v];
+  for (const l of ownershipHeadSpecs(c)) {
+    if (l.type !== 'conv') continue;
+    let o = tf.layers
+      .conv2d({ name: l.name, filters: 1, kernelSize: 1, strides: 1, padding: 'same', useBias: true, activation: 'linear', kernelInitializer: 'zeros' })
+      .apply(trunk) as tf.SymbolicTensor;
+    o = tf.layers.flatten({ name: OWNERSHIP_FLAT }).apply(o) as tf.SymbolicTensor;
+    outputs.push(tf.layers.activation({ activation: 'tanh', name: OWNERSHIP_OUTPUT }).apply(o) as tf.SymbolicTensor);
+  }
+  return tf.model({ inputs: input, outputs, name: 'tengen_policy_value' });
 }
 
 /** Copies flat parameters (canonical order, see params.ts) into a layers model; throws on a shape mismatch. */

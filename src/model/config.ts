@@ -33,6 +33,12 @@ export interface ArchConfig {
   planes: number;
   /** Absent: a policy-only network (the shipped 8×32 of format 1). */
   valueHead?: ValueHeadConfig;
+  /**
+   * An ownership head beside the value head (needs one): a 1×1 conv of the trunk to one plane, tanh = who owns each
+   * point at the end of the game from the side to move's view. A training target that teaches the trunk territory
+   * (data/ownership.ts); served as the model's third output.
+   */
+  ownershipHead?: boolean;
 }
 
 export type PresetName = 'tiny' | 'small' | 'default' | 'large';
@@ -86,7 +92,10 @@ export function validateArchConfig(raw: unknown, where = 'architecture'): ArchCo
   if (block === 'residual' && depth % 2 !== 0) {
     throw new Error(`${where}: field "depth" must be even for residual blocks (2 convs each), got ${depth}`);
   }
-  if (r.valueHead === undefined) return { depth, width, block, planes };
+  if (r.valueHead === undefined) {
+    if (r.ownershipHead) throw new Error(`${where}: field "ownershipHead" needs a value head ("valueHead")`);
+    return { depth, width, block, planes };
+  }
   const vh = r.valueHead as Record<string, unknown>;
   if (typeof vh !== 'object' || vh === null) throw new Error(`${where}: field "valueHead" must be an object {channels, hidden}, got ${JSON.stringify(vh)}`);
   const vint = (field: string): number => {
@@ -96,11 +105,16 @@ export function validateArchConfig(raw: unknown, where = 'architecture'): ArchCo
     }
     return v;
   };
-  return { depth, width, block, planes, valueHead: { channels: vint('channels'), hidden: vint('hidden') } };
+  const out: ArchConfig = { depth, width, block, planes, valueHead: { channels: vint('channels'), hidden: vint('hidden') } };
+  if (r.ownershipHead !== undefined) {
+    if (typeof r.ownershipHead !== 'boolean') throw new Error(`${where}: field "ownershipHead" must be true or false, got ${JSON.stringify(r.ownershipHead)}`);
+    if (r.ownershipHead) out.ownershipHead = true;
+  }
+  return out;
 }
 
 /** Short human label such as `6×64 plain`. */
 export function describeArch(c: ArchConfig): string {
-  const head = c.valueHead ? ` + value head ${c.valueHead.channels}/${c.valueHead.hidden}` : '';
+  const head = (c.valueHead ? ` + value head ${c.valueHead.channels}/${c.valueHead.hidden}` : '') + (c.ownershipHead ? ' + ownership head' : '');
   return `${c.depth}×${c.width} ${c.block}${head} (${c.planes} planes)`;
 }

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BOARD, POINTS, type ArchConfig } from './config.js';
 import { conv2dSame } from './conv-grad.js';
-import { layerSpecs, valueHeadSpecs } from './params.js';
+import { layerSpecs, ownershipHeadSpecs, valueHeadSpecs } from './params.js';
 import { BN_EPSILON } from './build.js';
 
 export interface ForwardResult {
@@ -14,6 +14,8 @@ export interface ForwardResult {
   value: tf.Tensor1D | null;
   /** [batch] the value head's pre-tanh activation z (value = tanh z, so P(win) = sigmoid(2z)); null likewise. */
   valueLogit: tf.Tensor1D | null;
+  /** [batch, 361] the ownership head's pre-tanh activation (ownership = tanh, side to move's view); null without one. */
+  ownershipLogit: tf.Tensor2D | null;
   /** Training mode only: per batch-norm layer, its batch mean and variance (in layer order). */
   batchStats: tf.Tensor1D[];
 }
@@ -88,8 +90,13 @@ export function forward(c: ArchConfig, params: readonly tf.Tensor[], x: tf.Tenso
     }
     value = tf.reshape(v, [-1]) as tf.Tensor1D;
   }
+  let ownershipLogit: tf.Tensor2D | null = null;
+  for (const l of ownershipHeadSpecs(c)) {
+    if (l.type !== 'conv') continue;
+    ownershipLogit = tf.reshape(tf.add(conv(trunk, next() as tf.Tensor4D, true), next()), [-1, POINTS]) as tf.Tensor2D;
+  }
   if (p !== params.length) throw new Error(`forward: ${params.length} parameters given, architecture uses ${p}`);
-  return { logits: tf.reshape(h, [-1, POINTS]) as tf.Tensor2D, value, valueLogit, batchStats };
+  return { logits: tf.reshape(h, [-1, POINTS]) as tf.Tensor2D, value, valueLogit, ownershipLogit, batchStats };
 }
 
 /** Mean softmax cross-entropy of logits [N,361] against point labels (int32 [N]). */
@@ -111,6 +118,18 @@ export function valueLoss(valueLogit: tf.Tensor1D, targets: tf.Tensor1D): tf.Sca
     const mask = tf.cast(tf.notEqual(targets, 0), 'float32');
     const ce = tf.mul(tf.softplus(tf.mul(tf.mul(valueLogit, targets), -2)), mask);
     return tf.div(tf.sum(ce), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+  });
+}
+
+/**
+ * The ownership loss: per point, binary cross-entropy of P(side to move owns it) = sigmoid(2z) against the soft
+ * target (t + 1) / 2, t in [-1, 1] (data/ownership.ts), computed stably as softplus(2z) − z·(1 + t); mean over points
+ * and positions (its minimum is the targets' entropy, not 0). Its weight in the total loss is the caller's (KataGo's 1.5 per point-mean).
+ */
+export function ownershipLoss(ownershipLogit: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const z2 = tf.mul(ownershipLogit, 2);
+    return tf.mean(tf.sub(tf.softplus(z2), tf.mul(z2, tf.div(tf.add(targets, 1), 2)))) as tf.Scalar;
   });
 }
 

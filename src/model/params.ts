@@ -10,6 +10,10 @@ export const VALUE_CONV = 'value_conv';
 export const VALUE_POOL = 'value_pool';
 export const VALUE_FC1 = 'value_fc1';
 export const VALUE_FC2 = 'value_fc2';
+/** Layer names of the ownership head (1×1 conv → flatten → tanh). */
+export const OWNERSHIP_CONV = 'ownership_conv';
+export const OWNERSHIP_FLAT = 'ownership_flatten';
+export const OWNERSHIP_OUTPUT = 'ownership_tanh';
 
 export interface ParamSpec {
   /** tfjs/Keras layer name. */
@@ -44,6 +48,12 @@ export function valueHeadSpecs(c: ArchConfig): LayerSpec[] {
   ];
 }
 
+/** The ownership head's one layer (after the value head in parameter order); empty without one. */
+export function ownershipHeadSpecs(c: ArchConfig): LayerSpec[] {
+  if (!c.ownershipHead) return [];
+  return [{ type: 'conv', name: OWNERSHIP_CONV, k: 1, inC: c.width, outC: 1, bias: true, relu: false }];
+}
+
 /** Lists the layers of an architecture in forward order (the policy head is the last conv). */
 export function layerSpecs(c: ArchConfig): LayerSpec[] {
   const out: LayerSpec[] = [];
@@ -71,7 +81,7 @@ export function layerSpecs(c: ArchConfig): LayerSpec[] {
 /** Lists every weight of an architecture in the canonical order (trunk and policy head, then value head; tfjs weight order). */
 export function paramSpecs(c: ArchConfig): ParamSpec[] {
   const specs: ParamSpec[] = [];
-  for (const l of [...layerSpecs(c), ...valueHeadSpecs(c)]) {
+  for (const l of [...layerSpecs(c), ...valueHeadSpecs(c), ...ownershipHeadSpecs(c)]) {
     if (l.type === 'dense') {
       specs.push({ layer: l.name, kind: 'kernel', index: 0, shape: [l.inC, l.outC], trainable: true, decay: true });
       specs.push({ layer: l.name, kind: 'bias', index: 1, shape: [l.outC], trainable: true, decay: false });

@@ -1,13 +1,15 @@
 // Cheap position judgements without a value network, written by hand because they run inside the search:
 //  - `InfluenceEstimator`: area by nearest stone (multi-source BFS, Manhattan distance; equidistant points are
 //    neutral). The fallback value of a policy-only model: win probability = logistic(lead / scale).
-//  - `MonteCarloOwnership`: random playouts (legal moves that do not fill the mover's own eye, simple ko) to the
-//    end, averaged into ownership in [-1, 1] (Black +1). It finds dead stones in finished games, which a
-//    bare Tromp-Taylor count calls alive; `final_score`, `final_status_list` and terminal nodes of the tree use it.
+//  - `stoneStatuses` / `finalScore`: dead stones and the score from the Monte-Carlo ownership of `go/ownership.ts`,
+//    which `final_score`, `final_status_list` and terminal nodes of the tree use.
 import { Board } from '../go/board.js';
-import { BLACK, EMPTY, NPOINTS, PASS, WHITE } from '../go/constants.js';
+import { BLACK, EMPTY, NPOINTS, WHITE } from '../go/constants.js';
 import { NEIGHBOURS } from '../go/coords.js';
 import { formatScore } from '../go/score.js';
+import { MonteCarloOwnership } from '../go/ownership.js';
+
+export { MonteCarloOwnership, type OwnershipEstimate } from '../go/ownership.js';
 
 /** Lead (points, Black's view, komi included) → win probability of Black under the fallback model. */
 export function leadToWinProb(lead: number, scale = 8): number {
@@ -64,90 +66,8 @@ export class InfluenceEstimator {
   }
 }
 
-/** Result of a Monte-Carlo ownership estimate. */
-export interface OwnershipEstimate {
-  /** 361 values in [-1, 1], +1 = Black owns the point in every playout. */
-  ownership: Float32Array;
-  /** Expected area lead of Black (komi included) over the playouts. */
-  lead: number;
-  playouts: number;
-}
-
 /** Chain status from ownership: dead = owned by the opponent in most playouts; seki = undecided. */
 export type StoneStatus = 'alive' | 'dead' | 'seki';
-
-/** Random-playout ownership with a reusable scratch board. */
-export class MonteCarloOwnership {
-  private readonly scratch = new Board();
-  private readonly order = new Int16Array(NPOINTS);
-
-  /** `random` returns uniform [0, 1) (seeded by the caller for reproducible estimates). */
-  constructor(private readonly random: () => number) {
-    for (let p = 0; p < NPOINTS; p++) this.order[p] = p;
-  }
-
-  /** Averages `playouts` random games from `board` to the end; the board is left unchanged. */
-  estimate(board: Board, komi: number, playouts = 64): OwnershipEstimate {
-    const own = new Float32Array(NPOINTS);
-    let leadSum = 0;
-    for (let i = 0; i < playouts; i++) leadSum += this.playout(board, komi, own);
-    for (let p = 0; p < NPOINTS; p++) own[p]! /= playouts;
-    return { ownership: own, lead: leadSum / playouts, playouts };
-  }
-
-  // One playout: adds ±1 per point into `acc`, returns Black's area lead minus komi at the end.
-  private playout(board: Board, komi: number, acc: Float32Array): number {
-    const b = this.scratch;
-    b.copyFrom(board);
-    b.superko = false;
-    const order = this.order;
-    let passes = b.lastMove() === PASS ? 1 : 0;
-    const maxMoves = 2 * NPOINTS;
-    for (let m = 0; m < maxMoves && passes < 2; m++) {
-      const color = b.toPlay;
-      // Shuffle-free random scan: start at a random point, take the first acceptable one.
-      const start = Math.floor(this.random() * NPOINTS);
-      let moved = false;
-      for (let k = 0; k < NPOINTS; k++) {
-        let j = start + k;
-        if (j >= NPOINTS) j -= NPOINTS;
-        const p = order[j]!;
-        if (b.colorAt(p) !== EMPTY || b.isEyeOf(p, color) || !b.isLegal(p, color)) continue;
-        // Filling the last liberty of a big own chain only loses it: random play would make every group die.
-        if (b.selfAtariSizeIfPlayed(p, color) >= 5 && b.captureCountIfPlayed(p, color) === 0) continue;
-        b.play(p, color);
-        moved = true;
-        break;
-      }
-      if (moved) passes = 0;
-      else {
-        b.play(PASS, color);
-        passes++;
-      }
-    }
-    let lead = -komi;
-    for (let p = 0; p < NPOINTS; p++) {
-      let c: number = b.colorAt(p);
-      if (c === EMPTY) {
-        // After a playout an empty point is an eye: its neighbours are one colour (or it is neutral).
-        let seen = 0;
-        for (let k = 0; k < 4; k++) {
-          const n = NEIGHBOURS[p * 4 + k]!;
-          if (n >= 0) seen |= b.colorAt(n);
-        }
-        c = seen === BLACK || seen === WHITE ? seen : EMPTY;
-      }
-      if (c === BLACK) {
-        acc[p]! += 1;
-        lead += 1;
-      } else if (c === WHITE) {
-        acc[p]! -= 1;
-        lead -= 1;
-      }
-    }
-    return lead;
-  }
-}
 
 /** Status of every stone's chain from an ownership map (chain average; dead below −0.4 from its own view, seki within ±0.4). */
 export function stoneStatuses(board: Board, ownership: Float32Array): (StoneStatus | null)[] {

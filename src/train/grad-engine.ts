@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ArchConfig } from '../model/config.js';
 import { BOARD, POINTS } from '../model/config.js';
-import { forward, crossEntropy, valueLoss } from '../model/forward.js';
+import { forward, crossEntropy, ownershipLoss, valueLoss } from '../model/forward.js';
 import { paramSpecs, type ParamSpec } from '../model/params.js';
 import type { Batch } from './types.js';
 
@@ -29,29 +29,52 @@ export interface EvalResult {
   valueCount: number;
   valueSqSum: number;
   valueCorrect: number;
+  /** Ownership head with targets only (else 0): positions counted and the sum of their per-position ownership loss. */
+  ownershipCount?: number;
+  ownershipSum?: number;
+}
+
+/** Weights of the auxiliary losses beside the policy cross-entropy (weight 1). */
+export interface LossWeights {
+  /** Value cross-entropy (--value-weight). */
+  value: number;
+  /** Ownership cross-entropy, a mean over points (--ownership-weight). */
+  ownership: number;
 }
 
 /** Weight of the value cross-entropy in the training loss unless --value-weight says otherwise. */
 export const DEFAULT_VALUE_WEIGHT = 0.25;
+/** Weight of the ownership loss unless --ownership-weight says otherwise: KataGo's 1.5 (per point, mean over points). */
+export const DEFAULT_OWNERSHIP_WEIGHT = 1.5;
+export const DEFAULT_LOSS_WEIGHTS: LossWeights = { value: DEFAULT_VALUE_WEIGHT, ownership: DEFAULT_OWNERSHIP_WEIGHT };
 
 /**
  * The training loss: policy cross-entropy + valueWeight × value cross-entropy (valueLoss, on the pre-tanh logit).
  * Without value targets (e.g. synthetic data) the value head still enters with weight 0, so its gradients exist (as
  * zeros) and the parameter list stays uniform.
  */
-export function trainingLoss(logits: tf.Tensor2D, y: tf.Tensor1D, valueLogit: tf.Tensor1D | null, targets: Float32Array | undefined, valueWeight: number): tf.Scalar {
-  const ce = crossEntropy(logits, y);
-  if (!valueLogit) return ce;
-  if (!targets) return tf.add(ce, tf.mul(tf.sum(valueLogit), 0)) as tf.Scalar;
-  return tf.add(ce, tf.mul(valueLoss(valueLogit, tf.tensor1d(targets.subarray(0, y.shape[0]))), valueWeight)) as tf.Scalar;
+export function trainingLoss(out: { logits: tf.Tensor2D; valueLogit: tf.Tensor1D | null; ownershipLogit: tf.Tensor2D | null }, y: tf.Tensor1D, batch: Batch, weights: LossWeights): tf.Scalar {
+  const n = y.shape[0];
+  let loss: tf.Scalar = crossEntropy(out.logits, y);
+  if (out.valueLogit) {
+    const v = batch.values ? tf.mul(valueLoss(out.valueLogit, tf.tensor1d(batch.values.subarray(0, n))), weights.value) : tf.mul(tf.sum(out.valueLogit), 0);
+    loss = tf.add(loss, v) as tf.Scalar;
+  }
+  if (out.ownershipLogit) {
+    const t = batch.ownership ? tf.tensor2d(batch.ownership.subarray(0, n * POINTS), [n, POINTS]) : null;
+    const o = t ? tf.mul(ownershipLoss(out.ownershipLogit, t), weights.ownership) : tf.mul(tf.sum(out.ownershipLogit), 0);
+    loss = tf.add(loss, o) as tf.Scalar;
+  }
+  return loss;
 }
 
 /**
  * Evaluation sums of one batch on the current backend: policy CE sum, top-1/top-5 hits and, with a value head and
  * targets, the value figures. Shared by the WASM engines and the native resident trainer.
  */
-export function evaluateBatch(config: ArchConfig, params: readonly tf.Tensor[], x: tf.Tensor4D, y: tf.Tensor1D, values: Float32Array | undefined, nativeConv: boolean): EvalResult {
+export function evaluateBatch(config: ArchConfig, params: readonly tf.Tensor[], x: tf.Tensor4D, y: tf.Tensor1D, values: Float32Array | undefined, nativeConv: boolean, ownership?: Float32Array): EvalResult {
   const n = y.shape[0];
+  const withOwnership = config.ownershipHead === true && ownership !== undefined;
   const r = tf.tidy(() => {
     const out = forward(config, params, x, false, nativeConv);
     const logits = out.logits;
@@ -60,6 +83,7 @@ export function evaluateBatch(config: ArchConfig, params: readonly tf.Tensor[], 
     const hit5 = tf.sum(tf.cast(tf.equal(top5, tf.reshape(y, [-1, 1])), 'int32'));
     const hit1 = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32'));
     const list = [lossSum, hit1, hit5];
+    if (withOwnership) list.push(tf.mul(ownershipLoss(out.ownershipLogit!, tf.tensor2d(ownership!.subarray(0, n * POINTS), [n, POINTS])), n));
     if (out.value && values) {
       const t = tf.tensor1d(values.subarray(0, n));
       const mask = tf.cast(tf.notEqual(t, 0), 'float32');
@@ -69,7 +93,9 @@ export function evaluateBatch(config: ArchConfig, params: readonly tf.Tensor[], 
   });
   const v = r.map((t) => t.dataSync()[0]);
   tf.dispose(r);
-  return { lossSum: v[0], top1: v[1], top5: v[2], size: n, valueCount: v[3] ?? 0, valueSqSum: v[4] ?? 0, valueCorrect: v[5] ?? 0 };
+  const own = withOwnership ? { ownershipCount: n, ownershipSum: v[3] } : {};
+  const k = withOwnership ? 4 : 3;
+  return { lossSum: v[0], top1: v[1], top5: v[2], size: n, valueCount: v[k] ?? 0, valueSqSum: v[k + 1] ?? 0, valueCorrect: v[k + 2] ?? 0, ...own };
 }
 
 export interface GradEngine {
@@ -104,7 +130,7 @@ export class LocalGradEngine implements GradEngine {
   constructor(
     readonly config: ArchConfig,
     readonly backend: string,
-    readonly valueWeight = DEFAULT_VALUE_WEIGHT,
+    readonly weights: LossWeights = DEFAULT_LOSS_WEIGHTS,
   ) {
     this.specs = paramSpecs(config);
     this.trainIdx = this.specs.flatMap((s, i) => (s.trainable ? [i] : []));
@@ -138,7 +164,7 @@ export class LocalGradEngine implements GradEngine {
         // keep() lets the side outputs survive the gradient tape's tidy.
         logits = tf.keep(r.logits);
         stats = r.batchStats.map((t) => tf.keep(t));
-        return trainingLoss(r.logits, y, r.valueLogit, batch.values, this.valueWeight);
+        return trainingLoss(r, y, batch, this.weights);
       };
       const { value, grads } = tf.valueAndGrads(f)(this.trainIdx.map((k) => all[k]));
       const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits as unknown as tf.Tensor, 1), y), 'int32'));
@@ -163,7 +189,7 @@ export class LocalGradEngine implements GradEngine {
     const { x, y } = this.inputs(batch);
     const ps = this.tensors(params);
     try {
-      return evaluateBatch(this.config, ps, x, y, batch.values, false);
+      return evaluateBatch(this.config, ps, x, y, batch.values, false, batch.ownership);
     } finally {
       tf.dispose([x, y, ...ps]);
     }

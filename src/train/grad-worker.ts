@@ -6,13 +6,13 @@ import { selectBackend } from '../model/backend.js';
 import type { ArchConfig } from '../model/config.js';
 import { POINTS } from '../model/config.js';
 import { paramSpecs, sizeOf } from '../model/params.js';
-import { LocalGradEngine } from './grad-engine.js';
+import { LocalGradEngine, type LossWeights } from './grad-engine.js';
 
 export interface WorkerInit {
   config: ArchConfig;
   backend?: string;
   paramsSab: SharedArrayBuffer;
-  valueWeight?: number;
+  weights?: LossWeights;
 }
 
 export type WorkerRequest =
@@ -40,7 +40,7 @@ const params: Float32Array[] = [];
 
 try {
   const choice = await selectBackend(init.backend);
-  const engine = new LocalGradEngine(init.config, choice.name, init.valueWeight);
+  const engine = new LocalGradEngine(init.config, choice.name, init.weights);
   const planes = init.config.planes;
   port.on('message', async (m: WorkerRequest) => {
     try {

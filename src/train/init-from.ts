@@ -43,6 +43,7 @@ export async function loadInitParams(
     if (a.valueHead && JSON.stringify(a.valueHead) !== JSON.stringify(arch.valueHead)) {
       problems.push(`value head ${JSON.stringify(a.valueHead)} ≠ requested ${JSON.stringify(arch.valueHead ?? null)}`);
     }
+    if (a.ownershipHead && !arch.ownershipHead) problems.push('the saved model has an ownership head (pass --ownership-head)');
     const f = m.featureSet;
     if (!extendsFeatureSet(featureSet, f)) {
       problems.push(`feature set ${f.name}@v${f.version} (${f.planes} planes) ≠ requested ${featureSet.name}@v${featureSet.version} (${featureSet.planes} planes), which does not extend it`);
@@ -50,6 +51,7 @@ export async function loadInitParams(
     if (problems.length > 0) throw new Error(`--init-from ${loaded.dir}: ${problems.join('; ')}`);
     const grown: string[] = [];
     if (!a.valueHead && arch.valueHead) grown.push('value head (random initialisation)');
+    if (!a.ownershipHead && arch.ownershipHead) grown.push('ownership head (random initialisation)');
     if (f.planes < featureSet.planes) grown.push(`input planes ${f.planes} → ${featureSet.planes} (new stem weights 0)`);
     // Everything the saved model has is copied (the copies outlive the tfjs model disposed below).
     const params = initParams(arch, uniform);

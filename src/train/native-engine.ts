@@ -9,12 +9,12 @@ import { BOARD, POINTS, type ArchConfig } from '../model/config.js';
 import { BN_MOMENTUM } from '../model/build.js';
 import { forward } from '../model/forward.js';
 import { paramSpecs, type ParamSpec } from '../model/params.js';
-import { DEFAULT_VALUE_WEIGHT, evaluateBatch, trainingLoss, type EvalResult } from './grad-engine.js';
+import { DEFAULT_LOSS_WEIGHTS, evaluateBatch, trainingLoss, type EvalResult, type LossWeights } from './grad-engine.js';
 import type { OptimizerConfig, OptimizerState } from './optimizer.js';
 import type { Batch } from './types.js';
 
 export interface ResidentStep {
-  /** Mean training loss (policy CE + valueWeight × value cross-entropy). */
+  /** Mean training loss (policy CE + weighted value and ownership cross-entropies). */
   loss: number;
   correct: number;
   size: number;
@@ -37,7 +37,7 @@ export class ResidentTrainer {
     readonly optimizer: OptimizerConfig,
     params: readonly Float32Array[],
     state: OptimizerState | null,
-    readonly valueWeight = DEFAULT_VALUE_WEIGHT,
+    readonly weights: LossWeights = DEFAULT_LOSS_WEIGHTS,
     /** Which trainable parameters are updated (default all); the others keep their weights (e.g. a frozen trunk). */
     updates: (s: ParamSpec) => boolean = () => true,
   ) {
@@ -76,7 +76,7 @@ export class ResidentTrainer {
         // keep(): the side outputs must survive variableGrads' own tidy; disposed below.
         logits = tf.keep(r.logits);
         stats = r.batchStats.map((t) => tf.keep(t));
-        return trainingLoss(r.logits, y, r.valueLogit, batch.values, this.valueWeight);
+        return trainingLoss(r, y, batch, this.weights);
       }, this.varList);
       this.applyUpdate(grads, lr);
       // Moving batch-norm statistics follow Keras: moving = m·moving + (1−m)·batch.
@@ -138,7 +138,7 @@ export class ResidentTrainer {
     const x = tf.tensor4d(batch.inputs.subarray(0, n * POINTS * c.planes), [n, BOARD, BOARD, c.planes]);
     const y = tf.tensor1d(batch.labels.subarray(0, n), 'int32');
     try {
-      return evaluateBatch(c, this.vars, x, y, batch.values, true);
+      return evaluateBatch(c, this.vars, x, y, batch.values, true, batch.ownership);
     } finally {
       tf.dispose([x, y]);
     }

@@ -10,7 +10,7 @@ import { describeArch, type ArchConfig, type FeatureSetId } from '../model/confi
 import { initParams, paramSpecs, valueHeadSpecs } from '../model/params.js';
 import { BN_MOMENTUM } from '../model/build.js';
 import { saveModel } from '../model/io.js';
-import { DEFAULT_VALUE_WEIGHT, LocalGradEngine, type GradEngine } from './grad-engine.js';
+import { DEFAULT_OWNERSHIP_WEIGHT, DEFAULT_VALUE_WEIGHT, LocalGradEngine, type GradEngine, type LossWeights } from './grad-engine.js';
 import { ResidentTrainer } from './native-engine.js';
 import { WorkerPoolEngine } from './worker-pool.js';
 import { Optimizer, type OptimizerConfig } from './optimizer.js';
@@ -51,6 +51,8 @@ export interface TrainOptions {
   initFrom?: string;
   /** Weight of the value MSE in the loss (value-head models; default DEFAULT_VALUE_WEIGHT). */
   valueWeight?: number;
+  /** Weight of the ownership loss (models with an ownership head; default DEFAULT_OWNERSHIP_WEIGHT). */
+  ownershipWeight?: number;
   /** 'value-head': train only the value head on a frozen trunk and policy head (native backend only). */
   trainOnly?: 'value-head';
 }
@@ -63,6 +65,8 @@ export interface ValMetrics {
   /** Value head only: MSE of the tanh output against ±1, and the share of positions whose winner it names. */
   valueMse?: number;
   valueAccuracy?: number;
+  /** Mean ownership loss (per-point cross-entropy) of models with an ownership head, on data with targets. */
+  ownershipLoss?: number;
 }
 
 export type StopReason = 'steps' | 'time-budget' | 'early-stop' | 'aborted';
@@ -84,7 +88,7 @@ export interface TrainResult {
 
 /** Validation loss/top-1/top-5 over every position of `val`. */
 export async function validate(engine: Pick<GradEngine, 'evaluate'>, params: readonly Float32Array[], val: ValidationSource, batch: number): Promise<ValMetrics> {
-  let lossSum = 0, top1 = 0, top5 = 0, n = 0, vn = 0, vsq = 0, vok = 0;
+  let lossSum = 0, top1 = 0, top5 = 0, n = 0, vn = 0, vsq = 0, vok = 0, on = 0, osum = 0;
   for (const b of val.batches(batch)) {
     const r = await engine.evaluate(params, b);
     lossSum += r.lossSum;
@@ -94,10 +98,13 @@ export async function validate(engine: Pick<GradEngine, 'evaluate'>, params: rea
     vn += r.valueCount;
     vsq += r.valueSqSum;
     vok += r.valueCorrect;
+    on += r.ownershipCount ?? 0;
+    osum += r.ownershipSum ?? 0;
   }
   if (n === 0) throw new Error('validation source yielded no positions');
   const m: ValMetrics = { loss: lossSum / n, top1: top1 / n, top5: top5 / n, positions: n };
   if (vn > 0) Object.assign(m, { valueMse: vsq / vn, valueAccuracy: vok / vn });
+  if (on > 0) m.ownershipLoss = osum / on;
   return m;
 }
 
@@ -174,23 +181,24 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
   const resumedFrom = ck ? ck.state.step : null;
   await fs.mkdir(opts.out, { recursive: true });
 
-  const valueWeight = opts.valueWeight ?? DEFAULT_VALUE_WEIGHT;
+  const weights: LossWeights = { value: opts.valueWeight ?? DEFAULT_VALUE_WEIGHT, ownership: opts.ownershipWeight ?? DEFAULT_OWNERSHIP_WEIGHT };
   // Native TensorFlow trains in one thread with its own kernels and state kept on the backend (native-engine.ts);
   // WASM computes gradients on host-held parameters, in worker threads for parallelism.
   if (opts.trainOnly && !(choice.name === 'tensorflow' && opts.workers <= 1)) {
     throw new Error(`--train-only ${opts.trainOnly} needs the native backend in one thread (got ${choice.name}, ${opts.workers} workers)`);
   }
+  if (arch.ownershipHead && !(opts.workers <= 1)) throw new Error(`an ownership head trains in one thread (--workers 1); got ${opts.workers} workers`);
   if (opts.trainOnly === 'value-head' && !arch.valueHead) throw new Error('--train-only value-head: the architecture has no value head (--value-head)');
   const valueHeadLayers = new Set(valueHeadSpecs(arch).map((l) => (l.type === 'conv' || l.type === 'dense' ? l.name : '')));
   const resident =
     choice.name === 'tensorflow' && opts.workers <= 1
-      ? new ResidentTrainer(arch, opts.optimizer, params, ck ? ck.optimizer : null, valueWeight, opts.trainOnly ? (s) => valueHeadLayers.has(s.layer) : undefined)
+      ? new ResidentTrainer(arch, opts.optimizer, params, ck ? ck.optimizer : null, weights, opts.trainOnly ? (s) => valueHeadLayers.has(s.layer) : undefined)
       : null;
   const engine: GradEngine | null = resident
     ? null
     : opts.workers > 1
-      ? await WorkerPoolEngine.create(arch, opts.workers, choice.name, valueWeight)
-      : new LocalGradEngine(arch, choice.name, valueWeight);
+      ? await WorkerPoolEngine.create(arch, opts.workers, choice.name, weights)
+      : new LocalGradEngine(arch, choice.name, weights);
   const evaluator: Pick<GradEngine, 'evaluate'> = resident ? { evaluate: async (_p, b) => resident.evaluate(b) } : engine!;
   // Brings the host copies up to date with the resident state (before validation, checkpoints and saves).
   const sync = (): void => {
@@ -265,6 +273,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
       const t0 = performance.now();
       const b = source.nextAsync ? await source.nextAsync(opts.batch) : source.next(opts.batch);
       dataWaitSeconds += (performance.now() - t0) / 1000;
+      if (arch.ownershipHead && !b.ownership) throw new Error('the model has an ownership head but the training data has no ownership targets: run `tengen data ownership <dataset>` first');
       const lr = scheduleByTime ? learningRate(sched, state.step, invocationSeconds() / opts.timeBudgetSeconds!) : learningRate(sched, state.step);
       let r: { loss: number; correct: number; size: number };
       if (resident) {
@@ -312,6 +321,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
           lastVal = await validate(evaluator, params, val, Math.max(opts.batch, 64));
           Object.assign(line, { valLoss: lastVal.loss, valTop1: lastVal.top1, valTop5: lastVal.top5 });
           if (lastVal.valueMse !== undefined) Object.assign(line, { valValueMse: lastVal.valueMse, valValueAccuracy: lastVal.valueAccuracy });
+          if (lastVal.ownershipLoss !== undefined) Object.assign(line, { valOwnershipLoss: lastVal.ownershipLoss });
           // Loss breaks top-1 ties only when it moved meaningfully, so float noise does not reset patience.
           // Training only the value head leaves the policy figures fixed: then the value MSE (kept in `loss`) decides.
           const score = opts.trainOnly === 'value-head' ? { top1: 0, loss: lastVal.valueMse ?? Infinity } : { top1: lastVal.top1, loss: lastVal.loss };

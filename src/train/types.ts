@@ -6,6 +6,8 @@ export interface Batch {
   labels: Int32Array;
   /** Value targets (+1 side to move won, −1 lost, 0 no target); absent: the source has no game results. */
   values?: Float32Array;
+  /** Ownership targets [size × 361] in [-1, 1] from the side to move's view; absent: the dataset has none. */
+  ownership?: Float32Array;
   size: number;
 }
 

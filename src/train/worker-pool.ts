@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { ArchConfig } from '../model/config.js';
 import { POINTS } from '../model/config.js';
 import { paramSpecs, sizeOf } from '../model/params.js';
-import type { EvalResult, GradEngine, StepResult } from './grad-engine.js';
+import type { EvalResult, GradEngine, LossWeights, StepResult } from './grad-engine.js';
 import type { Batch } from './types.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './grad-worker.js';
 
@@ -55,7 +55,7 @@ export class WorkerPoolEngine implements GradEngine {
   }
 
   /** Starts `n` workers on the requested backend (flag/env/auto, see selectBackend) and waits until all are ready. */
-  static async create(config: ArchConfig, n: number, backend?: string, valueWeight?: number): Promise<WorkerPoolEngine> {
+  static async create(config: ArchConfig, n: number, backend?: string, weights?: LossWeights): Promise<WorkerPoolEngine> {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--workers must be a positive integer, got ${n}`);
     const total = paramSpecs(config).reduce((a, s) => a + sizeOf(s.shape), 0);
     const paramsSab = new SharedArrayBuffer(total * 4);
@@ -65,7 +65,7 @@ export class WorkerPoolEngine implements GradEngine {
     const ready: Promise<string>[] = [];
     for (let i = 0; i < n; i++) {
       const w = new Worker(url, {
-        workerData: { config, backend, paramsSab, valueWeight } satisfies WorkerInit,
+        workerData: { config, backend, paramsSab, weights } satisfies WorkerInit,
       });
       workers.push(w);
       ready.push(

@@ -66,7 +66,7 @@ async function gradsOn(backend: string, nativeConv: boolean, ps: Float32Array[])
     const cur = all.slice();
     idx.forEach((k, j) => (cur[k] = tr[j]));
     const r = forward(c, cur, x, true, nativeConv);
-    return trainingLoss(r.logits, y, r.valueLogit, values, 0.25);
+    return trainingLoss(r, y, { inputs, labels, values, size: N }, { value: 0.25, ownership: 1.5 });
   };
   const { grads } = tf.valueAndGrads(f)(idx.map((k) => all[k]));
   return grads.map((g) => g.dataSync() as Float32Array);
@@ -105,7 +105,7 @@ describe.skipIf(!native)('native TensorFlow vs WebAssembly', () => {
   it('a model from a native training step loads and serves on WASM with the same outputs', async () => {
     c = plain;
     await selectBackend('tensorflow');
-    const rt = new ResidentTrainer(c, { kind: 'adam', momentum: 0.9, weightDecay: 1e-4 }, params(), null, 0.25);
+    const rt = new ResidentTrainer(c, { kind: 'adam', momentum: 0.9, weightDecay: 1e-4 }, params(), null, { value: 0.25, ownership: 1.5 });
     const before = rt.readParams();
     const step = rt.step({ inputs, labels, values, size: N }, 1e-3);
     expect(Number.isFinite(step.loss)).toBe(true);

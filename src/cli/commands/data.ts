@@ -1,4 +1,5 @@
-// `tengen data build <inputs...> --out DIR` (build a dataset) and `tengen data info DIR` (validate and summarise).
+// `tengen data build <inputs...> --out DIR` (build a dataset), `data ownership DIR` (final-ownership targets),
+// `data export` (record shards for TensorFlow) and `data info DIR` (validate and summarise).
 import type { Command } from 'commander';
 import { parseFlag, parseFraction, parseNonNegativeInt, parsePositiveInt, resolveFlagOption } from '../../config.js';
 import { buildDataset, formatBuildSummary, DEFAULT_MIN_MOVES, DEFAULT_VAL_FRACTION } from '../../data/build.js';
@@ -6,6 +7,7 @@ import { openDataset } from '../../data/dataset.js';
 import { fractionToPermille } from '../../data/hash.js';
 import { createExportProgressBar, createProgressBar } from '../../data/progress.js';
 import { DEFAULT_SHARD_SIZE, exportDataset, formatExportSummary } from '../../data/export.js';
+import { buildOwnership } from '../../data/ownership.js';
 
 interface BuildFlags {
   out: string;
@@ -17,7 +19,7 @@ interface BuildFlags {
   progress: boolean;
 }
 
-/** Registers `tengen data build` and `tengen data info`. */
+/** Registers `tengen data build`, `data ownership`, `data export` and `data info`. */
 export function registerDataCommand(program: Command): void {
   const data = program.command('data');
 
@@ -104,6 +106,24 @@ export function registerDataCommand(program: Command): void {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
+    });
+
+  data
+    .command('ownership')
+    .description('compute each game\'s final ownership by Monte-Carlo playouts (the ownership head\'s training target)')
+    .argument('<dataset>', 'dataset folder (from tengen data build); writes ownership.bin and ownership.json into it')
+    .option('--playouts <n>', 'random playouts per game (default 32)')
+    .option('--seed <n>', 'seed of the playouts (default 1)')
+    .option('--no-progress', 'no progress lines on stderr')
+    .action((dir: string, f: { playouts?: string; seed?: string; progress: boolean }) => {
+      const ds = openDataset(dir);
+      const t0 = Date.now();
+      const meta = buildOwnership(ds, {
+        playouts: f.playouts === undefined ? undefined : parseFlag(f.playouts, '--playouts', parsePositiveInt),
+        seed: f.seed === undefined ? undefined : parseFlag(f.seed, '--seed', parseNonNegativeInt),
+        onProgress: f.progress ? (done, total) => { if (done % 4096 === 0 || done === total) process.stderr.write(`ownership ${done}/${total} games\n`); } : undefined,
+      });
+      process.stdout.write(`ownership of ${meta.games} games (${meta.playouts} playouts each, seed ${meta.seed}) written to ${ds.dir} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     });
 
   data

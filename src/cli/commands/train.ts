@@ -42,6 +42,8 @@ interface TrainFlags {
   progress: boolean;
   valueHead: string;
   valueWeight: string;
+  ownershipHead?: boolean;
+  ownershipWeight: string;
   trainOnly?: string;
 }
 
@@ -80,7 +82,9 @@ export function registerTrainCommand(program: Command): void {
     .option('--block <type>', 'override the preset: plain | residual')
     .option('--features <name>', `feature set (alphago49, alphago48, basic; default ${DEFAULT_TRAIN_FEATURES} for a dataset folder)`)
     .option('--value-head <spec>', 'value head CHANNELSxHIDDEN, or none for a policy-only net', `${DEFAULT_VALUE_HEAD.channels}x${DEFAULT_VALUE_HEAD.hidden}`)
-    .option('--value-weight <x>', 'weight of the value MSE in the loss', '0.25')
+    .option('--value-weight <x>', 'weight of the value cross-entropy in the loss', '0.25')
+    .option('--ownership-head', 'add an ownership head (needs a value head and the dataset\'s `tengen data ownership` targets)')
+    .option('--ownership-weight <x>', 'weight of the ownership loss (mean over points)', '1.5')
     .option('--train-only <part>', 'value-head: train only the value head on the frozen trunk of --init-from (native backend)')
     .option('--batch <n>', 'positions per step', '64')
     .option('--lr <x>', 'base learning rate (default 0.001 for adam, 0.01 for sgd)')
@@ -129,6 +133,7 @@ export function registerTrainCommand(program: Command): void {
           ...(f.width !== undefined ? { width: parseFlag(f.width, '--width', parsePositiveInt) } : {}),
           ...(f.block !== undefined ? { block: f.block } : {}),
           ...(parseValueHead(f.valueHead) ? { valueHead: parseValueHead(f.valueHead) } : {}),
+          ...(f.ownershipHead ? { ownershipHead: true } : {}),
         },
         'architecture flags',
       );
@@ -162,6 +167,7 @@ export function registerTrainCommand(program: Command): void {
           resume: Boolean(f.resume),
           initFrom: f.initFrom,
           valueWeight: parseFlag(f.valueWeight, '--value-weight', parseNonNegativeNumber),
+          ownershipWeight: parseFlag(f.ownershipWeight, '--ownership-weight', parseNonNegativeNumber),
           trainOnly: parseTrainOnly(f.trainOnly),
           workers,
           backend: f.backend,
