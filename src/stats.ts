@@ -1,4 +1,5 @@
-// Shared statistics for reports (evaluation accuracies, match win rates): one Wilson interval for the project.
+// Shared statistics for reports (evaluation accuracies, match win rates, move reviews): one Wilson interval and one
+// rank rule for the project.
 
 /** Two-sided 95% normal quantile. */
 export const Z95 = 1.959963984540054;
@@ -24,4 +25,18 @@ export function wilson(successes: number, n: number, z = Z95): Interval {
   const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   // The ends are exactly 0 for no successes and 1 for all; elsewhere clamp only float noise.
   return { lo: successes === 0 ? 0 : Math.max(0, centre - half), hi: successes === n ? 1 : Math.min(1, centre + half) };
+}
+
+/**
+ * Zero-based rank of `label` in `probs` (n = 361 values from `offset`): how many points are more probable, ties
+ * going to the lower index (the first-index rule of argmax, topk and engine/top-moves.ts, so every report agrees).
+ */
+export function rankOf(probs: ArrayLike<number>, label: number, offset = 0, n = 361): number {
+  const pl = probs[offset + label];
+  let rank = 0;
+  for (let q = 0; q < n; q++) {
+    const v = probs[offset + q];
+    if (v > pl || (v === pl && q < label)) rank++;
+  }
+  return rank;
 }

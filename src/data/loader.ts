@@ -15,10 +15,10 @@ import { readOwnership } from './ownership.js';
 
 const NPOINTS = 361;
 
-/** What the trainer consumes: NHWC inputs [size, 19, 19, planes] and one label (0..360) per sample. */
+/** A stream of batches over a dataset (the trainer's BatchSource, train/types.ts, asks for this much and more). */
 export interface BatchSource {
   readonly planes: number;
-  next(batchSize: number): { inputs: Float32Array; labels: Int32Array; values: Float32Array; ownership?: Float32Array; size: number };
+  next(batchSize: number): Batch;
 }
 
 /** A batch with provenance: the dataset entry of each sample's move and the symmetry applied to it. */

@@ -163,9 +163,12 @@ export function positionFromRecord(rec: GameRecord, moveNumber: number = rec.mov
     throw new PositionError(`moveNumber: ${moveNumber} is outside 0..${rec.moves.length} (the game has ${rec.moves.length} moves)`, 'moveNumber');
   }
   const board = new Board();
-  placeSetup(board, rec.setup.empty, EMPTY, 'sgf (AE)');
+  // AB, AW, then AE, as the dataset build does (data/filters.ts): the record merges the setup of every node before
+  // the first move, so an AE in a later node must clear what an earlier AB placed. (Within one node FF[4] forbids a
+  // point in two of them, so the order only matters across nodes.)
   placeSetup(board, rec.setup.black, BLACK, 'sgf (AB)');
   placeSetup(board, rec.setup.white, WHITE, 'sgf (AW)');
+  placeSetup(board, rec.setup.empty, EMPTY, 'sgf (AE)');
   board.toPlay = recordFirstPlayer(rec);
   let later = 0;
   for (let i = 0; i < moveNumber; i++) {
@@ -183,9 +186,9 @@ function applyLaterSetup(board: Board, rec: GameRecord, moveIndex: number, from:
   while (k < rec.laterSetup.length && rec.laterSetup[k]!.moveIndex === moveIndex) {
     const s = rec.laterSetup[k]!;
     const toPlay = board.toPlay;
-    placeSetup(board, s.empty, EMPTY, `sgf (AE before move ${moveIndex + 1})`);
     placeSetup(board, s.black, BLACK, `sgf (AB before move ${moveIndex + 1})`);
     placeSetup(board, s.white, WHITE, `sgf (AW before move ${moveIndex + 1})`);
+    placeSetup(board, s.empty, EMPTY, `sgf (AE before move ${moveIndex + 1})`);
     board.toPlay = toPlay;
     k++;
   }

@@ -3,7 +3,7 @@
 // counted) is in the phase whose range holds k. So the empty board (before move 1) is "1-50" and the position after
 // move 50 (before move 51) is "51-150".
 import type { Dataset } from '../data/dataset.js';
-import { wilsonInterval } from './stats.js';
+import { wilson } from '../stats.js';
 import type { Proportion } from './score.js';
 
 export interface PhaseDef {
@@ -60,7 +60,7 @@ export class PhaseAccumulator {
   result(): PhaseScores[] {
     return PHASES.map((def, i) => {
       const n = this.counts[i * 4];
-      const prop = (hits: number): Proportion => ({ hits, n, rate: n > 0 ? hits / n : NaN, ...wilsonInterval(hits, n) });
+      const prop = (hits: number): Proportion => ({ hits, n, rate: n > 0 ? hits / n : NaN, ...wilson(hits, n) });
       return { ...def, positions: n, top1: prop(this.counts[i * 4 + 1]), top5: prop(this.counts[i * 4 + 2]), top10: prop(this.counts[i * 4 + 3]) };
     });
   }

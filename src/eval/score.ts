@@ -1,7 +1,8 @@
 // Per-position scoring of a policy against the move played: top-1 / top-5 / top-10 over all 361 outputs (no legal
 // masking), top-1 among legal points only, and the log-loss; accumulated without per-position allocation.
 import { NPOINTS } from '../go/constants.js';
-import { meanInterval, wilsonInterval, type Interval, type MeanInterval } from './stats.js';
+import { rankOf, wilson } from '../stats.js';
+import { meanInterval, type Interval, type MeanInterval } from './stats.js';
 
 /** An accuracy: hits out of n, its rate and 95% Wilson interval. */
 export interface Proportion extends Interval {
@@ -22,20 +23,6 @@ export interface Scores {
   top1Legal: Proportion | null;
   /** −ln p(move played) under the raw softmax, mean ± 95% normal interval. */
   logLoss: MeanInterval;
-}
-
-/**
- * Zero-based rank of `label` in `probs` (361 values from `offset`): how many points are more probable, ties going
- * to the lower index (the first-index rule of argmax / topk, so the trainer's figures match).
- */
-export function rankOf(probs: ArrayLike<number>, label: number, offset = 0): number {
-  const pl = probs[offset + label];
-  let rank = 0;
-  for (let q = 0; q < NPOINTS; q++) {
-    const v = probs[offset + q];
-    if (v > pl || (v === pl && q < label)) rank++;
-  }
-  return rank;
 }
 
 /** Smallest probability used in the log-loss, so that an underflowed 0 gives a large finite loss, not Infinity. */
@@ -107,7 +94,7 @@ export class ScoreAccumulator {
 
   /** The figures with their 95% intervals. */
   result(): Scores {
-    const prop = (hits: number, n: number): Proportion => ({ hits, n, rate: n > 0 ? hits / n : NaN, ...wilsonInterval(hits, n) });
+    const prop = (hits: number, n: number): Proportion => ({ hits, n, rate: n > 0 ? hits / n : NaN, ...wilson(hits, n) });
     return {
       positions: this.n,
       top1: prop(this.top1, this.n),

@@ -1,17 +1,10 @@
-// Confidence intervals for the evaluation figures: Wilson for accuracies (honest near 0 and 1 and for small n,
-// where the normal approximation leaves [0, 1]), a normal approximation for the mean log-loss.
+// Confidence intervals for the evaluation figures: the project's one Wilson interval (src/stats.ts) for accuracies
+// (honest near 0 and 1 and for small n, where the normal approximation leaves [0, 1]), and here a normal
+// approximation for the mean log-loss.
 
-import { wilson, Z95, type Interval } from '../stats.js';
+import { Z95, type Interval } from '../stats.js';
 
 export { Z95, type Interval };
-
-/** Wilson score interval of a proportion hits/n at normal quantile z; n = 0 gives the vacuous [0, 1]. */
-export function wilsonInterval(hits: number, n: number, z = Z95): Interval {
-  if (!Number.isInteger(hits) || !Number.isInteger(n) || hits < 0 || n < 0 || hits > n) {
-    throw new Error(`wilsonInterval: need integers 0 <= hits <= n, got hits=${hits}, n=${n}`);
-  }
-  return wilson(hits, n, z);
-}
 
 export interface MeanInterval extends Interval {
   mean: number;

@@ -4,6 +4,8 @@ import { alphago48, alphago49 } from './alphago48.js';
 import { basic } from './basic.js';
 import type { FeatureSet, FeatureSetId } from './types.js';
 
+export type { FeatureSetId } from './types.js';
+
 const SETS: ReadonlyMap<string, FeatureSet> = new Map<string, FeatureSet>([
   [basic.name, basic],
   [alphago48.name, alphago48],

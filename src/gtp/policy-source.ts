@@ -4,11 +4,10 @@
 import type { Board } from '../go/board.js';
 import { NPOINTS } from '../go/constants.js';
 import { evaluatorFrom, type Evaluator } from '../search/evaluator.js';
+import type { PolicyOptions } from '../engine/engine.js';
 
-/** Options a policy request may carry (symmetry averaging of the real engine). */
-export interface PolicyOptions {
-  symmetries?: number;
-}
+/** Options a policy request may carry: the engine's (symmetry averaging, komi, lane). */
+export type { PolicyOptions } from '../engine/engine.js';
 
 /** A source of move probabilities for the side to move. */
 export interface PolicySource {

@@ -7,12 +7,8 @@ export const POINTS = BOARD * BOARD;
 
 export type BlockType = 'plain' | 'residual';
 
-/** Identifies the feature planes a model consumes; must match the data it is trained and served on. */
-export interface FeatureSetId {
-  name: string;
-  version: number;
-  planes: number;
-}
+/** Identifies the feature planes a model consumes (defined with the feature sets); must match its data. */
+export type { FeatureSetId } from '../features/registry.js';
 
 /** The value head: 1×1 conv to `channels` (relu) → global mean over the board → dense `hidden` (relu) → dense 1 (tanh). */
 export interface ValueHeadConfig {

@@ -1,15 +1,12 @@
-// Interfaces between the trainer and its data: the data helper's dataset loader implements these.
+// Interfaces between the trainer and its data: the dataset loader (data/loader.ts) and the synthetic sources
+// implement these.
+import type { Batch as DataBatch } from '../data/loader.js';
 
-/** One batch: NHWC inputs [size,19,19,planes], point labels 0..360 (y*19+x; passes never appear). */
-export interface Batch {
-  inputs: Float32Array;
-  labels: Int32Array;
-  /** Value targets (+1 side to move won, −1 lost, 0 no target); absent: the source has no game results. */
-  values?: Float32Array;
-  /** Ownership targets [size × 361] in [-1, 1] from the side to move's view; absent: the dataset has none. */
-  ownership?: Float32Array;
-  size: number;
-}
+/**
+ * What the trainer reads of a batch: the loader's Batch (one home for the fields and their meaning) without its
+ * provenance; value and ownership targets are optional (synthetic sources have no games).
+ */
+export type Batch = Pick<DataBatch, 'inputs' | 'labels' | 'size'> & Partial<Pick<DataBatch, 'values' | 'ownership'>>;
 
 /** Endless (or epoch-cycling) training batches. */
 export interface BatchSource {

@@ -98,6 +98,15 @@ describe('positionFromRecord', () => {
     expect(b2.toPlay).toBe(WHITE);
     expect(positionFromRecord(rec).toPlay).toBe(BLACK);
   });
+  it('applies setup AB, AW, then AE, as the dataset build does: a later node\'s AE clears an earlier AB', () => {
+    const rec = recordFromSgf('(;GM[1]FF[4]SZ[19]AB[dd][pp]AW[dp];AE[dd]AW[pd];B[qq])');
+    const b = positionFromRecord(rec, 0);
+    expect(b.colorAt(gtpToPoint('D16'))).toBe(EMPTY);
+    expect(b.colorAt(gtpToPoint('Q4'))).toBe(BLACK);
+    expect(b.colorAt(gtpToPoint('Q16'))).toBe(WHITE);
+    expect(b.colorAt(gtpToPoint('D4'))).toBe(WHITE);
+  });
+
   it('names the move of a record that cannot be played, and a bad moveNumber', () => {
     const rec = recordFromSgf(sgf);
     expect(() => positionFromRecord(rec)).toThrow('move 4 (B D16): point is occupied');

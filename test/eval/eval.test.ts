@@ -18,7 +18,7 @@ import { loadModel } from '../../src/model/io.js';
 import { evaluateSample, type LogitsFn } from '../../src/eval/evaluate.js';
 import { runEval } from '../../src/eval/run.js';
 import { PHASES, phaseOfMove } from '../../src/eval/phases.js';
-import { wilsonInterval } from '../../src/eval/stats.js';
+import { wilson } from '../../src/stats.js';
 import { formatReport } from '../../src/eval/format.js';
 import { buildSampleDataset, saveTinyModel, SGF_SAMPLE, tempDir } from './fixtures.js';
 
@@ -110,7 +110,7 @@ describe('figures equal a brute-force evaluation', () => {
     for (let i = 0; i < 3; i++) {
       const p = f.phases[i];
       expect(p.top5.n).toBe(byPhase[i][0]);
-      expect({ lo: p.top10.lo, hi: p.top10.hi }).toEqual(wilsonInterval(byPhase[i][3], byPhase[i][0]));
+      expect({ lo: p.top10.lo, hi: p.top10.hi }).toEqual(wilson(byPhase[i][3], byPhase[i][0]));
     }
     expect(f.top1Legal?.hits).toBe(top1Legal);
     expect(f.logLoss.mean).toBeCloseTo(loss / n, 3);

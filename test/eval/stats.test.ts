@@ -1,25 +1,27 @@
 // Confidence intervals and per-position scoring, against values worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { meanInterval, wilsonInterval } from '../../src/eval/stats.js';
-import { rankOf, ScoreAccumulator, softmaxInto } from '../../src/eval/score.js';
+import { wilson } from '../../src/stats.js';
+import { meanInterval } from '../../src/eval/stats.js';
+import { ScoreAccumulator, softmaxInto } from '../../src/eval/score.js';
+import { rankOf } from '../../src/stats.js';
 
-describe('wilsonInterval', () => {
+describe('wilson (src/stats.ts)', () => {
   it('5 of 10: centre 0.5, half-width 1.96/1.38415 × sqrt(0.025 + 0.0096) = 0.2634', () => {
-    const { lo, hi } = wilsonInterval(5, 10);
+    const { lo, hi } = wilson(5, 10);
     expect(lo).toBeCloseTo(0.2366, 4);
     expect(hi).toBeCloseTo(0.7634, 4);
   });
   it('0 of 10: [0, z²/(n + z²)] = [0, 3.8415/13.8415]', () => {
-    const { lo, hi } = wilsonInterval(0, 10);
+    const { lo, hi } = wilson(0, 10);
     expect(lo).toBe(0);
     expect(hi).toBeCloseTo(0.27753, 5);
   });
   it('10 of 10 mirrors 0 of 10; n = 0 is vacuous; nonsense is refused', () => {
-    const { lo, hi } = wilsonInterval(10, 10);
+    const { lo, hi } = wilson(10, 10);
     expect(lo).toBeCloseTo(1 - 0.27753, 5);
     expect(hi).toBe(1);
-    expect(wilsonInterval(0, 0)).toEqual({ lo: 0, hi: 1 });
-    expect(() => wilsonInterval(11, 10)).toThrow(/hits=11, n=10/);
+    expect(wilson(0, 0)).toEqual({ lo: 0, hi: 1 });
+    expect(() => wilson(11, 10)).toThrow(/successes=11, n=10/);
   });
 });
 

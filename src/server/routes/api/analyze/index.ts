@@ -2,6 +2,7 @@
 import { PASS } from '../../../../go/constants.js';
 import { pointToGtp, pointToSgf } from '../../../../go/coords.js';
 import { positionFromRecord, recordFromSgf, topMoves } from '../../../../engine/index.js';
+import { rankOf } from '../../../../stats.js';
 import type { RouteContext, ZodApp } from '../../../context.js';
 import { ERROR_RESPONSES } from '../../../schemas/common.js';
 import { PositionError, type Engine } from '../../../../engine/index.js';
@@ -62,8 +63,8 @@ export function analyzeRoutes(ctx: RouteContext) {
             let rank: number | null = null;
             if (m.point !== PASS) {
               prob = policy[m.point]!;
-              rank = 1;
-              for (let p = 0; p < policy.length; p++) if (policy[p]! > prob) rank++;
+              // The same rule as the top-k lists and `tengen eval`: ties go to the lower point index.
+              rank = rankOf(policy, m.point) + 1;
               scored++;
               probSum += prob;
               if (rank === 1) top1++;
