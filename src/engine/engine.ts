@@ -15,7 +15,7 @@ import type { Logger } from '../log.js';
 import { Batcher, type BatcherStats } from './batcher.js';
 import { InferencePool } from './inference-pool.js';
 import { topMoves, type Suggestion } from './top-moves.js';
-import { packOutputRows } from './output-rows.js';
+import { outputRowLength, packOutputRows } from './output-rows.js';
 
 export { topMoves, type Suggestion };
 
@@ -61,10 +61,10 @@ export interface Evaluation {
   policy: Float32Array;
   /** P(the side to move wins) in [0, 1]; null when the model has no value head. */
   value: number | null;
+  /** Per point, who owns it at the end in [-1, 1] from the side to move's view (+1: the side to move); null without an ownership head. */
+  ownership: Float32Array | null;
 }
 
-/** Floats per output row: 361 policy probabilities, then the value head's tanh output (0 without a value head). */
-export const OUT_LEN = NPOINTS + 1;
 
 /** Writes the legal mask of the side to move (1 = legal) into `out` (361 bytes); returns the count of legal points. */
 export function legalMask(board: Board, out: Uint8Array): number {
@@ -103,6 +103,8 @@ export function maskAndNormalise(policy: Float32Array, legal: Uint8Array): void 
 
 export class Engine {
   private readonly rowLen: number;
+  /** Floats per output row (output-rows.ts): policy, value, and ownership for a model with an ownership head. */
+  private readonly outLen: number;
   private readonly batcher: Batcher;
   private readonly encodeBuf: Float32Array;
   // Reused input buffers (one position or eight symmetric views each): a request borrows one until its pass is done.
@@ -121,11 +123,12 @@ export class Engine {
     private readonly pool: InferencePool | null = null,
   ) {
     this.rowLen = NPOINTS * features.planes;
+    this.outLen = outputRowLength(model.architecture.ownershipHead === true);
     this.encodeBuf = new Float32Array(this.rowLen);
     // With workers, one pass per worker runs at a time and the event loop only copies rows in and out.
     this.batcher = pool
-      ? new Batcher({ rowLen: this.rowLen, outLen: OUT_LEN, ...opts, concurrency: pool.size }, (input, rows) => pool.forward(input, rows))
-      : new Batcher({ rowLen: this.rowLen, outLen: OUT_LEN, ...opts }, (input, rows) => this.forward(input, rows));
+      ? new Batcher({ rowLen: this.rowLen, outLen: this.outLen, ...opts, concurrency: pool.size }, (input, rows) => pool.forward(input, rows))
+      : new Batcher({ rowLen: this.rowLen, outLen: this.outLen, ...opts }, (input, rows) => this.forward(input, rows));
   }
 
   /** Selects the backend, loads and validates the model, checks its feature set, warms it up; throws naming what failed. */
@@ -159,7 +162,7 @@ export class Engine {
         backend: backend.name,
         workers,
         rowLen: NPOINTS * features.planes,
-        outLen: OUT_LEN,
+        outLen: outputRowLength(loaded.meta.architecture.ownershipHead === true),
         maxRows: Math.max(maxBatch, SYMMETRY_COUNT),
         ...(opts.logger ? { logger: opts.logger } : {}),
       });
@@ -196,7 +199,12 @@ export class Engine {
     return this.model.architecture.valueHead !== undefined;
   }
 
-  // rows × OUT_LEN floats: each row's policy, then its value (tanh) or 0.
+  /** True when the served model has an ownership head (Evaluation.ownership is set). */
+  get hasOwnership(): boolean {
+    return this.model.architecture.ownershipHead === true;
+  }
+
+  // rows × outLen floats: each row's policy, then its value (tanh) or 0, then its ownership if the model has it.
   private async forward(input: Float32Array, rows: number): Promise<Float32Array> {
     const outs = tf.tidy(() => {
       const n = rows * this.rowLen;
@@ -207,8 +215,9 @@ export class Engine {
     try {
       const policy = (await outs[0]!.data()) as Float32Array;
       const value = outs.length > 1 ? ((await outs[1]!.data()) as Float32Array) : null;
-      const out = new Float32Array(rows * OUT_LEN);
-      packOutputRows(policy, value, rows, out, OUT_LEN);
+      const ownership = outs.length > 2 ? ((await outs[2]!.data()) as Float32Array) : null;
+      const out = new Float32Array(rows * this.outLen);
+      packOutputRows(policy, value, rows, out, this.outLen, ownership);
       return out;
     } finally {
       tf.dispose(outs);
@@ -249,21 +258,25 @@ export class Engine {
       if (pool.length < 256) pool.push(input);
     }
     const policy = new Float32Array(NPOINTS);
+    const own = this.hasOwnership ? new Float32Array(NPOINTS) : null;
+    const O = NPOINTS + 1;
     let v = 0;
     if (sym === 1) {
       policy.set(out.subarray(0, NPOINTS));
       v = out[NPOINTS]!;
+      own?.set(out.subarray(O, O + NPOINTS));
     } else {
       // Row s saw the board transformed by s, so the original point p is read at T_s(p).
       for (let s = 0; s < SYMMETRY_COUNT; s++) {
         const t = symmetryTable(s);
-        const base = s * OUT_LEN;
+        const base = s * this.outLen;
         for (let p = 0; p < NPOINTS; p++) policy[p]! += out[base + t[p]!]! / SYMMETRY_COUNT;
         v += out[base + NPOINTS]! / SYMMETRY_COUNT;
+        if (own) for (let p = 0; p < NPOINTS; p++) own[p]! += out[base + O + t[p]!]! / SYMMETRY_COUNT;
       }
     }
     if (opts.mask !== false) maskAndNormalise(policy, legal);
-    return { policy, value: this.hasValue ? (v + 1) / 2 : null };
+    return { policy, value: this.hasValue ? (v + 1) / 2 : null, ownership: own };
   }
 
   /** The masked policy and its `topK` (default 10) most probable legal moves, best first. */

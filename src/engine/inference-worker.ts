@@ -26,7 +26,8 @@ function run(net: tf.LayersModel, rows: number): void {
   try {
     const policy = outs[0]!.dataSync() as Float32Array;
     const value = outs.length > 1 ? (outs[1]!.dataSync() as Float32Array) : null;
-    packOutputRows(policy, value, rows, output, data.outLen);
+    const ownership = outs.length > 2 ? (outs[2]!.dataSync() as Float32Array) : null;
+    packOutputRows(policy, value, rows, output, data.outLen, ownership);
   } finally {
     for (const t of outs) t.dispose();
   }

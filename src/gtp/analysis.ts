@@ -28,8 +28,10 @@ export interface AnalyzeArgs {
   minMoves: number;
   /** avoid / allow clauses (Leela Zero syntax `avoid b q16,d4 30`, `allow w k10 1`). */
   filters: MoveFilter[];
-  /** kata-analyze `ownership true` was asked (not supported: no ownership line is sent). */
+  /** kata-analyze `ownership true`: each line ends with `ownership` and 361 values (side to move's view, A19 first). */
   ownership: boolean;
+  /** The `ownership …` group to append to each line (filled by the session when `ownership` is true). */
+  ownershipLine?: string;
 }
 
 const DEFAULT_MAX_MOVES = 24;
@@ -96,6 +98,16 @@ export function formatSearchLine(infos: readonly MoveInfo[], flavour: AnalysisFl
     }
   }
   return parts.join(' ');
+}
+
+/**
+ * kata-analyze's ownership group: `ownership` then 361 values in [-1, 1] from the side to move's view, row-major from
+ * the top-left (A19) — Tengen's point order (p = y·19 + x, y from the top).
+ */
+export function formatOwnership(ownership: Float32Array): string {
+  const parts = new Array<string>(NPOINTS);
+  for (let p = 0; p < NPOINTS; p++) parts[p] = (Math.round(ownership[p]! * 1e6) / 1e6).toString();
+  return `ownership ${parts.join(' ')}`;
 }
 
 /**

@@ -10,8 +10,8 @@ import { readSgfFile, toGameRecord } from '../sgf/index.js';
 import { positionFromRecord } from '../engine/position.js';
 import type { Logger } from '../log.js';
 import { expectArgs, parseGtpColor, parseGtpFloat, parseGtpInt, parseGtpVertex } from './args.js';
-import { formatPolicyLine, formatSearchLine, parseAnalyzeArgs, type AnalysisFlavour, type AnalyzeArgs } from './analysis.js';
-import { finalScore } from '../search/estimate.js';
+import { formatOwnership, formatPolicyLine, formatSearchLine, parseAnalyzeArgs, type AnalysisFlavour, type AnalyzeArgs } from './analysis.js';
+import { finalScore, MonteCarloOwnership } from '../search/estimate.js';
 import { Search, type SearchLimits, type SearchParams } from '../search/search.js';
 import { MoveChooser, seededRandom, type MoveDecision } from './move-choice.js';
 import { RegionMap } from './regions.js';
@@ -258,9 +258,29 @@ export class GtpSession {
 
   // ------------------------------------------------------------------ streaming analysis
 
+  /**
+   * kata-analyze's ownership of `view` from its side to move's view: the network's ownership head when the model has
+   * one, else Monte-Carlo playouts (seeded by the position, so the same position gives the same map).
+   */
+  private async ownershipOf(view: Board): Promise<Float32Array> {
+    const ev = this.source.evaluator;
+    if (ev) {
+      const r = await ev.evaluate(view, this.komi);
+      if (r.ownership) return r.ownership;
+    }
+    const rnd = seededRandom((this.opts.seed ?? 1) ^ view.hashLo);
+    const black = new MonteCarloOwnership(rnd).estimate(view, this.komi, FINAL_SCORE_PLAYOUTS).ownership;
+    return view.toPlay === BLACK ? black : black.map((v) => -v);
+  }
+
   private async analyzeStream(id: number | null, args: string[], ch: StreamChannel, flavour: AnalysisFlavour, genmove: boolean): Promise<string> {
     const a = parseAnalyzeArgs(args);
     const color = a.color ?? this.board.toPlay;
+    if (flavour === 'kata' && a.ownership) {
+      const view = this.board.clone();
+      view.toPlay = color;
+      a.ownershipLine = formatOwnership(await this.ownershipOf(view));
+    }
     if (this.searcher === null) return this.policyAnalysis(id, a, ch, flavour, genmove, color);
     const search = this.searcher;
     const interval = a.intervalCs > 0 ? Math.max(MIN_INTERVAL_MS, a.intervalCs * 10) : 0;
@@ -272,7 +292,7 @@ export class GtpSession {
     });
     const emit = (s: Search): void => {
       const line = formatSearchLine(s.analysis({ maxMoves: a.maxMoves, minMoves: a.minMoves }), flavour);
-      if (line !== '') ch.write(line + '\n');
+      if (line !== '') ch.write(line + (a.ownershipLine ? ` ${a.ownershipLine}` : '') + '\n');
     };
     const progress: Partial<SearchLimits> = interval > 0 ? { onProgress: emit, progressMs: interval } : {};
     ch.write(`${responseHead(true, id)}\n`);
@@ -312,7 +332,8 @@ export class GtpSession {
     const view = this.board.clone();
     view.toPlay = color;
     const policy = await this.policyFor(view);
-    const line = formatPolicyLine(policy, flavour, a.maxMoves);
+    const body = formatPolicyLine(policy, flavour, a.maxMoves);
+    const line = body !== '' && a.ownershipLine ? `${body} ${a.ownershipLine}` : body;
     ch.write(`${responseHead(true, id)}\n`);
     if (genmove) {
       if (line !== '') ch.write(line + '\n');

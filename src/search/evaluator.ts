@@ -9,6 +9,8 @@ export interface Evaluation {
   policy: Float32Array;
   /** Win probability of the side to move in [0, 1], or null when the model has no value head. */
   value: number | null;
+  /** The network's ownership, side to move's view (+1 = the side to move owns the point), when it has that head. */
+  ownership?: Float32Array | null;
 }
 
 /** The interface the search talks to. */
@@ -23,7 +25,7 @@ export interface Evaluator {
 export interface EngineLike {
   readonly hasValue?: boolean;
   policy(board: Board, opts?: { symmetries?: 1 | 8 }): Promise<Float32Array>;
-  evaluate?(board: Board, opts?: { symmetries?: 1 | 8; komi?: number }): Promise<{ policy: Float32Array; value: number | null }>;
+  evaluate?(board: Board, opts?: { symmetries?: 1 | 8; komi?: number }): Promise<{ policy: Float32Array; value: number | null; ownership?: Float32Array | null }>;
 }
 
 /** Adapts an Engine (or anything shaped like it) to the search's Evaluator. */

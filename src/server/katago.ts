@@ -495,18 +495,24 @@ async function searchTurn(
 ): Promise<Record<string, unknown>> {
   const view = viewOf(board, q.includePolicy);
   const extras: TurnExtras = { policy: null, ownership: null };
-  if (q.includeOwnership) {
-    const next = mulberry32(0x5eed ^ board.hashLo);
-    extras.ownership = new MonteCarloOwnership(() => (next() >>> 0) / 4294967296).estimate(board, q.komi, hooks.ownershipPlayouts ?? 64).ownership;
-  }
-  // The first evaluation of a fresh search is its root: keep its policy for includePolicy.
+  const rootToPlay = board.toPlay;
+  // The caller may change `board` once this function awaits: the playout estimate below works on a copy.
+  const rootCopy = q.includeOwnership ? board.clone() : null;
+  // The first evaluation of a fresh search is its root: keep its policy for includePolicy, and the network's
+  // ownership (Black's view, as extras holds it) for includeOwnership when the model has an ownership head.
   const evaluator: Evaluator = {
     hasValue: base.hasValue,
     evaluate: (b, komi) => {
       const p = base.evaluate(b, komi);
       if (extras.policy === null) {
         extras.policy = new Float32Array(0);
-        void p.then((r: Evaluation) => (extras.policy = r.policy), () => undefined);
+        void p.then(
+          (r: Evaluation) => {
+            extras.policy = r.policy;
+            if (q.includeOwnership && r.ownership) extras.ownership = rootToPlay === WHITE ? r.ownership.map((v) => -v) : r.ownership;
+          },
+          () => undefined,
+        );
       }
       return p;
     },
@@ -523,5 +529,10 @@ async function searchTurn(
     ...(q.reportEvery > 0 ? { progressMs: q.reportEvery * 1000, onProgress: (s: Search) => emit(turnResponse(q, turn, view, s, extras, true)) } : {}),
   });
   if (search.rootVisits === 0) return { id: q.id, isDuringSearch: false, noResults: true, turnNumber: turn };
+  if (q.includeOwnership && extras.ownership === null) {
+    // No ownership head: random playouts from the root (seeded by the position, so a query repeats).
+    const next = mulberry32(0x5eed ^ rootCopy!.hashLo);
+    extras.ownership = new MonteCarloOwnership(() => (next() >>> 0) / 4294967296).estimate(rootCopy!, q.komi, hooks.ownershipPlayouts ?? 64).ownership;
+  }
   return turnResponse(q, turn, view, search, extras, false);
 }

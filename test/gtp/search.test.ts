@@ -126,6 +126,36 @@ describe('GTP with search', () => {
     expect(new Set(moves)).toEqual(new Set(['K10', 'K11']));
   });
 
+  it('kata-analyze ownership true ends each line with the network\'s ownership (side to move\'s view), else playouts', async () => {
+    const fake = new FakePolicy();
+    // A model with an ownership head: the evaluator's ownership is +1 on the left half, −1 on the right, side to move's view.
+    const own = new Float32Array(NPOINTS).map((_, p) => (p % 19 < 9 ? 1 : p % 19 > 9 ? -1 : 0.5));
+    const withHead: PolicySource = {
+      name: 'owner',
+      policy: (b: Board) => fake.policy(b),
+      evaluator: { hasValue: true, evaluate: async (b: Board) => ({ policy: await fake.policy(b), value: 0.5, ownership: own }) },
+    };
+    const ownershipOf = (line: string): number[] => {
+      const m = / ownership ((?:\S+ ?){361})$/.exec(line);
+      if (!m) throw new Error(`no ownership group at the end of: ${line.slice(0, 200)}`);
+      return m[1]!.trim().split(' ').map(Number);
+    };
+    for (const session of [searching({}, withHead), searching()]) {
+      const g = live(session);
+      g.stdin.write('play b d4\nplay w q16\nkata-analyze w 5 ownership true\n');
+      await g.until((o) => (o.split('\n\n')[2] ?? '').split('\ninfo ').length >= 2);
+      g.stdin.write('name\n');
+      g.stdin.end();
+      await g.done;
+      const line = responses(g.out)[2]!.split('\n').at(-1)!;
+      expect(line).toMatch(/^info move /);
+      const values = ownershipOf(line);
+      expect(values.length).toBe(NPOINTS);
+      for (const v of values) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+      if (session.source === withHead) expect(values).toEqual(Array.from(own));
+    }
+  });
+
   it('kata-genmove_analyze plays the move its last analysis line ranks first', async () => {
     const s = searching();
     const out = responses(await run('3 kata-genmove_analyze b 5\n', s))[0]!.split('\n');
