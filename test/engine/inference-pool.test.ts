@@ -7,6 +7,13 @@ import { InferencePool } from '../../src/engine/inference-pool.js';
 import { selectBackend } from '../../src/model/backend.js';
 import { loadModel } from '../../src/model/io.js';
 import { makeTinyModel } from './model-fixture.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { saveRandomModel } from '../../src/model/random-model.js';
+import { getFeatureSet } from '../../src/features/registry.js';
+import { forward } from '../../src/model/forward.js';
+import { paramSpecs } from '../../src/model/params.js';
 
 let model: { dir: string; cleanup: () => void };
 beforeAll(async () => {
@@ -70,5 +77,34 @@ describe('InferencePool', () => {
       await pooled.close();
     }
     await expect(pooled.policy(positionFromMoves({ moves: [] }).board)).rejects.toThrow(/shutting down/);
+  }, 120_000);
+
+  it('a model with an ownership head: the engine returns its ownership (symmetry-averaged), the same through workers', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tengen-own-engine-'));
+    try {
+      const { config, params } = await saveRandomModel(dir + '/m', 'alphago49', { arch: { valueHead: { channels: 4, hidden: 8 }, ownershipHead: true } });
+      const local = await Engine.load({ modelDir: dir + '/m', backend: 'cpu' });
+      const pooled = await Engine.load({ modelDir: dir + '/m', backend: 'cpu', inferenceWorkers: 1, maxBatch: 8 });
+      try {
+        expect(local.hasOwnership).toBe(true);
+        const board = positionFromMoves({ moves: ['Q16', 'D4', 'Q3'] }).board;
+        const fs = getFeatureSet('alphago49');
+        const x = new Float32Array(361 * fs.planes);
+        fs.encode(board, x, 0, 7.5);
+        const want = tf.tidy(() => tf.tanh(forward(config, params.map((a, i) => tf.tensor(a, paramSpecs(config)[i].shape)), tf.tensor4d(x, [1, 19, 19, fs.planes]), false).ownershipLogit!).dataSync());
+        const one = await local.evaluate(board, { komi: 7.5 });
+        for (let p = 0; p < 361; p++) expect(one.ownership![p]).toBeCloseTo(want[p]!, 5);
+        for (const sym of [1, 8] as const) {
+          const a = await local.evaluate(board, { symmetries: sym, komi: 7.5 });
+          const b = await pooled.evaluate(board, { symmetries: sym, komi: 7.5 });
+          for (let p = 0; p < 361; p++) expect(b.ownership![p]).toBeCloseTo(a.ownership![p]!, 5);
+        }
+      } finally {
+        await local.close();
+        await pooled.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
