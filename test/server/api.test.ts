@@ -88,7 +88,7 @@ describe('POST /v1/analyze', () => {
 describe('service routes', () => {
   it('GET /v1/models describes the served model', async () => {
     const body = (await fx.app.inject('/v1/models')).json();
-    expect(body.models[0]).toMatchObject({ id: 'tiny-test', featureSet: { name: 'basic', planes: 9 }, backend: 'cpu', evaluations: [] });
+    expect(body.models[0]).toMatchObject({ id: 'tiny-test', featureSet: { name: 'basic', planes: 9 }, backend: 'cpu', evaluations: [], hasValue: false, hasOwnership: false });
   });
   it('GET /healthz and /readyz', async () => {
     expect((await fx.app.inject('/healthz')).json()).toEqual({ status: 'ok' });

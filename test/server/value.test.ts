@@ -28,6 +28,11 @@ describe('win rates in /v1/analyze', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
+  it('/v1/models says which heads the served model has', async () => {
+    expect((await valueFx.app.inject('/v1/models')).json().models[0]).toMatchObject({ hasValue: true, hasOwnership: false, architecture: { valueHead: { channels: 2, hidden: 8 } } });
+    expect((await policyFx.app.inject('/v1/models')).json().models[0]).toMatchObject({ hasValue: false, hasOwnership: false });
+  });
+
   it("gives Black's win probability before each move, as the engine evaluates that position", async () => {
     const res = await valueFx.app.inject({ method: 'POST', url: '/v1/analyze', payload: { sgf } });
     expect(res.statusCode).toBe(200);

@@ -7,7 +7,16 @@ const Rate = z.object({ rate: z.number(), lo: z.number(), hi: z.number() });
 export const ModelSummary = z.object({
   id: z.string(),
   featureSet: z.object({ name: z.string(), version: z.number(), planes: z.number() }),
-  architecture: z.object({ depth: z.number(), width: z.number(), block: z.string(), planes: z.number() }),
+  architecture: z.object({
+    depth: z.number(),
+    width: z.number(),
+    block: z.string(),
+    planes: z.number(),
+    valueHead: z.object({ channels: z.number(), hidden: z.number() }).optional(),
+    ownershipHead: z.boolean().optional(),
+  }),
+  hasValue: z.boolean().describe('whether the model has a value head; false: win rates are neutral (50%) or null and the search uses a cheap estimate'),
+  hasOwnership: z.boolean().describe('whether the model has an ownership head; false: ownership comes from Monte-Carlo playouts'),
   steps: z.number(),
   positionsSeen: z.number(),
   metrics: z.record(z.string(), z.number()).describe("the trainer's last validation figures (its small fixed sample)"),

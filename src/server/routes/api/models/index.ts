@@ -14,6 +14,8 @@ export function modelsRoutes(ctx: RouteContext) {
             id: m.id,
             featureSet: m.featureSet,
             architecture: m.architecture,
+            hasValue: ctx.engine.hasValue,
+            hasOwnership: ctx.engine.hasOwnership,
             steps: m.steps,
             positionsSeen: m.positionsSeen,
             metrics: m.metrics,
