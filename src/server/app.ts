@@ -33,6 +33,11 @@ export interface AppOptions {
   /** Requests (and WebSocket queries) per window per client; 0 = off (default 0). */
   rateLimitMax?: number;
   rateLimitWindowMs?: number;
+  /**
+   * Which proxies to believe about the client address (X-Forwarded-For), as Fastify's trustProxy: false (default:
+   * the socket's peer is the client), true (any), a hop count, or addresses/CIDRs. Rate limits and logs key on it.
+   */
+  trustProxy?: boolean | number | string;
   /** Shed load (503) above this event-loop delay in ms; 0 = off (default 2000). */
   maxEventLoopDelayMs?: number;
   /** Shed load (503) above this engine queue depth before reaching the engine; 0 = off (default 0). */
@@ -84,6 +89,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const headersTimeout = Math.min(opts.headersTimeoutMs ?? 10_000, requestTimeout);
   const common = {
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    // Fastify accepts a hop count at run time (proxy-addr), though its typings list only boolean and string forms.
+    trustProxy: (opts.trustProxy ?? false) as boolean | string,
     // Graceful shutdown: close() stops accepting, lets in-flight requests finish, then ends idle keep-alives.
     forceCloseConnections: 'idle' as const,
     // Requests arriving during shutdown get a problem+json 503 from the onRequest hook below instead.

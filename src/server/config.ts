@@ -21,6 +21,8 @@ export interface ServerConfig {
   inferenceWorkers: number;
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  /** Proxies believed about the client address: false, true, a hop count, or comma-separated addresses/CIDRs. */
+  trustProxy: boolean | number | string;
   maxEventLoopDelayMs: number;
   /** Longest a graceful shutdown waits for in-flight requests before closing sockets. */
   shutdownTimeoutMs: number;
@@ -62,6 +64,18 @@ export interface ServerOption {
 }
 
 const str = (s: string): string => s;
+
+/** `--trust-proxy`: true/false, a hop count, or comma-separated addresses/CIDRs (Fastify's trustProxy forms). */
+export function parseTrustProxy(raw: string): boolean | number | string {
+  const s = raw.trim();
+  if (/^(true|false)$/i.test(s)) return s.toLowerCase() === 'true';
+  if (/^\d+$/.test(s)) return Number(s);
+  const parts = s.split(',').map((p) => p.trim());
+  for (const p of parts) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(p)) throw new Error(`expected true, false, a hop count or addresses/CIDRs, got ${JSON.stringify(raw)} ("${p}" is none of these)`);
+  }
+  return parts.join(',');
+}
 const MiB = 1024 * 1024;
 
 /** Every `tengen serve` setting: flag, environment variable, default, meaning. */
@@ -88,6 +102,15 @@ export const SERVER_OPTIONS: readonly ServerOption[] = [
   },
   { key: 'rateLimitMax', flag: 'rate-limit', env: 'TENGEN_RATE_LIMIT', arg: 'n', fallback: () => 0, parse: parseNonNegativeInt, help: 'requests (and WebSocket queries) per window per client, 0 = off' },
   { key: 'rateLimitWindowMs', flag: 'rate-limit-window-ms', env: 'TENGEN_RATE_LIMIT_WINDOW_MS', arg: 'ms', fallback: () => 60_000, parse: parsePositiveInt, help: 'rate-limit window' },
+  {
+    key: 'trustProxy',
+    flag: 'trust-proxy',
+    env: 'TENGEN_TRUST_PROXY',
+    arg: 'proxies',
+    fallback: () => false,
+    parse: parseTrustProxy,
+    help: 'believe X-Forwarded-For from these proxies (true, a hop count, or addresses/CIDRs like 127.0.0.1,10.0.0.0/8) for rate limits and logs; default false',
+  },
   { key: 'maxEventLoopDelayMs', flag: 'max-event-loop-delay-ms', env: 'TENGEN_MAX_EVENT_LOOP_DELAY_MS', arg: 'ms', fallback: () => 2000, parse: parseNonNegativeInt, help: 'shed load above this event-loop delay, 0 = off' },
   { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', env: 'TENGEN_SHUTDOWN_TIMEOUT_MS', arg: 'ms', fallback: () => 10_000, parse: parsePositiveInt, help: 'longest wait for in-flight requests at shutdown' },
   { key: 'headersTimeoutMs', flag: 'headers-timeout-ms', env: 'TENGEN_HEADERS_TIMEOUT_MS', arg: 'ms', fallback: () => 10_000, parse: parsePositiveInt, help: 'request headers must arrive within this time (408)' },

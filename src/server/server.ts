@@ -52,6 +52,7 @@ export async function startServer(cfg: ServerConfig, logger: Logger = createLogg
       maxTurns: cfg.maxTurns,
       rateLimitMax: cfg.rateLimitMax,
       rateLimitWindowMs: cfg.rateLimitWindowMs,
+      trustProxy: cfg.trustProxy,
       maxEventLoopDelayMs: cfg.maxEventLoopDelayMs,
       headersTimeoutMs: cfg.headersTimeoutMs,
       requestTimeoutMs: cfg.requestTimeoutMs,

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApp, problemOf, type Fixture } from './fixture.js';
+import { parseTrustProxy } from '../../src/server/config.js';
 
 let fx: Fixture;
 beforeAll(async () => {
@@ -177,6 +178,28 @@ describe('operations', () => {
     } finally {
       await f.close();
     }
+  });
+
+  it('--trust-proxy: behind a trusted proxy each X-Forwarded-For client has its own budget; untrusted, they share one', async () => {
+    const post = (f: Fixture, client: string) =>
+      f.app.inject({ method: 'POST', url: '/v1/suggest', payload: {}, headers: { 'x-forwarded-for': client }, remoteAddress: '127.0.0.1' });
+    for (const [trustProxy, want] of [
+      ['127.0.0.1', [200, 200, 429, 200, 200, 429]],
+      [false, [200, 200, 429, 429, 429, 429]],
+    ] as const) {
+      const f = await makeApp({ rateLimitMax: 2, rateLimitWindowMs: 60_000, trustProxy });
+      try {
+        const codes = [];
+        for (const client of ['203.0.113.1', '203.0.113.2']) for (let i = 0; i < 3; i++) codes.push((await post(f, client)).statusCode);
+        expect(codes, `trustProxy ${String(trustProxy)}`).toEqual(want);
+      } finally {
+        await f.close();
+      }
+    }
+    expect(parseTrustProxy('TRUE')).toBe(true);
+    expect(parseTrustProxy('2')).toBe(2);
+    expect(parseTrustProxy(' 127.0.0.1, 10.0.0.0/8 ')).toBe('127.0.0.1,10.0.0.0/8');
+    expect(() => parseTrustProxy('nginx')).toThrow(/"nginx" is none of these/);
   });
 
   it('oversized and invalid WebSocket frames are logged once at info, without a stack trace', async () => {
