@@ -10,10 +10,10 @@ import { describeArch, type ArchConfig, type FeatureSetId } from '../model/confi
 import { initParams, paramSpecs, valueHeadSpecs } from '../model/params.js';
 import { BN_MOMENTUM } from '../model/build.js';
 import { saveModel } from '../model/io.js';
-import { DEFAULT_OWNERSHIP_WEIGHT, DEFAULT_VALUE_WEIGHT, LocalGradEngine, type GradEngine, type LossWeights } from './grad-engine.js';
+import { DEFAULT_OWNERSHIP_WEIGHT, DEFAULT_VALUE_WEIGHT, LocalGradEngine, type GradEngine, type LossWeights, type StepResult } from './grad-engine.js';
 import { ResidentTrainer } from './native-engine.js';
 import { WorkerPoolEngine } from './worker-pool.js';
-import { Optimizer, type OptimizerConfig } from './optimizer.js';
+import { Optimizer, type OptimizerConfig, type OptimizerState } from './optimizer.js';
 import { learningRate, type ScheduleKind } from './schedule.js';
 import { Rng } from './rng.js';
 import { loadCheckpoint, saveCheckpoint, type BestRecord, type TrainState } from './checkpoint.js';
@@ -122,9 +122,19 @@ async function truncateMetrics(file: string, maxStep: number): Promise<void> {
   await fs.writeFile(file, keep.map((l) => l + '\n').join(''));
 }
 
-/** Trains per `opts` on `source`, validating on `val`; writes metrics.jsonl, best/ and checkpoint/ under opts.out. */
-export async function train(source: BatchSource, val: ValidationSource | null, opts: TrainOptions): Promise<TrainResult> {
-  const log = opts.logger;
+/** How long a run is and when it validates and checkpoints, from the options and the data's size. */
+interface Cadence {
+  stepsPerEpoch: number | undefined;
+  /** undefined: the run ends by --time-budget only. */
+  totalSteps: number | undefined;
+  /** The schedule's length is this invocation's time budget (no step count given). */
+  scheduleByTime: boolean;
+  evalEvery: number;
+  checkpointEvery: number;
+}
+
+/** Checks the options against the data and works out the run's cadence; throws naming the flag at fault. */
+function resolveCadence(source: BatchSource, val: ValidationSource | null, opts: TrainOptions): Cadence {
   const { arch } = opts;
   if (source.planes !== arch.planes) throw new Error(`training data has ${source.planes} planes, the model expects ${arch.planes} (feature set ${opts.featureSet.name})`);
   if (val && val.planes !== arch.planes) throw new Error(`validation data has ${val.planes} planes, the model expects ${arch.planes}`);
@@ -141,6 +151,75 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
   const scheduleByTime = totalSteps === undefined && opts.schedule !== 'constant';
   const evalEvery = opts.evalEvery > 0 ? opts.evalEvery : (stepsPerEpoch ?? Number.POSITIVE_INFINITY);
   const checkpointEvery = opts.checkpointEvery ?? (Number.isFinite(evalEvery) ? evalEvery : 100);
+  return { stepsPerEpoch, totalSteps, scheduleByTime, evalEvery, checkpointEvery };
+}
+
+/** The gradient machinery of a run: the native resident trainer, or a host-parameter engine (WASM, CPU). */
+interface Engines {
+  resident: ResidentTrainer | null;
+  engine: GradEngine | null;
+  evaluator: Pick<GradEngine, 'evaluate'>;
+}
+
+// Native TensorFlow trains in one thread with its own kernels and state kept on the backend (native-engine.ts);
+// WASM computes gradients on host-held parameters, in worker threads for parallelism.
+async function createEngines(opts: TrainOptions, backend: string, params: Float32Array[], optimizerState: OptimizerState | null): Promise<Engines> {
+  const { arch } = opts;
+  const weights: LossWeights = { value: opts.valueWeight ?? DEFAULT_VALUE_WEIGHT, ownership: opts.ownershipWeight ?? DEFAULT_OWNERSHIP_WEIGHT };
+  if (opts.trainOnly && !(backend === 'tensorflow' && opts.workers <= 1)) {
+    throw new Error(`--train-only ${opts.trainOnly} needs the native backend in one thread (got ${backend}, ${opts.workers} workers)`);
+  }
+  if (arch.ownershipHead && !(opts.workers <= 1)) throw new Error(`an ownership head trains in one thread (--workers 1); got ${opts.workers} workers`);
+  if (opts.trainOnly === 'value-head' && !arch.valueHead) throw new Error('--train-only value-head: the architecture has no value head (--value-head)');
+  const valueHeadLayers = new Set(valueHeadSpecs(arch).map((l) => (l.type === 'conv' || l.type === 'dense' ? l.name : '')));
+  if (backend === 'tensorflow' && opts.workers <= 1) {
+    const resident = new ResidentTrainer(arch, opts.optimizer, params, optimizerState, weights, opts.trainOnly ? (s) => valueHeadLayers.has(s.layer) : undefined);
+    return { resident, engine: null, evaluator: { evaluate: async (_p, b) => resident.evaluate(b) } };
+  }
+  const engine = opts.workers > 1 ? await WorkerPoolEngine.create(arch, opts.workers, backend, weights) : new LocalGradEngine(arch, backend, weights);
+  return { resident: null, engine, evaluator: engine };
+}
+
+/** One optimiser step on host-held parameters, then the batch-norm moving statistics (Keras: m·moving + (1−m)·batch). */
+function hostStep(optimizer: Optimizer, params: Float32Array[], g: StepResult, lr: number, bnIdx: readonly number[]): void {
+  optimizer.step(params, g.grads, lr);
+  bnIdx.forEach((pi, l) => {
+    const mm = params[pi], mv = params[pi + 1], bm = g.bnStats[2 * l], bv = g.bnStats[2 * l + 1];
+    for (let i = 0; i < mm.length; i++) {
+      mm[i] = BN_MOMENTUM * mm[i] + (1 - BN_MOMENTUM) * bm[i];
+      mv[i] = BN_MOMENTUM * mv[i] + (1 - BN_MOMENTUM) * bv[i];
+    }
+  });
+}
+
+/** The validation figures of one metrics.jsonl line. */
+function metricsLine(v: ValMetrics): Record<string, number> {
+  const line: Record<string, number> = { valLoss: v.loss, valTop1: v.top1, valTop5: v.top5 };
+  if (v.valueMse !== undefined) Object.assign(line, { valValueMse: v.valueMse, valValueAccuracy: v.valueAccuracy });
+  if (v.ownershipLoss !== undefined) line.valOwnershipLoss = v.ownershipLoss;
+  return line;
+}
+
+/**
+ * Records a validation in `state`: true when it is the best so far (top-1, loss breaking ties only when it moved
+ * meaningfully, so float noise does not reset patience), else counts one more validation without improvement.
+ * Training only the value head leaves the policy figures fixed: then the value MSE (kept in `loss`) decides.
+ */
+function keepIfBest(state: TrainState, v: ValMetrics, valueOnly: boolean): boolean {
+  const score = valueOnly ? { top1: 0, loss: v.valueMse ?? Infinity } : { top1: v.top1, loss: v.loss };
+  const better = !state.best || score.top1 > state.best.top1 || (score.top1 === state.best.top1 && score.loss < state.best.loss - 1e-4);
+  if (better) {
+    state.best = { step: state.step, ...score };
+    state.evalsWithoutImprovement = 0;
+  } else state.evalsWithoutImprovement++;
+  return better;
+}
+
+/** Trains per `opts` on `source`, validating on `val`; writes metrics.jsonl, best/ and checkpoint/ under opts.out. */
+export async function train(source: BatchSource, val: ValidationSource | null, opts: TrainOptions): Promise<TrainResult> {
+  const log = opts.logger;
+  const { arch } = opts;
+  const { stepsPerEpoch, totalSteps, scheduleByTime, evalEvery, checkpointEvery } = resolveCadence(source, val, opts);
 
   const choice = await selectBackend(opts.backend);
   log?.info({ backend: choice.name, skipped: choice.skipped, workers: opts.workers, arch: describeArch(arch) }, 'training backend');
@@ -181,25 +260,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
   const resumedFrom = ck ? ck.state.step : null;
   await fs.mkdir(opts.out, { recursive: true });
 
-  const weights: LossWeights = { value: opts.valueWeight ?? DEFAULT_VALUE_WEIGHT, ownership: opts.ownershipWeight ?? DEFAULT_OWNERSHIP_WEIGHT };
-  // Native TensorFlow trains in one thread with its own kernels and state kept on the backend (native-engine.ts);
-  // WASM computes gradients on host-held parameters, in worker threads for parallelism.
-  if (opts.trainOnly && !(choice.name === 'tensorflow' && opts.workers <= 1)) {
-    throw new Error(`--train-only ${opts.trainOnly} needs the native backend in one thread (got ${choice.name}, ${opts.workers} workers)`);
-  }
-  if (arch.ownershipHead && !(opts.workers <= 1)) throw new Error(`an ownership head trains in one thread (--workers 1); got ${opts.workers} workers`);
-  if (opts.trainOnly === 'value-head' && !arch.valueHead) throw new Error('--train-only value-head: the architecture has no value head (--value-head)');
-  const valueHeadLayers = new Set(valueHeadSpecs(arch).map((l) => (l.type === 'conv' || l.type === 'dense' ? l.name : '')));
-  const resident =
-    choice.name === 'tensorflow' && opts.workers <= 1
-      ? new ResidentTrainer(arch, opts.optimizer, params, ck ? ck.optimizer : null, weights, opts.trainOnly ? (s) => valueHeadLayers.has(s.layer) : undefined)
-      : null;
-  const engine: GradEngine | null = resident
-    ? null
-    : opts.workers > 1
-      ? await WorkerPoolEngine.create(arch, opts.workers, choice.name, weights)
-      : new LocalGradEngine(arch, choice.name, weights);
-  const evaluator: Pick<GradEngine, 'evaluate'> = resident ? { evaluate: async (_p, b) => resident.evaluate(b) } : engine!;
+  const { resident, engine, evaluator } = await createEngines(opts, choice.name, params, ck ? ck.optimizer : null);
   // Brings the host copies up to date with the resident state (before validation, checkpoints and saves).
   const sync = (): void => {
     if (!resident) return;
@@ -281,17 +342,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
       } else {
         const g = await engine!.computeGradients(params, b);
         r = g;
-        if (Number.isFinite(g.loss)) {
-          optimizer.step(params, g.grads, lr);
-          // Moving batch-norm statistics follow Keras: moving = m·moving + (1−m)·batch.
-          bnIdx.forEach((pi, l) => {
-            const mm = params[pi], mv = params[pi + 1], bm = g.bnStats[2 * l], bv = g.bnStats[2 * l + 1];
-            for (let i = 0; i < mm.length; i++) {
-              mm[i] = BN_MOMENTUM * mm[i] + (1 - BN_MOMENTUM) * bm[i];
-              mv[i] = BN_MOMENTUM * mv[i] + (1 - BN_MOMENTUM) * bv[i];
-            }
-          });
-        }
+        if (Number.isFinite(g.loss)) hostStep(optimizer, params, g, lr, bnIdx);
       }
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged: loss is ${r.loss} at step ${state.step} (try a lower --lr)`);
       state.step++;
@@ -319,21 +370,10 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
         if (val) {
           sync();
           lastVal = await validate(evaluator, params, val, Math.max(opts.batch, 64));
-          Object.assign(line, { valLoss: lastVal.loss, valTop1: lastVal.top1, valTop5: lastVal.top5 });
-          if (lastVal.valueMse !== undefined) Object.assign(line, { valValueMse: lastVal.valueMse, valValueAccuracy: lastVal.valueAccuracy });
-          if (lastVal.ownershipLoss !== undefined) Object.assign(line, { valOwnershipLoss: lastVal.ownershipLoss });
-          // Loss breaks top-1 ties only when it moved meaningfully, so float noise does not reset patience.
-          // Training only the value head leaves the policy figures fixed: then the value MSE (kept in `loss`) decides.
-          const score = opts.trainOnly === 'value-head' ? { top1: 0, loss: lastVal.valueMse ?? Infinity } : { top1: lastVal.top1, loss: lastVal.loss };
-          const better = !state.best || score.top1 > state.best.top1 || (score.top1 === state.best.top1 && score.loss < state.best.loss - 1e-4);
-          if (better) {
-            state.best = { step: state.step, ...score };
-            state.evalsWithoutImprovement = 0;
+          Object.assign(line, metricsLine(lastVal));
+          if (keepIfBest(state, lastVal, opts.trainOnly === 'value-head')) {
             await saveModel(path.join(opts.out, 'best'), arch, params, meta(valMetrics(lastVal)));
-          } else {
-            state.evalsWithoutImprovement++;
-            if (opts.patience && state.evalsWithoutImprovement >= opts.patience) stopEarly = true;
-          }
+          } else if (opts.patience && state.evalsWithoutImprovement >= opts.patience) stopEarly = true;
         }
         await fs.appendFile(metricsFile, JSON.stringify(line) + '\n');
         log?.debug(line, 'evaluation');
