@@ -112,3 +112,31 @@ describe('WebSocket /v1/katago', () => {
     expect(received.find((r) => r.id === undefined)!.error).toMatch(/JSON/);
   });
 });
+
+describe('includeOwnership from an ownership head', () => {
+  it('reports the network\'s root ownership, turned to Black\'s view (or the asked perspective)', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { saveRandomModel } = await import('../../src/model/random-model.js');
+    const { positionFromMoves } = await import('../../src/engine/index.js');
+    const root = mkdtempSync(path.join(os.tmpdir(), 'tengen-kata-own-'));
+    const dir = path.join(root, 'own');
+    await saveRandomModel(dir, 'alphago49', { seed: 5, arch: { valueHead: { channels: 2, hidden: 4 }, ownershipHead: true } });
+    const f = await makeApp({}, { modelDir: dir });
+    try {
+      const q = { id: 'o', moves: [['B', 'Q16'], ['W', 'D4'], ['B', 'Q4']], komi: 7.5, rules: 'tromp-taylor', boardXSize: 19, boardYSize: 19, maxVisits: 4, includeOwnership: true };
+      const board = positionFromMoves({ moves: ['Q16', 'D4', 'Q4'] }).board; // White to move
+      const { ownership } = await f.engine.evaluate(board, { komi: 7.5 });
+      for (const [perspective, sign] of [['BLACK', -1], ['WHITE', 1], ['SIDETOMOVE', 1]] as const) {
+        const res = await f.app.inject({ method: 'POST', url: '/v1/katago-analysis', payload: { ...q, overrideSettings: { reportAnalysisWinratesAs: perspective } } });
+        const [o] = lines(res.body);
+        expect(o!.ownership).toHaveLength(361);
+        for (let p = 0; p < 361; p++) expect(o!.ownership[p]).toBeCloseTo(sign * ownership![p]!, 5);
+      }
+    } finally {
+      await f.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
