@@ -2,6 +2,7 @@
 // concurrent requests into shared forward passes, masks illegal points (ko and superko included) and
 // optionally averages the 8 board symmetries.
 import * as tf from '@tensorflow/tfjs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Board } from '../go/board.js';
 import { NPOINTS, PASS } from '../go/constants.js';
@@ -10,6 +11,7 @@ import { symmetryTable, transformPlanes, SYMMETRY_COUNT } from '../features/symm
 import type { FeatureSet } from '../features/types.js';
 import { selectBackend } from '../model/backend.js';
 import { loadModel } from '../model/io.js';
+import { loadOnnxRuntime, ONNX_BACKEND, OnnxNet, parseRuntime, type RuntimeName } from '../model/onnx-runtime.js';
 import type { ModelMetadata } from '../model/metadata.js';
 import type { Logger } from '../log.js';
 import { Batcher, type BatcherStats } from './batcher.js';
@@ -18,6 +20,10 @@ import { topMoves, type Suggestion } from './top-moves.js';
 import { outputRowLength, packOutputRows } from './output-rows.js';
 
 export { topMoves, type Suggestion };
+export { ONNX_BACKEND, parseRuntime, type RuntimeName };
+
+/** The runtime used when neither the caller nor TENGEN_RUNTIME names one. */
+export const DEFAULT_RUNTIME = 'tfjs';
 
 /** tengen.json of the served model plus where it came from. */
 export type ModelInfo = ModelMetadata & { id: string; dir: string };
@@ -34,6 +40,14 @@ export interface EngineOptions {
   maxQueue?: number;
   /** Worker threads running the forward passes, each with its own backend instance (default 0 = this thread). */
   inferenceWorkers?: number;
+  /**
+   * Inference runtime: "tfjs" (the layers model on the tfjs backend), "onnx" (ONNX Runtime running the graph exported
+   * in memory from the loaded weights; falls back to tfjs with one warning when onnxruntime-node is missing) or "auto"
+   * (onnx when onnxruntime-node loads, else tfjs). Default: TENGEN_RUNTIME, else DEFAULT_RUNTIME.
+   */
+  runtime?: string;
+  /** ONNX Runtime intra-op threads of each session: default 1 per inference worker, one per core on this thread. */
+  onnxThreads?: number;
   logger?: Logger;
 }
 
@@ -49,7 +63,9 @@ export interface PolicyOptions {
 }
 
 export interface EngineStats extends BatcherStats {
+  /** The tfjs backend serving the model, or "onnxruntime". */
   backend: string;
+  runtime: RuntimeName;
   model: string;
   ready: boolean;
   /** Inference worker threads (0 = forward passes on the main thread). */
@@ -101,6 +117,32 @@ export function maskAndNormalise(policy: Float32Array, legal: Uint8Array): void 
   }
 }
 
+/**
+ * The runtime to serve with: `requested` > TENGEN_RUNTIME > DEFAULT_RUNTIME, parsed ("tfjs", "onnx", "auto"); onnx
+ * needs onnxruntime-node to load, else tfjs serves (one warning when onnx was asked for by name).
+ */
+export async function chooseRuntime(
+  requested: string | undefined,
+  logger?: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+  load: typeof loadOnnxRuntime = loadOnnxRuntime,
+): Promise<RuntimeName> {
+  const fromEnv = requested === undefined && env.TENGEN_RUNTIME !== undefined && env.TENGEN_RUNTIME !== '';
+  const raw = requested ?? (fromEnv ? env.TENGEN_RUNTIME! : DEFAULT_RUNTIME);
+  let want: RuntimeName | 'auto';
+  try {
+    want = parseRuntime(raw);
+  } catch (err) {
+    throw new Error(fromEnv ? `environment variable TENGEN_RUNTIME=${JSON.stringify(raw)}: ${(err as Error).message}` : (err as Error).message);
+  }
+  if (want === 'tfjs') return 'tfjs';
+  const ort = await load();
+  if (!(ort instanceof Error)) return 'onnx';
+  if (want === 'onnx') logger?.warn({ reason: ort.message }, `runtime onnx unavailable (${ort.message}): serving with tfjs`);
+  else logger?.info({ reason: ort.message }, 'runtime auto: ONNX Runtime unavailable, serving with tfjs');
+  return 'tfjs';
+}
+
 export class Engine {
   private readonly rowLen: number;
   /** Floats per output row (output-rows.ts): policy, value, and ownership for a model with an ownership head. */
@@ -113,10 +155,13 @@ export class Engine {
   private closing: Promise<void> | null = null;
 
   private constructor(
-    // The model on this thread; null when the passes run in inference workers (each holds its own copy).
-    private readonly net: tf.LayersModel | null,
+    // The model on this thread (a tfjs layers model or an ONNX Runtime session); null when the passes run in
+    // inference workers (each holds its own copy).
+    private readonly net: tf.LayersModel | OnnxNet | null,
     readonly model: ModelInfo,
+    /** The tfjs backend serving the model, or "onnxruntime". */
     readonly backend: string,
+    readonly runtime: RuntimeName,
     private readonly features: FeatureSet,
     opts: Required<Pick<EngineOptions, 'maxBatch' | 'maxWaitMs' | 'maxQueue'>>,
     private readonly logger?: Logger,
@@ -139,6 +184,10 @@ export class Engine {
     if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 1024) throw new Error(`Engine: maxBatch must be an integer in 1..1024, got ${maxBatch}`);
     if (!(maxWaitMs >= 0 && maxWaitMs <= 1000)) throw new Error(`Engine: maxWaitMs must be in 0..1000, got ${maxWaitMs}`);
     if (!Number.isInteger(maxQueue) || maxQueue < 1) throw new Error(`Engine: maxQueue must be a positive integer, got ${maxQueue}`);
+    const runtime = await chooseRuntime(opts.runtime, opts.logger);
+    const onnxThreads = opts.onnxThreads;
+    if (onnxThreads !== undefined && (!Number.isInteger(onnxThreads) || onnxThreads < 1 || onnxThreads > 256)) throw new Error(`Engine: onnxThreads must be an integer in 1..256, got ${onnxThreads}`);
+    // tfjs loads and validates the model directory in either runtime (ONNX Runtime gets the weights it read).
     const backend = await selectBackend(opts.backend);
     for (const s of backend.skipped) opts.logger?.debug({ backend: s.name, reason: s.reason }, 'tfjs backend skipped');
     const loaded = await loadModel(opts.modelDir);
@@ -154,22 +203,33 @@ export class Engine {
     const workers = opts.inferenceWorkers ?? 0;
     if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new Error(`Engine: inferenceWorkers must be an integer in 0..64, got ${workers}`);
     let pool: InferencePool | null = null;
+    let net: tf.LayersModel | OnnxNet | null = loaded.model;
     if (workers > 0) {
       // Each worker loads the model on the backend chosen here (and warms it up); this thread's copy is not needed.
       loaded.model.dispose();
+      net = null;
       pool = await InferencePool.start({
         modelDir: loaded.dir,
         backend: backend.name,
+        runtime,
+        onnxThreads: onnxThreads ?? 1,
         workers,
         rowLen: NPOINTS * features.planes,
         outLen: outputRowLength(loaded.meta.architecture.ownershipHead === true),
         maxRows: Math.max(maxBatch, SYMMETRY_COUNT),
         ...(opts.logger ? { logger: opts.logger } : {}),
       });
+    } else if (runtime === 'onnx') {
+      try {
+        net = await OnnxNet.create(loaded.meta.architecture, loaded.params, { threads: onnxThreads ?? os.availableParallelism() });
+      } finally {
+        loaded.model.dispose();
+      }
     }
-    const engine = new Engine(pool ? null : loaded.model, info, backend.name, features, { maxBatch, maxWaitMs, maxQueue }, opts.logger, pool);
+    const served = runtime === 'onnx' ? ONNX_BACKEND : backend.name;
+    const engine = new Engine(net, info, served, runtime, features, { maxBatch, maxWaitMs, maxQueue }, opts.logger, pool);
     await engine.warmUp(maxBatch);
-    opts.logger?.info({ model: info.id, backend: backend.name, maxBatch, maxWaitMs, maxQueue, inferenceWorkers: workers }, 'engine ready');
+    opts.logger?.info({ model: info.id, runtime, backend: served, maxBatch, maxWaitMs, maxQueue, inferenceWorkers: workers }, 'engine ready');
     return engine;
   }
 
@@ -206,10 +266,17 @@ export class Engine {
 
   // rows × outLen floats: each row's policy, then its value (tanh) or 0, then its ownership if the model has it.
   private async forward(input: Float32Array, rows: number): Promise<Float32Array> {
+    const net = this.net!;
+    if (net instanceof OnnxNet) {
+      const o = await net.run(input, rows);
+      const out = new Float32Array(rows * this.outLen);
+      packOutputRows(o.policy, o.value, rows, out, this.outLen, o.ownership);
+      return out;
+    }
     const outs = tf.tidy(() => {
       const n = rows * this.rowLen;
       const x = tf.tensor4d(input.length === n ? input : input.subarray(0, n), [rows, 19, 19, this.features.planes]);
-      const y = this.net!.predict(x);
+      const y = net.predict(x);
       return Array.isArray(y) ? y : [y];
     });
     try {
@@ -289,7 +356,7 @@ export class Engine {
 
   /** Batching counters, queue depth, backend and readiness. */
   stats(): EngineStats {
-    return { ...this.batcher.stats(), backend: this.backend, model: this.model.id, ready: this.ready, workers: this.pool?.size ?? 0 };
+    return { ...this.batcher.stats(), backend: this.backend, runtime: this.runtime, model: this.model.id, ready: this.ready, workers: this.pool?.size ?? 0 };
   }
 
   /** Stops accepting requests, answers the queued ones, then frees the model. Idempotent. */
@@ -297,7 +364,8 @@ export class Engine {
     this.closing ??= (async () => {
       await this.batcher.close();
       await this.pool?.close();
-      this.net?.dispose();
+      if (this.net instanceof OnnxNet) await this.net.release();
+      else this.net?.dispose();
       this.logger?.info('engine closed');
     })();
     return this.closing;

@@ -7,11 +7,16 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
+import type { RuntimeName } from '../model/onnx-runtime.js';
 
 export interface InferencePoolOptions {
   modelDir: string;
   /** tfjs backend name or "auto" (undefined = TENGEN_BACKEND, else auto), loaded by each worker. */
   backend?: string;
+  /** tfjs (default) or onnx: ONNX Runtime runs the graph exported from the weights the worker loaded. */
+  runtime?: RuntimeName;
+  /** ONNX Runtime intra-op threads per worker (default 1). */
+  onnxThreads?: number;
   /** Worker threads (default: one per core). */
   workers?: number;
   /** Floats per input row (361 × planes) and per output row (361 policy + 1 value). */
@@ -26,6 +31,8 @@ export interface InferencePoolOptions {
 export interface InferenceWorkerData {
   modelDir: string;
   backend: string | undefined;
+  runtime: RuntimeName;
+  onnxThreads: number;
   rowLen: number;
   outLen: number;
   input: SharedArrayBuffer;
@@ -71,6 +78,8 @@ export class InferencePool {
       const data: InferenceWorkerData = {
         modelDir: opts.modelDir,
         backend: opts.backend,
+        runtime: opts.runtime ?? 'tfjs',
+        onnxThreads: opts.onnxThreads ?? 1,
         rowLen: opts.rowLen,
         outLen: opts.outLen,
         input: input.buffer as SharedArrayBuffer,
@@ -107,7 +116,7 @@ export class InferencePool {
     }
     const pool = new InferencePool(slots, opts);
     slots.forEach((s, i) => pool.watch(s, i));
-    opts.logger?.info({ workers: n, backend: slots[0]!.backend }, 'inference workers ready');
+    opts.logger?.info({ workers: n, runtime: opts.runtime ?? 'tfjs', backend: slots[0]!.backend }, 'inference workers ready');
     return pool;
   }
 
@@ -116,7 +125,7 @@ export class InferencePool {
     return this.slots.length;
   }
 
-  /** The tfjs backend the workers run. */
+  /** The tfjs backend the workers run, or "onnxruntime". */
   get backend(): string {
     return this.slots[0]!.backend;
   }

@@ -1,11 +1,13 @@
-// One inference worker thread (see inference-pool.ts): selects its own tfjs backend, loads the model, warms it up,
-// then runs forward passes on request. Inputs and outputs live in SharedArrayBuffers owned by the pool; each output
+// One inference worker thread (see inference-pool.ts): selects its own tfjs backend, loads the model (with runtime
+// onnx, exports it to an ONNX Runtime session of its own and frees the tfjs copy), warms it up, then runs forward
+// passes on request. Inputs and outputs live in SharedArrayBuffers owned by the pool; each output
 // row is the policy (361 probabilities) followed, when outLen > 361, by the value head's output (0 without one).
 import * as tf from '@tensorflow/tfjs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { NPOINTS } from '../go/constants.js';
 import { selectBackend } from '../model/backend.js';
 import { loadModel } from '../model/io.js';
+import { ONNX_BACKEND, OnnxNet } from '../model/onnx-runtime.js';
 import type { FromWorker, InferenceWorkerData, ToWorker } from './inference-pool.js';
 import { packOutputRows } from './output-rows.js';
 
@@ -16,7 +18,13 @@ let output = new Float32Array(data.output);
 const planes = data.rowLen / NPOINTS;
 const post = (m: FromWorker): void => port.postMessage(m);
 
-function run(net: tf.LayersModel, rows: number): void {
+async function runOnnx(net: OnnxNet, rows: number): Promise<void> {
+  // A copy, as below: the session reads the array while the pool may not touch it, but it must not be shared memory.
+  const o = await net.run(input.slice(0, rows * data.rowLen), rows);
+  packOutputRows(o.policy, o.value, rows, output, data.outLen, o.ownership);
+}
+
+function runTfjs(net: tf.LayersModel, rows: number): void {
   const outs = tf.tidy(() => {
     // A copy: the backend may keep the array it is given, and the pool refills this buffer for the next pass.
     const x = tf.tensor4d(input.slice(0, rows * data.rowLen), [rows, 19, 19, planes]);
@@ -35,27 +43,37 @@ function run(net: tf.LayersModel, rows: number): void {
 
 try {
   const backend = await selectBackend(data.backend);
-  const { model } = await loadModel(data.modelDir);
+  const { model, meta, params } = await loadModel(data.modelDir);
+  let net: tf.LayersModel | OnnxNet = model;
+  if (data.runtime === 'onnx') {
+    try {
+      net = await OnnxNet.create(meta.architecture, params, { threads: data.onnxThreads });
+    } finally {
+      model.dispose();
+    }
+  }
+  const run = async (rows: number): Promise<void> => (net instanceof OnnxNet ? runOnnx(net, rows) : runTfjs(net, rows));
   // The first passes compile kernels and size buffers: done here so no request pays for them.
-  run(model, 1);
-  run(model, Math.max(1, data.warmRows));
+  await run(1);
+  await run(Math.max(1, data.warmRows));
   port.on('message', (m: ToWorker) => {
     if (m.type === 'run') {
-      try {
-        run(model, m.rows);
-        post({ type: 'done', rows: m.rows });
-      } catch (err) {
-        post({ type: 'error', message: (err as Error).message });
-      }
+      run(m.rows).then(
+        () => post({ type: 'done', rows: m.rows }),
+        (err: unknown) => post({ type: 'error', message: (err as Error).message }),
+      );
     } else if (m.type === 'buffers') {
       input = new Float32Array(m.input);
       output = new Float32Array(m.output);
     } else if (m.type === 'close') {
-      model.dispose();
-      port.close();
+      if (net instanceof OnnxNet) void net.release().finally(() => port.close());
+      else {
+        net.dispose();
+        port.close();
+      }
     }
   });
-  post({ type: 'ready', backend: backend.name });
+  post({ type: 'ready', backend: net instanceof OnnxNet ? ONNX_BACKEND : backend.name });
 } catch (err) {
   post({ type: 'error', message: (err as Error).message });
 }

@@ -7,6 +7,8 @@ import { exportOnnx, ONNX_INPUT, ONNX_OWNERSHIP, ONNX_POLICY, ONNX_VALUE } from 
 /** Inference runtimes: tfjs (layers model on the selected tfjs backend) or onnx (ONNX Runtime). */
 export const RUNTIME_NAMES = ['tfjs', 'onnx'] as const;
 export type RuntimeName = (typeof RUNTIME_NAMES)[number];
+/** What the engine reports as its backend when ONNX Runtime serves the model. */
+export const ONNX_BACKEND = 'onnxruntime';
 
 /** Parses a runtime name or "auto"; throws naming the accepted values. */
 export function parseRuntime(raw: string): RuntimeName | 'auto' {
