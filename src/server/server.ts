@@ -36,6 +36,7 @@ export async function startServer(cfg: ServerConfig, logger: Logger = createLogg
   const engine = await Engine.load({
     modelDir: cfg.modelDir,
     ...(cfg.backend === undefined ? {} : { backend: cfg.backend }),
+    ...(cfg.runtime === undefined ? {} : { runtime: cfg.runtime }),
     maxBatch: cfg.maxBatch,
     maxWaitMs: cfg.maxWaitMs,
     maxQueue: cfg.maxQueue,

@@ -9,6 +9,7 @@ import { createLogger } from '../../log.js';
 interface AnalysisFlags {
   model?: string;
   backend?: string;
+  runtime?: string;
   visits?: string;
   concurrency?: string;
 }
@@ -43,6 +44,7 @@ export function registerAnalysisCommand(program: Command): void {
     .description("KataGo's JSON analysis engine on stdin/stdout (KaTrain): one query per line in, one answer per line out")
     .option('--model <dir>', 'model folder (env TENGEN_MODEL, default models/default)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (env TENGEN_BACKEND)')
+    .option('--runtime <name>', 'inference runtime: tfjs, onnx (ONNX Runtime; tfjs if onnxruntime-node is missing) or auto (env TENGEN_RUNTIME, default tfjs)')
     .option('--visits <n>', 'visits per turn when a query has no maxVisits (env TENGEN_VISITS, default 200; -override-config maxVisits=N too)')
     .option('--concurrency <n>', 'turns searched at once, sharing forward passes (default 4)')
     .argument('[katago-args...]', "KataGo's -model, -config, -override-config, -analysis-threads …: accepted and ignored")
@@ -56,9 +58,17 @@ export function registerAnalysisCommand(program: Command): void {
       const visits = resolveFlagOption(flags.visits ?? fromOverride, '--visits', 'TENGEN_VISITS', 200, (raw) => parseNumber(raw, { min: 1, max: 1_000_000, integer: true }));
       const concurrency = resolveFlagOption(flags.concurrency, '--concurrency', 'TENGEN_ANALYSIS_CONCURRENCY', 4, (raw) => parseNumber(raw, { min: 1, max: 64, integer: true }));
       const modelDir = resolveOption(flags.model, 'TENGEN_MODEL', 'models/default', String);
-      const { Engine } = await import('../../engine/index.js');
+      const { Engine, parseRuntime } = await import('../../engine/index.js');
       const { serveKatagoStdio } = await import('../../server/katago-stdio.js');
-      const engine = await Engine.load({ modelDir, backend: resolveOption(flags.backend, 'TENGEN_BACKEND', undefined, String), logger, maxBatch: 64, maxWaitMs: 1 });
+      const runtime = resolveFlagOption<string | undefined>(flags.runtime, '--runtime', 'TENGEN_RUNTIME', undefined, parseRuntime);
+      const engine = await Engine.load({
+        modelDir,
+        backend: resolveOption(flags.backend, 'TENGEN_BACKEND', undefined, String),
+        ...(runtime === undefined ? {} : { runtime }),
+        logger,
+        maxBatch: 64,
+        maxWaitMs: 1,
+      });
       logger.info({ model: engine.model.id, visits, concurrency }, 'analysis engine ready');
       // KataGo prints this line on stderr once it accepts queries; some wrappers wait for it.
       process.stderr.write('Started, ready to begin handling requests\n');

@@ -10,6 +10,7 @@ import { GtpSession } from '../../gtp/session.js';
 interface GtpFlags {
   model?: string;
   backend?: string;
+  runtime?: string;
   temperature?: string;
   seed?: string;
   symmetries?: string;
@@ -29,6 +30,7 @@ export function registerGtpCommand(program: Command): void {
     .command('gtp')
     .option('--model <dir>', 'model folder (env TENGEN_MODEL, default models/default)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (env TENGEN_BACKEND)')
+    .option('--runtime <name>', 'inference runtime: tfjs, onnx (ONNX Runtime; tfjs if onnxruntime-node is missing) or auto (env TENGEN_RUNTIME, default tfjs)')
     .option('--temperature <t>', '0 = always the most probable move (default); > 0 samples policy^(1/t) (env TENGEN_TEMPERATURE)')
     .option('--seed <n>', 'seed of the sampling generator (env TENGEN_SEED, default 1)')
     .option('--symmetries <n>', '1 (default) or 8: average the policy over the 8 board symmetries (env TENGEN_SYMMETRIES)')
@@ -53,7 +55,14 @@ export function registerGtpCommand(program: Command): void {
         const modelDir = resolveOption(flags.model, 'TENGEN_MODEL', 'models/default', String);
         // Imported here: the engine brings tfjs, which --fake-policy does not need.
         const { loadEngineSource } = await import('../../gtp/engine-source.js');
-        const es = await loadEngineSource(modelDir, resolveOption(flags.backend, 'TENGEN_BACKEND', undefined, String), logger, symmetries === '8' ? 8 : 1);
+        const { parseRuntime } = await import('../../engine/index.js');
+        const es = await loadEngineSource(
+          modelDir,
+          resolveOption(flags.backend, 'TENGEN_BACKEND', undefined, String),
+          logger,
+          symmetries === '8' ? 8 : 1,
+          resolveFlagOption<string | undefined>(flags.runtime, '--runtime', 'TENGEN_RUNTIME', undefined, parseRuntime),
+        );
         hasValue = es.hasValue;
         source = es;
       }

@@ -38,6 +38,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./eval.js')).registerEvalCommand,
   },
   {
+    name: 'model',
+    summary: 'model tools: export-onnx writes the network as an ONNX graph',
+    load: async () => (await import('./model.js')).registerModelCommand,
+  },
+  {
     name: 'plot',
     summary: 'learning curves (val top-1 and top-5 against positions seen) of training runs, as PNG or SVG',
     load: async () => (await import('./plot.js')).registerPlotCommand,
