@@ -13,6 +13,7 @@ import { selectBackend } from '../model/backend.js';
 import { loadModel } from '../model/io.js';
 import { loadOnnxRuntime, ONNX_BACKEND, OnnxNet, parseRuntime, type RuntimeName } from '../model/onnx-runtime.js';
 import type { ModelMetadata } from '../model/metadata.js';
+import { parseNumber, resolveOption } from '../config.js';
 import type { Logger } from '../log.js';
 import { Batcher, type BatcherStats } from './batcher.js';
 import { InferencePool } from './inference-pool.js';
@@ -46,7 +47,10 @@ export interface EngineOptions {
    * (onnx when onnxruntime-node loads, else tfjs). Default: TENGEN_RUNTIME, else DEFAULT_RUNTIME.
    */
   runtime?: string;
-  /** ONNX Runtime intra-op threads of each session: default 1 per inference worker, one per core on this thread. */
+  /**
+   * ONNX Runtime intra-op threads of each session. Default: TENGEN_ONNX_THREADS, else 1 per inference worker and one
+   * per core for a session on this thread.
+   */
   onnxThreads?: number;
   logger?: Logger;
 }
@@ -185,7 +189,7 @@ export class Engine {
     if (!(maxWaitMs >= 0 && maxWaitMs <= 1000)) throw new Error(`Engine: maxWaitMs must be in 0..1000, got ${maxWaitMs}`);
     if (!Number.isInteger(maxQueue) || maxQueue < 1) throw new Error(`Engine: maxQueue must be a positive integer, got ${maxQueue}`);
     const runtime = await chooseRuntime(opts.runtime, opts.logger);
-    const onnxThreads = opts.onnxThreads;
+    const onnxThreads = resolveOption(opts.onnxThreads, 'TENGEN_ONNX_THREADS', undefined, (raw) => parseNumber(raw, { min: 1, max: 256, integer: true }));
     if (onnxThreads !== undefined && (!Number.isInteger(onnxThreads) || onnxThreads < 1 || onnxThreads > 256)) throw new Error(`Engine: onnxThreads must be an integer in 1..256, got ${onnxThreads}`);
     // tfjs loads and validates the model directory in either runtime (ONNX Runtime gets the weights it read).
     const backend = await selectBackend(opts.backend);

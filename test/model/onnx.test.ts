@@ -4,9 +4,11 @@
 // with the reason, when onnxruntime-node is not installed (it is an optional dependency).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { Command } from 'commander';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { registerModelCommand } from '../../src/cli/commands/model.js';
 import { positionFromMoves } from '../../src/engine/position.js';
 import { getFeatureSet } from '../../src/features/registry.js';
 import { selectBackend } from '../../src/model/backend.js';
@@ -134,6 +136,34 @@ describe.skipIf(skipReason !== null)('ONNX export run by ONNX Runtime equals tfj
     expect(d.policy).toBeLessThan(1e-4);
     expect(d.value!).toBeLessThan(1e-4);
     expect(d.ownership!).toBeLessThan(1e-4);
+  });
+
+  it('`tengen model export-onnx DIR --out FILE` writes the graph ONNX Runtime loads from disk, with the same outputs', async () => {
+    const dir = path.join(tmp, 'cli');
+    const { config, params } = await saveRandomModel(dir, 'alphago49', { arch: { valueHead: { channels: 4, hidden: 8 }, ownershipHead: true }, seed: 2, headScale: 8 });
+    const file = path.join(tmp, 'cli.onnx');
+    const program = new Command().exitOverride();
+    registerModelCommand(program);
+    const written: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => written.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(['node', 'tengen', 'model', 'export-onnx', dir, '--out', file]);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(written.join('')).toMatch(/^wrote .*cli\.onnx \([\d,]+ bytes, ONNX opset 17\): 2×8 plain \+ value head 4\/8 \+ ownership head/);
+    expect(written.join('')).toMatch(/outputs policy \[N,361\] \(softmax\), value \[N,1\] \(tanh\), ownership \[N,361\] \(tanh\)/);
+    if (ort instanceof Error) throw ort;
+    const fromDisk = await ort.InferenceSession.create(readFileSync(file));
+    const { x, rows } = batch('alphago49');
+    const got = await fromDisk.run({ planes: new ort.Tensor('float32', x, [rows, 19, 19, config.planes]) });
+    await fromDisk.release();
+    const net = await OnnxNet.create(config, params);
+    const want = await net.run(x, rows);
+    await net.release();
+    expect(maxAbs(got.policy!.data as Float32Array, want.policy)).toBe(0);
+    expect(maxAbs(got.ownership!.data as Float32Array, want.ownership!)).toBe(0);
   });
 
   it('models/default (8×32 plain, alphago48): policy within 1e-4', async () => {
