@@ -44,7 +44,7 @@ describe('docker/Dockerfile', () => {
 
   it('COPYs the paths the image needs, all of them present (models/default once trained)', (ctx) => {
     const sources = copyInstructions(parseDockerfile(real.dockerfile)).flatMap((c) => c.sources);
-    expect(sources).toEqual(['package.json', 'package-lock.json', 'scripts', 'package.json', 'tsconfig.json', 'bin', 'src', 'models/default']);
+    expect(sources).toEqual(['package.json', 'package-lock.json', '.npmrc', 'scripts', 'package.json', 'tsconfig.json', 'bin', 'src', 'models/default']);
     const { skipped } = checkDockerfile(real);
     if (skipped.length > 0) ctx.skip(`${skipped.join(', ')} does not exist yet (train a model and save it there); \`docker build\` would fail until it does`);
     for (const s of sources) expect(existsSync(path.join(repoRoot, s)), s).toBe(true);
