@@ -451,7 +451,11 @@ async function parent(): Promise<void> {
       ].join('\n'),
     );
     cp.send({ stop: true });
-    await new Promise((r) => cp.once('exit', r));
+    // A graceful stop waits for in-flight work (the abuse round's flood may still be queued): bound it, then kill.
+    await new Promise<void>((r) => {
+      const t = setTimeout(() => r(), 20_000);
+      cp.once('exit', () => (clearTimeout(t), r()));
+    });
   } finally {
     if (cp.exitCode === null) cp.kill();
     model.cleanup();
