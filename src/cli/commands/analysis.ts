@@ -44,7 +44,7 @@ export function registerAnalysisCommand(program: Command): void {
     .description("KataGo's JSON analysis engine on stdin/stdout (KaTrain): one query per line in, one answer per line out")
     .option('--model <dir>', 'model folder (env TENGEN_MODEL, default models/default)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (env TENGEN_BACKEND)')
-    .option('--runtime <name>', 'inference runtime: tfjs, onnx (ONNX Runtime; tfjs if onnxruntime-node is missing) or auto (env TENGEN_RUNTIME, default tfjs)')
+    .option('--runtime <name>', 'inference runtime: tfjs, onnx (ONNX Runtime; tfjs if onnxruntime-node is missing) or auto (env TENGEN_RUNTIME, default auto here: one position at a time, ONNX Runtime answers ~7× faster than tfjs-node on models/default, bench/onnx.bench.ts)')
     .option('--visits <n>', 'visits per turn when a query has no maxVisits (env TENGEN_VISITS, default 200; -override-config maxVisits=N too)')
     .option('--concurrency <n>', 'turns searched at once, sharing forward passes (default 4)')
     .argument('[katago-args...]', "KataGo's -model, -config, -override-config, -analysis-threads …: accepted and ignored")
@@ -60,7 +60,7 @@ export function registerAnalysisCommand(program: Command): void {
       const modelDir = resolveOption(flags.model, 'TENGEN_MODEL', 'models/default', String);
       const { Engine, parseRuntime } = await import('../../engine/index.js');
       const { serveKatagoStdio } = await import('../../server/katago-stdio.js');
-      const runtime = resolveFlagOption<string | undefined>(flags.runtime, '--runtime', 'TENGEN_RUNTIME', undefined, parseRuntime);
+      const runtime = resolveFlagOption<string | undefined>(flags.runtime, '--runtime', 'TENGEN_RUNTIME', 'auto', parseRuntime);
       const engine = await Engine.load({
         modelDir,
         backend: resolveOption(flags.backend, 'TENGEN_BACKEND', undefined, String),
