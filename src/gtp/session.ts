@@ -360,6 +360,15 @@ export class GtpSession {
   // ------------------------------------------------------------------ command table
 
   private register(): void {
+    this.registerProtocol();
+    this.registerGame();
+    this.registerSetup();
+    this.registerScoringAndTime();
+    this.registerAnalysis();
+  }
+
+  // protocol_version, name, version, known_command, list_commands, quit.
+  private registerProtocol(): void {
     const h = this.handlers;
     h.set('protocol_version', (args) => (expectArgs(args, 0, 0, 'no arguments'), success('2')));
     h.set('name', () => success(this.opts.name ?? 'Tengen'));
@@ -370,6 +379,11 @@ export class GtpSession {
       this.quitRequested = true;
       return success();
     });
+  }
+
+  // boardsize, clear_board, komi, play, genmove and its variants, undo, showboard.
+  private registerGame(): void {
+    const h = this.handlers;
     h.set('boardsize', (args) => {
       expectArgs(args, 1, 1, 'a board size');
       const n = parseGtpInt(args[0], 'board size', 0);
@@ -419,6 +433,11 @@ export class GtpSession {
       const info = `Black captured ${b.capturesBy(BLACK)}, White captured ${b.capturesBy(WHITE)}, ${b.toPlay === BLACK ? 'Black' : 'White'} to play, move ${b.moveNumber}, komi ${this.komi}`;
       return success(`\n${b.toString()}\n${info}`);
     });
+  }
+
+  // fixed_handicap, place_free_handicap, set_free_handicap, loadsgf: setting up a position.
+  private registerSetup(): void {
+    const h = this.handlers;
     h.set('fixed_handicap', (args) => {
       expectArgs(args, 1, 1, 'a number of stones');
       const n = this.handicapCount(args[0]);
@@ -483,6 +502,11 @@ export class GtpSession {
       this.movesPlayed = later === 0 ? moves : 0;
       return success(this.board.toPlay === BLACK ? 'black' : 'white');
     });
+  }
+
+  // final_score, final_status_list, and the clock: time_settings, time_left, kgs-time_settings.
+  private registerScoringAndTime(): void {
+    const h = this.handlers;
     // Scoring: Tromp-Taylor area after removing the stones that random playouts capture (src/search/estimate.ts);
     // seeded, so the same position always gets the same answer.
     const judge = () => finalScore(this.board, this.komi, seededRandom(this.opts.seed ?? 1), FINAL_SCORE_PLAYOUTS);
@@ -532,6 +556,10 @@ export class GtpSession {
       } else throw new GtpError(`syntax error: time system must be none, absolute, byoyomi or canadian, got "${args[0] ?? ''}"`);
       return success();
     });
+  }
+
+  // The streaming analysis commands (lz-/kata-analyze and their genmove forms).
+  private registerAnalysis(): void {
     const s = this.streams;
     s.set('lz-analyze', (id, args, ch) => this.analyzeStream(id, args, ch, 'lz', false));
     s.set('kata-analyze', (id, args, ch) => this.analyzeStream(id, args, ch, 'kata', false));
