@@ -1,5 +1,5 @@
 // Learning curves: validation top-1 and top-5 against positions seen, one colour per run (top-1 solid, top-5
-// dashed), drawn as an SVG string and rasterised to PNG by resvg (a prebuilt binary inside its npm package, no
+// dashed, and for a run with a value head its value accuracy dotted), drawn as an SVG string and rasterised to PNG by resvg (a prebuilt binary inside its npm package, no
 // system libraries; text uses the system's fonts).
 import { Resvg } from '@resvg/resvg-js';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,8 @@ export interface CurvePoint {
   positions: number;
   top1: number;
   top5: number | null;
+  /** Value accuracy (valValueAccuracy) of a run with a value head, else null. */
+  value: number | null;
 }
 
 export interface RunCurve {
@@ -50,7 +52,13 @@ export function parseMetrics(text: string, file: string): CurvePoint[] {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${file}:${i + 1}: field "${k}" must be a finite number, got ${JSON.stringify(v)}`);
       return v;
     };
-    points.push({ step: num('step'), positions: num('positionsSeen'), top1: num('valTop1'), top5: rec.valTop5 === undefined ? null : num('valTop5') });
+    points.push({
+      step: num('step'),
+      positions: num('positionsSeen'),
+      top1: num('valTop1'),
+      top5: rec.valTop5 === undefined ? null : num('valTop5'),
+      value: rec.valValueAccuracy === undefined ? null : num('valValueAccuracy'),
+    });
   }
   return points;
 }
@@ -102,7 +110,7 @@ export function learningCurveSvg(runs: readonly RunCurve[], opts: PlotOptions): 
   for (const r of runs) {
     for (const p of r.points) {
       xMax = Math.max(xMax, p.positions);
-      yMax = Math.max(yMax, p.top1, p.top5 ?? 0);
+      yMax = Math.max(yMax, p.top1, p.top5 ?? 0, p.value ?? 0);
     }
   }
   const xStep = niceStep(xMax || 1, 6);
@@ -133,13 +141,14 @@ export function learningCurveSvg(runs: readonly RunCurve[], opts: PlotOptions): 
     `<text x="18" y="${m.top + ph / 2}" font-size="14" text-anchor="middle" fill="#222222" transform="rotate(-90 18 ${m.top + ph / 2})">validation accuracy (%)</text>`,
   );
   // Curves.
-  const legend: { label: string; colour: string; dashed: boolean }[] = [];
+  const legend: { label: string; colour: string; dashed: string }[] = [];
   runs.forEach((r, i) => {
     const colour = RUN_COLOURS[i % RUN_COLOURS.length];
     const pts = [...r.points].sort((a, b) => a.positions - b.positions);
-    const series: [string, (p: CurvePoint) => number | null, boolean][] = [
-      ['top-1', (p) => p.top1, false],
-      ['top-5', (p) => p.top5, true],
+    const series: [string, (p: CurvePoint) => number | null, string][] = [
+      ['top-1', (p) => p.top1, ''],
+      ['top-5', (p) => p.top5, '8 5'],
+      ['value accuracy', (p) => p.value, '2 4'],
     ];
     for (const [label, get, dashed] of series) {
       const xy = pts.flatMap((p) => {
@@ -147,7 +156,7 @@ export function learningCurveSvg(runs: readonly RunCurve[], opts: PlotOptions): 
         return v === null ? [] : [`${sx(p.positions).toFixed(1)},${sy(100 * v).toFixed(1)}`];
       });
       if (xy.length === 0) continue;
-      const dash = dashed ? ' stroke-dasharray="8 5"' : '';
+      const dash = dashed ? ` stroke-dasharray="${dashed}"` : '';
       out.push(`<polyline points="${xy.join(' ')}" fill="none" stroke="${colour}" stroke-width="2.5" stroke-linejoin="round"${dash}/>`);
       // Markers only when they stay apart; a lone point needs one to be visible at all.
       if (xy.length <= 40) for (const c of xy) {
@@ -166,7 +175,7 @@ export function learningCurveSvg(runs: readonly RunCurve[], opts: PlotOptions): 
   out.push(`<rect x="${lx.toFixed(1)}" y="${ly.toFixed(1)}" width="${lw.toFixed(1)}" height="${lh}" fill="#ffffff" fill-opacity="0.9" stroke="#999999"/>`);
   legend.forEach((l, i) => {
     const y = ly + 5 + rowH * i + rowH / 2;
-    const dash = l.dashed ? ' stroke-dasharray="8 5"' : '';
+    const dash = l.dashed ? ` stroke-dasharray="${l.dashed}"` : '';
     out.push(`<line x1="${(lx + 8).toFixed(1)}" y1="${y.toFixed(1)}" x2="${(lx + 36).toFixed(1)}" y2="${y.toFixed(1)}" stroke="${l.colour}" stroke-width="2.5"${dash}/>`);
     out.push(`<text x="${(lx + 42).toFixed(1)}" y="${(y + 4).toFixed(1)}" font-size="12" fill="#222222">${esc(l.label)}</text>`);
   });

@@ -36,10 +36,17 @@ function countNear(rgba: Uint8Array, hex: string, tol = 12): number {
 
 describe('metrics parsing', () => {
   it('keeps validation lines only, in file order, with positions and both accuracies', () => {
-    const text = ['{"step":1,"positionsSeen":64,"trainLoss":5}', '', '{"step":2,"positionsSeen":128,"valTop1":0.1,"valTop5":0.3}', '{"step":3,"positionsSeen":192,"valTop1":0.2}'].join('\n');
+    const text = [
+      '{"step":1,"positionsSeen":64,"trainLoss":5}',
+      '',
+      '{"step":2,"positionsSeen":128,"valTop1":0.1,"valTop5":0.3}',
+      '{"step":3,"positionsSeen":192,"valTop1":0.2}',
+      '{"step":4,"positionsSeen":256,"valTop1":0.25,"valTop5":0.5,"valValueAccuracy":0.55}',
+    ].join('\n');
     expect(parseMetrics(text, 'm.jsonl')).toEqual([
-      { step: 2, positions: 128, top1: 0.1, top5: 0.3 },
-      { step: 3, positions: 192, top1: 0.2, top5: null },
+      { step: 2, positions: 128, top1: 0.1, top5: 0.3, value: null },
+      { step: 3, positions: 192, top1: 0.2, top5: null, value: null },
+      { step: 4, positions: 256, top1: 0.25, top5: 0.5, value: 0.55 },
     ]);
   });
   it('names file and line of a corrupt line or field', () => {
@@ -89,6 +96,12 @@ describe('rendered chart', () => {
     expect(svg).toMatch(/^<svg /);
     expect(svg).toContain('A &amp; B');
     expect(svg).toContain('r&lt;&amp;&gt; top-5');
+    expect(svg).not.toContain('value accuracy');
+    const v = path.join(tmp.dir, 'value', 'metrics.jsonl');
+    mkdirSync(path.dirname(v), { recursive: true });
+    writeFileSync(v, '{"step":1,"positionsSeen":64,"valTop1":0.3,"valTop5":0.6,"valValueAccuracy":0.52}\n{"step":2,"positionsSeen":128,"valTop1":0.31,"valTop5":0.62,"valValueAccuracy":0.56}\n');
+    await writeLearningCurve([readMetricsFile(v)], out, { width: 500, height: 300, title: 'v' });
+    expect(readFileSync(out, 'utf8')).toMatch(/stroke-dasharray="2 4"[^>]*\/>[\s\S]*value value accuracy/);
   });
   it('names the output file it cannot write', async () => {
     const a = readMetricsFile(writeRun('runC', 2, 1));
@@ -96,7 +109,7 @@ describe('rendered chart', () => {
   });
   it('refuses no runs and a size with no room for the plot', () => {
     expect(() => learningCurveSvg([], { width: 500, height: 300, title: '' })).toThrow(/no runs/);
-    const a = { name: 'x', file: 'x', points: [{ step: 1, positions: 1, top1: 0.1, top5: null }] };
+    const a = { name: 'x', file: 'x', points: [{ step: 1, positions: 1, top1: 0.1, top5: null, value: null }] };
     expect(() => learningCurveSvg([a], { width: 100, height: 100, title: '' })).toThrow(/no room/);
   });
 });
