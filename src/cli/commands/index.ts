@@ -44,7 +44,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'plot',
-    summary: 'learning curves (val top-1 and top-5 against positions seen) of training runs, as PNG or SVG',
+    summary: 'learning curves (val top-1, top-5 and value accuracy against positions seen) of training runs, as PNG or SVG',
     load: async () => (await import('./plot.js')).registerPlotCommand,
   },
 ];

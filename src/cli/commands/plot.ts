@@ -1,4 +1,4 @@
-// `tengen plot`: learning curves of training runs (val top-1 and top-5 against positions seen) as PNG or SVG.
+// `tengen plot`: learning curves of training runs (val top-1, top-5 and value accuracy against positions seen) as PNG or SVG.
 import type { Command } from 'commander';
 import { parseFlag, parseNumber } from '../../config.js';
 import { readMetricsFile, writeLearningCurve } from '../../eval/plot.js';
