@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { selectBackend, type BackendChoice } from './backend.js';
+import { loadOnnxRuntime } from './onnx-runtime.js';
 
 export interface DoctorReport {
   backend: BackendChoice['name'];
@@ -14,6 +15,8 @@ export interface DoctorReport {
   versions: Record<string, string>;
   /** Native only: TensorFlow's own version (the C library's TF_Version) and where the library came from. */
   tensorflow: { version: string | null; origin: string | null } | null;
+  /** The second inference runtime (`--runtime onnx|auto`): onnxruntime-node's version, or why it does not load. */
+  onnxRuntime: { version: string | null; unavailable: string | null };
   threads: { cpus: number; tensorflowIntraOp: string; wasm: string };
   cpu: { model: string; features: string[] };
   node: string;
@@ -44,11 +47,13 @@ export async function doctor(requested?: string): Promise<DoctorReport> {
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
     tensorflow = { version: binding?.TF_Version ?? null, origin };
   }
+  const ort = await loadOnnxRuntime();
   return {
     backend: choice.name,
     skipped: choice.skipped,
     versions: { ...(tf.version as Record<string, string>) },
     tensorflow,
+    onnxRuntime: ort instanceof Error ? { version: null, unavailable: ort.message } : { version: ort.env.versions?.node ?? 'unknown', unavailable: null },
     threads: {
       cpus: os.availableParallelism(),
       tensorflowIntraOp: process.env.TF_NUM_INTRAOP_THREADS ?? `TensorFlow's default (one per core: ${os.availableParallelism()})`,

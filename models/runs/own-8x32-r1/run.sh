@@ -3,13 +3,14 @@
 # value head and an ownership head (1x1 conv, tanh), the whole net trained jointly on native TensorFlow with the
 # game result (value) and each game's Monte-Carlo final ownership (`tengen data ownership`) as targets.
 # Resume on any machine from the repository alone:
-#   TRAIN/DEV: datasets from `tengen data build` + `tengen data ownership` (models/README.md; same contentHash)
+#   TRAIN/DEV: datasets from `tengen data build` + `tengen data ownership` (models/README.md; same contentHash).
+#   Session 4 ran it with TRAIN=/work/runs/tom9d-train DEV=/work/runs/tom9d-dev OUT=/work/runs/own-8x32-r1.
 #   mkdir -p $OUT && cp -r models/runs/own-8x32-r1/. $OUT/ && models/runs/own-8x32-r1/run.sh --resume --time-budget 2h
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-TRAIN=${TRAIN:-/work/runs/tom9d-train}
-DEV=${DEV:-/work/runs/tom9d-dev}
-OUT=${OUT:-/work/runs/own-8x32-r1}
+TRAIN=${TRAIN:-/root/tengen-runs/tom9d-train}
+DEV=${DEV:-/root/tengen-runs/tom9d-dev}
+OUT=${OUT:-/root/tengen-runs/own-8x32-r1}
 exec node bin/tengen.js train --data "$TRAIN" --val-data "$DEV" --features alphago49 \
   --init-from models/default --preset default --value-head 32x64 --ownership-head \
   --value-weight 1 --ownership-weight 1.5 \
