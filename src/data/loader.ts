@@ -172,10 +172,6 @@ export class TrainingBatchSource implements BatchSource {
     this.ownership = readOwnership(dataset);
   }
 
-  /** Whether batches carry ownership targets (the dataset has ownership.bin). */
-  get hasOwnership(): boolean {
-    return this.ownership !== null;
-  }
 
   /** Number of labelled positions sampled from. */
   get populationSize(): number {
