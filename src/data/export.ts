@@ -25,7 +25,7 @@ import { getFeatureSet } from '../features/registry.js';
 import type { FeatureSet } from '../features/types.js';
 import { openDataset, type Dataset, type Split } from './dataset.js';
 import { entryColor, entryPoint } from './format.js';
-import { Prng } from './prng.js';
+import { Random } from '../random.js';
 import { Replayer } from './replay.js';
 
 export const EXPORT_FORMAT = 'tengen-export';
@@ -234,7 +234,7 @@ function planShards(ds: Dataset, split: Split, seed: number, shardSize: number, 
     const val = ds.isValidation(g);
     if (split === 'all' || (split === 'val') === val) games.push(g);
   }
-  const rng = new Prng(seed);
+  const rng = new Random(seed);
   for (let i = games.length - 1; i > 0; i--) {
     const j = rng.nextInt(i + 1);
     const t = games[i];

@@ -7,7 +7,7 @@ import { getFeatureSet } from '../features/registry.js';
 import { symmetryTable, transformPlanes, SYMMETRY_COUNT } from '../features/symmetry.js';
 import type { FeatureSet } from '../features/types.js';
 import type { Dataset, Split } from './dataset.js';
-import { Prng, type PrngState } from './prng.js';
+import { Random, type RandomState } from '../random.js';
 import { Replayer } from './replay.js';
 import { entryColor, entryPoint } from './format.js';
 import { BLACK } from '../go/constants.js';
@@ -61,7 +61,7 @@ export interface TrainingSourceState {
   split: Split;
   augment: boolean;
   positionsPerGame: number;
-  prng: PrngState;
+  prng: RandomState;
   samples: number;
 }
 
@@ -144,7 +144,7 @@ export class TrainingBatchSource implements BatchSource {
   readonly augment: boolean;
   readonly positionsPerGame: number;
   private readonly population: Uint32Array;
-  private readonly rng: Prng;
+  private readonly rng: Random;
   private readonly replayer: Replayer;
   private readonly scratch: Float32Array;
   private readonly ownership: Int8Array | null;
@@ -166,7 +166,7 @@ export class TrainingBatchSource implements BatchSource {
     if (this.population.length === 0) {
       throw new Error(`dataset ${dataset.dir}: no labelled positions in the "${this.split}" split (built with --split all-val?)`);
     }
-    this.rng = new Prng(options.seed ?? 1);
+    this.rng = new Random(options.seed ?? 1);
     this.replayer = new Replayer(dataset);
     this.scratch = new Float32Array(NPOINTS * this.planes);
     this.ownership = readOwnership(dataset);
@@ -342,7 +342,7 @@ export function validationPositions(dataset: Dataset, options: ValidationOptions
   const pop = dataset.labelledPositions(split);
   const features = options.features ?? 'alphago48';
   if (count >= pop.length) return new EvalSample(dataset, pop.slice(), features);
-  const rng = new Prng(options.seed ?? 1);
+  const rng = new Random(options.seed ?? 1);
   const chosen = new Set<number>();
   const n = pop.length;
   for (let j = n - count; j < n; j++) {

@@ -13,7 +13,7 @@ import { NPOINTS } from '../go/constants.js';
 import { MonteCarloOwnership } from '../go/ownership.js';
 import type { Dataset } from './dataset.js';
 import { entryColor, entryPoint } from './format.js';
-import { Prng } from './prng.js';
+import { Random } from '../random.js';
 import { Replayer } from './replay.js';
 
 export const OWNERSHIP_FILE = 'ownership.bin';
@@ -46,7 +46,7 @@ export function buildOwnership(ds: Dataset, options: OwnershipBuildOptions = {})
   const playouts = options.playouts ?? 32;
   const seed = options.seed ?? 1;
   if (!Number.isInteger(playouts) || playouts < 1 || playouts > 4096) throw new Error(`ownership: playouts ${playouts} is not an integer in 1..4096`);
-  const rng = new Prng(seed);
+  const rng = new Random(seed);
   const mc = new MonteCarloOwnership(() => rng.nextFloat());
   const replayer = new Replayer(ds);
   const { komi } = ds.outcomes();

@@ -7,7 +7,6 @@ import { buildDataset } from '../../src/data/build.js';
 import { openDataset } from '../../src/data/dataset.js';
 import { entryColor, entryIsSetup, entryPoint, packEntry } from '../../src/data/format.js';
 import { fractionToPermille, isValidationHash, splitBucket } from '../../src/data/hash.js';
-import { Prng } from '../../src/data/prng.js';
 import { writeFixtures, type FixtureSet } from './fixtures.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -57,17 +56,6 @@ describe('format helpers', () => {
     expect(isValidationHash('0000001400000000', 20)).toBe(false); // bucket 20
     expect(fractionToPermille(0.02)).toBe(20);
     expect(() => fractionToPermille(1.5)).toThrow(/1.5/);
-  });
-
-  it('the PRNG resumes from a saved state and bounds are respected', () => {
-    const a = new Prng(42);
-    for (let i = 0; i < 10; i++) a.nextUint32();
-    const b = new Prng(a.getState());
-    const xs = Array.from({ length: 20 }, () => a.nextInt(7));
-    expect(Array.from({ length: 20 }, () => b.nextInt(7))).toEqual(xs);
-    expect(xs.every((x) => x >= 0 && x < 7)).toBe(true);
-    expect(new Set(xs).size).toBeGreaterThan(3);
-    expect(new Prng(1).nextUint32()).not.toBe(new Prng(2).nextUint32());
   });
 });
 
