@@ -14,7 +14,7 @@ import { LocalGradEngine, type GradEngine } from '../src/train/grad-engine.js';
 import { WorkerPoolEngine } from '../src/train/worker-pool.js';
 import { Optimizer } from '../src/train/optimizer.js';
 import { SyntheticSource } from '../src/train/synthetic.js';
-import { Rng } from '../src/train/rng.js';
+import { seededUniform } from '../src/random.js';
 import { ResidentTrainer } from '../src/train/native-engine.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -35,8 +35,7 @@ let stepMs = 0;
 
 async function measure(engine: GradEngine, preset: string): Promise<number> {
   const arch = archFromSpec(preset, planes);
-  const rng = new Rng(1);
-  const params = initParams(arch, () => rng.next());
+  const params = initParams(arch, seededUniform(1));
   const o = new Optimizer({ kind: 'adam', momentum: 0, weightDecay: 1e-4 }, paramSpecs(arch));
   const src = new SyntheticSource('noise', planes, 2);
   const step = async (): Promise<void> => {
@@ -62,9 +61,8 @@ async function measure(engine: GradEngine, preset: string): Promise<number> {
 /** p50 latency (ms) of one position through the layers model (inference path of the engine). */
 function latencyP50(preset: string): number {
   const arch = archFromSpec(preset, planes);
-  const rng = new Rng(3);
   const m = buildModel(arch);
-  setParams(m, arch, initParams(arch, () => rng.next()));
+  setParams(m, arch, initParams(arch, seededUniform(3)));
   const x = tf.randomUniform([1, 19, 19, planes]);
   const times: number[] = [];
   for (let i = 0; i < (quick ? 13 : 53); i++) {
@@ -83,8 +81,7 @@ function latencyP50(preset: string): number {
 /** Positions/s of Tengen's native trainer on one preset, over about `seconds` after one warm-up step. */
 async function measureNative(preset: string): Promise<number> {
   const arch = archFromSpec(preset, planes);
-  const rng = new Rng(1);
-  const rt = new ResidentTrainer(arch, { kind: 'adam', momentum: 0, weightDecay: 1e-4 }, initParams(arch, () => rng.next()), null);
+  const rt = new ResidentTrainer(arch, { kind: 'adam', momentum: 0, weightDecay: 1e-4 }, initParams(arch, seededUniform(1)), null);
   const src = new SyntheticSource('noise', planes, 2);
   try {
     rt.step(src.next(batch), 1e-3);

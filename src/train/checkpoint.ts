@@ -20,6 +20,7 @@ export interface BestRecord {
 export interface TrainState {
   step: number;
   positionsSeen: number;
+  /** The trainer's generator state (src/random.ts, sfc32; before it existed, xoshiro128** — loads all the same). */
   rng: number[];
   dataCursor: unknown;
   best: BestRecord | null;

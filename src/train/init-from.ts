@@ -24,13 +24,13 @@ export function extendsFeatureSet(wide: FeatureSetId, narrow: FeatureSetId): boo
 
 /**
  * Loads the weights of model dir `dir` as initial params for `arch` (see the file comment for the growth allowed);
- * `uniform` initialises what the saved model lacks. Throws naming the dir and every field that differs.
+ * `uniform` (seeded, e.g. src/random.ts) initialises what the saved model lacks. Throws naming the dir and every field that differs.
  */
 export async function loadInitParams(
   dir: string,
   arch: ArchConfig,
   featureSet: FeatureSetId,
-  uniform: () => number = Math.random,
+  uniform: () => number,
 ): Promise<{ params: Float32Array[]; meta: ModelMetadata; dir: string; grown: string[] }> {
   const loaded = await loadModel(dir);
   try {

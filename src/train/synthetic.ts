@@ -3,23 +3,23 @@
 //   adjacent: one stone on plane 0 at a random point with x < 18; the label is the point to its right.
 //   noise:    random 0/1 planes, random labels (for speed measurements; nothing to learn).
 import { POINTS, BOARD } from '../model/config.js';
-import { Rng } from './rng.js';
+import { Random } from '../random.js';
 import type { Batch, BatchSource, ValidationSource } from './types.js';
 
 export type SyntheticRule = 'stone' | 'adjacent' | 'noise';
 export const SYNTHETIC_RULES: SyntheticRule[] = ['stone', 'adjacent', 'noise'];
 
-function fill(rule: SyntheticRule, rng: Rng, planes: number, inputs: Float32Array, labels: Int32Array, i: number): void {
+function fill(rule: SyntheticRule, rng: Random, planes: number, inputs: Float32Array, labels: Int32Array, i: number): void {
   const per = POINTS * planes;
   const base = i * per;
   inputs.fill(0, base, base + per);
   if (rule === 'noise') {
-    for (let k = 0; k < per; k++) inputs[base + k] = rng.nextU32() & 1;
-    labels[i] = rng.int(POINTS);
+    for (let k = 0; k < per; k++) inputs[base + k] = rng.nextUint32() & 1;
+    labels[i] = rng.nextInt(POINTS);
     return;
   }
-  const y = rng.int(BOARD);
-  const x = rule === 'adjacent' ? rng.int(BOARD - 1) : rng.int(BOARD);
+  const y = rng.nextInt(BOARD);
+  const x = rule === 'adjacent' ? rng.nextInt(BOARD - 1) : rng.nextInt(BOARD);
   const p = y * BOARD + x;
   inputs[base + p * planes] = 1;
   if (planes > 1) {
@@ -37,7 +37,7 @@ export function parseRule(raw: string): SyntheticRule {
 
 /** Endless seeded training stream; its cursor (RNG state + count) makes resumed runs see the same data. */
 export class SyntheticSource implements BatchSource {
-  private readonly rng: Rng;
+  private readonly rng: Random;
   private inputs = new Float32Array(0);
   private labels = new Int32Array(0);
   private served = 0;
@@ -50,7 +50,7 @@ export class SyntheticSource implements BatchSource {
     readonly positions?: number,
   ) {
     if (planes < 1) throw new Error(`synthetic source: planes must be >= 1, got ${planes}`);
-    this.rng = new Rng(seed ^ 0x5eed);
+    this.rng = new Random(seed ^ 0x5eed);
   }
 
   /** See BatchSource.next. */
@@ -70,7 +70,10 @@ export class SyntheticSource implements BatchSource {
     return { rng: this.rng.getState(), served: this.served };
   }
 
-  /** See BatchSource.setCursor. */
+  /**
+   * See BatchSource.setCursor. Cursors saved before src/random.ts (xoshiro128** state) still load: any 4 words are
+   * a valid sfc32 state, so such a run resumes on a deterministic stream, different from the one it would have drawn.
+   */
   setCursor(c: unknown): void {
     const o = c as { rng?: unknown; served?: unknown };
     if (typeof o !== 'object' || o === null || !Number.isInteger(o.served)) throw new Error(`synthetic source: bad cursor ${JSON.stringify(c)}`);
@@ -90,7 +93,7 @@ export class SyntheticValidation implements ValidationSource {
     readonly count: number,
     seed: number,
   ) {
-    const rng = new Rng(seed ^ 0xfa11);
+    const rng = new Random(seed ^ 0xfa11);
     this.inputs = new Float32Array(count * POINTS * planes);
     this.labels = new Int32Array(count);
     for (let i = 0; i < count; i++) fill(rule, rng, planes, this.inputs, this.labels, i);

@@ -15,7 +15,7 @@ import { ResidentTrainer } from './native-engine.js';
 import { WorkerPoolEngine } from './worker-pool.js';
 import { Optimizer, type OptimizerConfig, type OptimizerState } from './optimizer.js';
 import { learningRate, type ScheduleKind } from './schedule.js';
-import { Rng } from './rng.js';
+import { Random } from '../random.js';
 import { loadCheckpoint, saveCheckpoint, type BestRecord, type TrainState } from './checkpoint.js';
 import { loadInitParams } from './init-from.js';
 import type { BatchSource, ValidationSource } from './types.js';
@@ -225,7 +225,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
   log?.info({ backend: choice.name, skipped: choice.skipped, workers: opts.workers, arch: describeArch(arch) }, 'training backend');
   const specs = paramSpecs(arch);
   const optimizer = new Optimizer(opts.optimizer, specs);
-  const rng = new Rng(opts.seed);
+  const rng = new Random(opts.seed);
   let params: Float32Array[];
   let state: TrainState;
   const ckDir = path.join(opts.out, 'checkpoint');
@@ -242,6 +242,9 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     params = ck.params;
     optimizer.setState(ck.optimizer);
     state = ck.state;
+    // Checkpoints written before src/random.ts hold a xoshiro128** state: any 4 words are a valid sfc32 state, so
+    // they load and continue a deterministic stream, different from the one the old generator would have drawn.
+    // (Today nothing draws from `rng` after initialisation, so a resumed run's results do not depend on it.)
     rng.setState(state.rng);
     if (state.dataCursor != null) {
       if (!source.setCursor) throw new Error('--resume: the checkpoint has a data cursor but this data source cannot seek');
@@ -251,10 +254,10 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     log?.info({ step: state.step, positionsSeen: state.positionsSeen }, 'resumed from checkpoint');
   } else {
     if (opts.initFrom) {
-      const init = await loadInitParams(opts.initFrom, arch, opts.featureSet, () => rng.next());
+      const init = await loadInitParams(opts.initFrom, arch, opts.featureSet, () => rng.nextFloat());
       params = init.params;
       log?.info({ initFrom: init.dir, steps: init.meta.steps, positionsSeen: init.meta.positionsSeen, grown: init.grown }, 'initialised from a saved model');
-    } else params = initParams(arch, () => rng.next());
+    } else params = initParams(arch, () => rng.nextFloat());
     state = { step: 0, positionsSeen: 0, rng: rng.getState(), dataCursor: null, best: null, evalsWithoutImprovement: 0, elapsedSeconds: 0 };
   }
   const resumedFrom = ck ? ck.state.step : null;

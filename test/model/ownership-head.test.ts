@@ -76,7 +76,7 @@ describe('ownership head', () => {
       expect(tf.max(tf.abs(tf.sub(a.logits, b.logits))).dataSync()[0]).toBeLessThan(1e-6);
       expect(tf.max(tf.abs(tf.sub(a.value!, b.value!))).dataSync()[0]).toBeLessThan(1e-6);
       await saveModel(path.join(dir, 'pvo'), arch('plain'), grown.params, meta);
-      await expect(loadInitParams(path.join(dir, 'pvo'), pv, meta.featureSet)).rejects.toThrow(/--ownership-head/);
+      await expect(loadInitParams(path.join(dir, 'pvo'), pv, meta.featureSet, seededUniform(1))).rejects.toThrow(/--ownership-head/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

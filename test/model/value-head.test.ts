@@ -120,7 +120,7 @@ describe('--init-from growth', () => {
       const p49 = tf.softmax(forward(big, grown.params.map((a, i) => tf.tensor(a, paramSpecs(big)[i].shape)), tf.tensor4d(x49, [1, 19, 19, 49]), false).logits);
       expect(tf.max(tf.abs(tf.sub(p48, p49))).dataSync()[0]).toBeLessThan(1e-6);
       // A different trunk is refused, naming the flags to pass.
-      await expect(loadInitParams(path.join(dir, 'p'), { ...big, width: 8 }, { name: 'alphago49', version: 1, planes: 49 })).rejects.toThrow(/--width 6/);
+      await expect(loadInitParams(path.join(dir, 'p'), { ...big, width: 8 }, { name: 'alphago49', version: 1, planes: 49 }, seededUniform(1))).rejects.toThrow(/--width 6/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

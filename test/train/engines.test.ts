@@ -9,7 +9,7 @@ import { selectBackend } from '../../src/model/backend.js';
 import { LocalGradEngine } from '../../src/train/grad-engine.js';
 import { WorkerPoolEngine } from '../../src/train/worker-pool.js';
 import { SyntheticSource } from '../../src/train/synthetic.js';
-import { Rng } from '../../src/train/rng.js';
+import { seededUniform } from '../../src/random.js';
 
 const pools: WorkerPoolEngine[] = [];
 afterAll(async () => {
@@ -29,8 +29,7 @@ function maxRelDiff(a: Float32Array[], b: Float32Array[]): number {
 for (const block of ['plain', 'residual'] as const) {
   describe(`${block} 2×4 net`, () => {
     const c: ArchConfig = { depth: 2, width: 4, block, planes: 3 };
-    const rng = new Rng(11);
-    const params = initParams(c, () => rng.next());
+    const params = initParams(c, seededUniform(11));
     const batch = new SyntheticSource('noise', 3, 5).next(7);
     const copy = { inputs: batch.inputs.slice(), labels: batch.labels.slice(), size: 7 };
 

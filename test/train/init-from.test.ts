@@ -10,17 +10,13 @@ import { initParams } from '../../src/model/params.js';
 import { train, type TrainOptions } from '../../src/train/trainer.js';
 import { loadInitParams } from '../../src/train/init-from.js';
 import { SyntheticSource, SyntheticValidation } from '../../src/train/synthetic.js';
+import { seededUniform } from '../../src/random.js';
 
 const FS = { name: 'synthetic', version: 1, planes: 2 };
 const ARCH = presetConfig('tiny', 2);
 let tmp: string;
 let source: string;
 let sourceParams: Float32Array[];
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
 
 function options(out: string, over: Partial<TrainOptions> = {}): TrainOptions {
   return {
@@ -46,7 +42,7 @@ function options(out: string, over: Partial<TrainOptions> = {}): TrainOptions {
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'tengen-initfrom-'));
   source = path.join(tmp, 'source');
-  sourceParams = initParams(ARCH, lcg(99));
+  sourceParams = initParams(ARCH, seededUniform(99));
   await saveModel(source, ARCH, sourceParams, { featureSet: FS, dataManifestHash: null, steps: 123, positionsSeen: 4567, metrics: {}, backend: 'cpu', wallClockSeconds: 1 });
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -72,9 +68,9 @@ describe('--init-from', () => {
   });
 
   it('refuses another architecture or feature set, naming both sides', async () => {
-    await expect(loadInitParams(source, { ...ARCH, width: 16 }, FS)).rejects.toThrow(/architecture 2×8 plain \(2 planes\) ≠ requested 2×16 plain/);
-    await expect(loadInitParams(source, ARCH, { name: 'other', version: 1, planes: 2 })).rejects.toThrow(/feature set synthetic@v1 \(2 planes\) ≠ requested other@v1/);
+    await expect(loadInitParams(source, { ...ARCH, width: 16 }, FS, seededUniform(1))).rejects.toThrow(/architecture 2×8 plain \(2 planes\) ≠ requested 2×16 plain/);
+    await expect(loadInitParams(source, ARCH, { name: 'other', version: 1, planes: 2 }, seededUniform(1))).rejects.toThrow(/feature set synthetic@v1 \(2 planes\) ≠ requested other@v1/);
     await expect(train(new SyntheticSource('stone', 2, 1), null, options(path.join(tmp, 'x'), { initFrom: source, arch: { ...ARCH, depth: 4 } }))).rejects.toThrow(/--init-from .*source: architecture/);
-    await expect(loadInitParams(path.join(tmp, 'absent'), ARCH, FS)).rejects.toThrow(/model directory does not exist/);
+    await expect(loadInitParams(path.join(tmp, 'absent'), ARCH, FS, seededUniform(1))).rejects.toThrow(/model directory does not exist/);
   });
 });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
+import type { TrainOptions } from '../../src/train/trainer.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(repo, 'bin', 'tengen.js');
@@ -143,5 +144,56 @@ describe('checkpoint validation', () => {
     await expect(loadCheckpoint(dir)).rejects.toThrow(/params\.bin: 10 bytes, expected/);
     writeFileSync(path.join(dir, 'state.json'), '{');
     await expect(loadCheckpoint(dir)).rejects.toThrow(/state\.json: corrupt/);
+  });
+});
+
+describe('a checkpoint written before src/random.ts', () => {
+  // Until src/random.ts, the trainer and the synthetic source drew from xoshiro128** and checkpoints hold its
+  // 4-word states. The words below are such states (the old generator seeded 5 and 5 ^ 0x5eed, after some draws).
+  // They must still load: the run then continues a deterministic stream (a different one than the old generator's).
+  const OLD_TRAINER_RNG = [1524710214, 3731872964, 1475249205, 929746002];
+  const OLD_CURSOR_RNG = [3378289826, 376339345, 3801634858, 3282287670];
+
+  it('resumes, deterministically', async () => {
+    const { train } = await import('../../src/train/trainer.js');
+    const { SyntheticSource } = await import('../../src/train/synthetic.js');
+    const { presetConfig } = await import('../../src/model/config.js');
+    const { saveCheckpoint } = await import('../../src/train/checkpoint.js');
+    const options = (out: string, steps: number, resume: boolean): TrainOptions => ({
+      out,
+      arch: presetConfig('tiny', 2),
+      featureSet: { name: 'synthetic', version: 1, planes: 2 },
+      batch: 16,
+      lr: 0.003,
+      optimizer: { kind: 'adam', momentum: 0.9, weightDecay: 0 },
+      schedule: 'constant',
+      warmup: 0,
+      seed: 5,
+      steps,
+      evalEvery: 0,
+      checkpointEvery: 10,
+      resume,
+      workers: 1,
+      backend: 'wasm',
+      progress: false,
+    });
+    const first = path.join(tmp, 'old-first');
+    await train(new SyntheticSource('adjacent', 2, 5), null, options(first, 10, false));
+    const ck = (await loadCheckpoint(path.join(first, 'checkpoint')))!;
+    const served = (ck.state.dataCursor as { served: number }).served;
+    expect(served).toBe(160);
+    const meta = { featureSet: ck.featureSet, dataManifestHash: null, steps: 10, positionsSeen: 160, metrics: {}, backend: 'wasm', wallClockSeconds: 1 };
+    const results: Float32Array[][] = [];
+    for (const name of ['old-a', 'old-b']) {
+      const out = path.join(tmp, name);
+      const state = { ...ck.state, rng: OLD_TRAINER_RNG, dataCursor: { rng: OLD_CURSOR_RNG, served } };
+      await saveCheckpoint(path.join(out, 'checkpoint'), { ...ck, state }, meta);
+      const r = await train(new SyntheticSource('adjacent', 2, 5), null, options(out, 20, true));
+      expect(r.resumedFrom).toBe(10);
+      expect(r.steps).toBe(20);
+      results.push((await loadCheckpoint(path.join(out, 'checkpoint')))!.params);
+    }
+    expect(Array.from(results[0]![0]!)).not.toEqual(Array.from(ck.params[0]!));
+    results[0]!.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(results[1]![i]!)));
   });
 });
