@@ -81,52 +81,298 @@ function unescapeValue(text: string, start: number, end: number): string {
  * `SgfError` (code 'limit') only when more than `maxNodes` nodes would be created.
  */
 export function scanSgf(text: string, maxNodes: number): ScanResult {
-  const n = text.length;
-  const games: SgfNode[] = [];
-  const gameIndexes: number[] = [];
-  const errors: SgfError[] = [];
-  // Per open '(' level: the node the level's first node hangs under (null: it is the game root),
-  // the last node of the level's sequence, whether a sub-tree was already closed at this level,
-  // and where the '(' was (for "unterminated" messages).
-  const parents: (SgfNode | null)[] = [];
-  const tails: (SgfNode | null)[] = [];
-  const closedChild: boolean[] = [];
-  const opens: number[] = [];
-  let depth = 0;
-  let gameIndex = -1;
-  let gameRoot: SgfNode | null = null;
-  let nodeCount = 0;
-  let i = 0;
+  return new Scanner(text, maxNodes).scan();
+}
 
-  // Errors come in increasing offset order, so line/column are tracked incrementally (O(n) overall).
-  let posOffset = 0;
-  let posLine = 1;
-  let posLineStart = 0;
-  const error = (message: string, offset: number, code: 'syntax' | 'limit' = 'syntax'): SgfError => {
-    if (offset < posOffset) {
-      const at = lineColumnAt(text, offset); // out of order (not expected): compute from scratch
-      return new SgfError(message, code, at.line, at.column, gameIndex, offset);
-    }
-    const end = Math.min(offset, n);
-    for (let k = posOffset; k < end; k++) {
+/** How error messages name the character at `offset`: `'x'`, `character U+0001` or `end of input`. */
+function describeAt(text: string, offset: number): string {
+  if (offset >= text.length) return 'end of input';
+  const ch = text[offset]!;
+  const code = ch.charCodeAt(0);
+  return code < 32 || code === 127 ? `character U+${code.toString(16).padStart(4, '0')}` : `'${ch}'`;
+}
+
+/**
+ * Turns offsets into line:column. Errors come in increasing offset order, so lines are counted
+ * incrementally from the last position asked for (O(n) over the whole scan).
+ */
+class LineCounter {
+  private offset = 0;
+  private line = 1;
+  private lineStart = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** The 1-based line and column of `offset`. */
+  locate(offset: number): { line: number; column: number } {
+    const text = this.text;
+    if (offset < this.offset) return lineColumnAt(text, offset); // out of order (not expected): count from scratch
+    const end = Math.min(offset, text.length);
+    for (let k = this.offset; k < end; k++) {
       const c = text.charCodeAt(k);
       if (c === LF || (c === CR && text.charCodeAt(k + 1) !== LF)) {
-        posLine++;
-        posLineStart = k + 1;
+        this.line++;
+        this.lineStart = k + 1;
       }
     }
-    if (end > posOffset) posOffset = end;
-    return new SgfError(message, code, posLine, offset - posLineStart + 1, gameIndex, offset);
-  };
-  const describe = (offset: number): string => {
-    if (offset >= n) return 'end of input';
-    const ch = text[offset]!;
-    const code = ch.charCodeAt(0);
-    return code < 32 || code === 127 ? `character U+${code.toString(16).padStart(4, '0')}` : `'${ch}'`;
-  };
+    if (end > this.offset) this.offset = end;
+    return { line: this.line, column: offset - this.lineStart + 1 };
+  }
+}
 
-  // Skips the rest of a broken game tree: balances parentheses, stepping over bracketed values.
-  const recover = (): void => {
+/**
+ * The scan's state: the cursor, the open '(' levels of the current game tree, and the results.
+ * Each method reads one construct and leaves `i` just past it; on a syntax error it records the
+ * error and skips the rest of the game tree (`fail`), leaving `depth` at 0.
+ */
+class Scanner {
+  private readonly n: number;
+  private i = 0;
+  private readonly games: SgfNode[] = [];
+  private readonly gameIndexes: number[] = [];
+  private readonly errors: SgfError[] = [];
+  private nodeCount = 0;
+  private gameIndex = -1;
+  private gameRoot: SgfNode | null = null;
+  // Per open '(' level: the node the level's first node hangs under (null: it is the game root),
+  // the last node of the level's sequence, whether a sub-tree was already closed at this level,
+  // and where the '(' was (for "unterminated" messages). Parallel arrays: no recursion, no allocation per level.
+  private depth = 0;
+  private readonly parents: (SgfNode | null)[] = [];
+  private readonly tails: (SgfNode | null)[] = [];
+  private readonly closedChild: boolean[] = [];
+  private readonly opens: number[] = [];
+  private readonly lines: LineCounter;
+
+  constructor(
+    private readonly text: string,
+    private readonly maxNodes: number,
+  ) {
+    this.n = text.length;
+    this.lines = new LineCounter(text);
+  }
+
+  /** Scans the whole collection: find a game tree, read it, repeat; then report a tree left open at the end. */
+  scan(): ScanResult {
+    while (this.findGameStart()) this.scanGameTree();
+    if (this.depth > 0) {
+      const open = lineColumnAt(this.text, this.opens[this.depth - 1]!);
+      this.errors.push(
+        this.error(
+          `unexpected end of input: expected ')' to close the game tree opened at line ${open.line}, column ${open.column}`,
+          this.n,
+        ),
+      );
+    }
+    return { games: this.games, errors: this.errors, gameIndexes: this.gameIndexes, nodeCount: this.nodeCount };
+  }
+
+  /**
+   * Outside game trees: skips anything (mail headers, garbage) until '(' ws* ';', opens level 0 there and
+   * returns true with `i` on the ';'; returns false at the end of the input.
+   */
+  private findGameStart(): boolean {
+    const text = this.text;
+    const n = this.n;
+    for (let i = this.i; i < n; i++) {
+      if (text.charCodeAt(i) !== LPAREN) continue;
+      let j = i + 1;
+      while (j < n && text.charCodeAt(j) <= 32) j++;
+      if (j >= n || text.charCodeAt(j) !== SEMI) continue;
+      this.gameIndex++;
+      this.depth = 1;
+      this.parents[0] = null;
+      this.tails[0] = null;
+      this.closedChild[0] = false;
+      this.opens[0] = i;
+      this.gameRoot = null;
+      this.i = j;
+      return true;
+    }
+    this.i = n;
+    return false;
+  }
+
+  /** Reads tokens of the current game tree until it closes, fails, or the input ends. */
+  private scanGameTree(): void {
+    const text = this.text;
+    const n = this.n;
+    while (this.depth > 0 && this.i < n) {
+      const c = text.charCodeAt(this.i);
+      if (c <= 32) this.i++;
+      else if (c === SEMI) this.scanNode();
+      else if (c === LPAREN) this.openVariation();
+      else if (c === RPAREN) this.closeTree();
+      else this.fail(`unexpected ${describeAt(text, this.i)}: expected ';', '(' or ')'`, this.i);
+    }
+  }
+
+  /** ';' and the node's properties: the node is appended to the current level's sequence. */
+  private scanNode(): void {
+    const level = this.depth - 1;
+    if (this.closedChild[level]) {
+      this.fail("unexpected ';' after a variation: expected '(' or ')'", this.i);
+      return;
+    }
+    if (++this.nodeCount > this.maxNodes) {
+      throw this.error(`too many nodes: the input has more than maxNodes = ${this.maxNodes} nodes`, this.i, 'limit');
+    }
+    const node: SgfNode = { props: {}, children: [] };
+    const tail = this.tails[level];
+    if (tail !== null) addChild(tail, node);
+    else {
+      const parent = this.parents[level];
+      if (parent !== null) addChild(parent, node);
+      else this.gameRoot = node;
+    }
+    this.tails[level] = node;
+    this.i++;
+    this.scanProperties(node.props);
+  }
+
+  /** Properties `IDENT[value]…` until something that is not a letter (or the game fails). */
+  private scanProperties(props: SgfNode['props']): void {
+    const text = this.text;
+    const n = this.n;
+    for (;;) {
+      let i = this.i;
+      let c = 0;
+      while (i < n && (c = text.charCodeAt(i)) <= 32) i++;
+      this.i = i;
+      if (i >= n || !((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return;
+      const ident = this.scanIdent();
+      if (ident === null) return;
+      i = this.i;
+      while (i < n && (c = text.charCodeAt(i)) <= 32) i++;
+      this.i = i;
+      if (i >= n || c !== LBRACK) {
+        this.fail(`expected '[' after property name ${ident}, found ${describeAt(text, i)}`, i);
+        return;
+      }
+      this.scanValues(props, ident);
+    }
+  }
+
+  /** A property name (upper-case letters; FF[3] lower-case letters are dropped), interned when short; null after failing. */
+  private scanIdent(): string | null {
+    const text = this.text;
+    const n = this.n;
+    const start = this.i;
+    let i = start;
+    let uppers = 0;
+    let lower = false;
+    let code = 0;
+    for (; i < n; i++) {
+      const d = text.charCodeAt(i) - 65;
+      if (d >= 0 && d < 26) {
+        uppers++;
+        code = code * 26 + d;
+      } else if (d >= 32 && d < 58) lower = true;
+      else break;
+    }
+    this.i = i;
+    if (lower) {
+      // FF[3] long names such as `AddBlack`: the upper-case letters are the identifier.
+      const ident = text.slice(start, i).replace(/[a-z]+/g, '');
+      if (ident === '') {
+        this.fail(`property name '${text.slice(start, i)}' has no upper-case letter`, start);
+        return null;
+      }
+      return ident;
+    }
+    if (uppers === 1) return ONE_UPPER[code]!;
+    if (uppers === 2) return TWO_UPPER[code]!;
+    return text.slice(start, i);
+  }
+
+  /** Values '[' … ']' repeated, whitespace allowed in between, appended to `props[ident]`; `i` is on the first '['. */
+  private scanValues(props: SgfNode['props'], ident: string): void {
+    const text = this.text;
+    const n = this.n;
+    let values: string[] | undefined = props[ident];
+    let i = this.i;
+    let c = LBRACK;
+    while (c === LBRACK) {
+      const open = i;
+      const start = ++i;
+      let escaped = false;
+      while (i < n) {
+        c = text.charCodeAt(i);
+        if (c === RBRACK) break;
+        if (c === BSLASH) {
+          escaped = true;
+          i += 2;
+        } else i++;
+      }
+      if (i >= n) {
+        this.errors.push(this.error(`unterminated value of ${ident}: expected ']' before end of input`, open));
+        this.i = n;
+        this.depth = 0;
+        this.gameRoot = null;
+        return;
+      }
+      const value = escaped ? unescapeValue(text, start, i) : plainValue(text, start, i);
+      // Exact-size arrays: push() on an empty array reserves 17 slots, and there is one per node.
+      if (values === undefined) {
+        values = [value];
+        props[ident] = values;
+      } else values.push(value);
+      i++;
+      while (i < n && (c = text.charCodeAt(i)) <= 32) i++;
+      if (i >= n) break;
+    }
+    this.i = i;
+  }
+
+  /** '(' opens a variation under the current level's last node. */
+  private openVariation(): void {
+    const level = this.depth - 1;
+    if (this.tails[level] === null) {
+      this.fail("expected ';' before '(': a game tree must start with a node", this.i);
+      return;
+    }
+    const depth = this.depth;
+    this.parents[depth] = this.tails[level];
+    this.tails[depth] = null;
+    this.closedChild[depth] = false;
+    this.opens[depth] = this.i;
+    this.depth = depth + 1;
+    this.i++;
+  }
+
+  /** ')' closes the current level; closing level 0 completes the game. */
+  private closeTree(): void {
+    if (this.tails[this.depth - 1] === null) {
+      this.fail("empty game tree: expected ';' before ')'", this.i);
+      return;
+    }
+    this.depth--;
+    this.i++;
+    if (this.depth === 0) {
+      this.games.push(this.gameRoot!);
+      this.gameIndexes.push(this.gameIndex);
+      this.gameRoot = null;
+    } else this.closedChild[this.depth - 1] = true;
+  }
+
+  /** Records a syntax error at `offset` and skips the rest of the game tree. */
+  private fail(message: string, offset: number): void {
+    this.errors.push(this.error(message, offset));
+    this.recover();
+  }
+
+  /** An SgfError at `offset` of the current game, with line and column. */
+  private error(message: string, offset: number, code: 'syntax' | 'limit' = 'syntax'): SgfError {
+    const at = this.lines.locate(offset);
+    return new SgfError(message, code, at.line, at.column, this.gameIndex, offset);
+  }
+
+  /** Skips the rest of a broken game tree: balances parentheses, stepping over bracketed values. */
+  private recover(): void {
+    const text = this.text;
+    const n = this.n;
+    let i = this.i;
+    let depth = this.depth;
     while (i < n && depth > 0) {
       const c = text.charCodeAt(i);
       if (c === LBRACK) {
@@ -140,172 +386,19 @@ export function scanSgf(text: string, maxNodes: number): ScanResult {
       else if (c === RPAREN) depth--;
       i++;
     }
-    depth = 0;
-    gameRoot = null;
-  };
+    this.i = i;
+    this.depth = 0;
+    this.gameRoot = null;
+  }
+}
 
-  outer: while (i < n) {
-    let c = text.charCodeAt(i);
-    if (depth === 0) {
-      // Outside game trees: skip anything (mail headers, garbage) until '(' ws* ';'.
-      if (c !== LPAREN) {
-        i++;
-        continue;
-      }
-      let j = i + 1;
-      while (j < n && text.charCodeAt(j) <= 32) j++;
-      if (j >= n || text.charCodeAt(j) !== SEMI) {
-        i++;
-        continue;
-      }
-      gameIndex++;
-      depth = 1;
-      parents[0] = null;
-      tails[0] = null;
-      closedChild[0] = false;
-      opens[0] = i;
-      gameRoot = null;
-      i = j;
-      continue;
-    }
-    if (c <= 32) {
-      i++;
-      continue;
-    }
-    const level = depth - 1;
-    if (c === SEMI) {
-      if (closedChild[level]) {
-        errors.push(error("unexpected ';' after a variation: expected '(' or ')'", i));
-        recover();
-        continue;
-      }
-      if (++nodeCount > maxNodes) {
-        throw error(`too many nodes: the input has more than maxNodes = ${maxNodes} nodes`, i, 'limit');
-      }
-      const node: SgfNode = { props: {}, children: [] };
-      const tail = tails[level];
-      if (tail !== null) addChild(tail, node);
-      else {
-        const parent = parents[level];
-        if (parent !== null) addChild(parent, node);
-        else gameRoot = node;
-      }
-      tails[level] = node;
-      i++;
-      const props = node.props;
-      // Properties of this node.
-      for (;;) {
-        while (i < n && (c = text.charCodeAt(i)) <= 32) i++;
-        if (i >= n) continue outer;
-        const upper0 = c - 65;
-        if (!((upper0 >= 0 && upper0 < 26) || (c >= 97 && c <= 122))) continue outer;
-        const identStart = i;
-        let uppers = 0;
-        let lower = false;
-        let code = 0;
-        for (; i < n; i++) {
-          const d = text.charCodeAt(i) - 65;
-          if (d >= 0 && d < 26) {
-            uppers++;
-            code = code * 26 + d;
-          } else if (d >= 32 && d < 58) lower = true;
-          else break;
-        }
-        let ident: string;
-        if (lower) {
-          // FF[3] long names such as `AddBlack`: the upper-case letters are the identifier.
-          ident = text.slice(identStart, i).replace(/[a-z]+/g, '');
-          if (ident === '') {
-            errors.push(error(`property name '${text.slice(identStart, i)}' has no upper-case letter`, identStart));
-            recover();
-            continue outer;
-          }
-        } else if (uppers === 1) ident = ONE_UPPER[code]!;
-        else if (uppers === 2) ident = TWO_UPPER[code]!;
-        else ident = text.slice(identStart, i);
-        while (i < n && (c = text.charCodeAt(i)) <= 32) i++;
-        if (i >= n || c !== LBRACK) {
-          errors.push(error(`expected '[' after property name ${ident}, found ${describe(i)}`, i));
-          recover();
-          continue outer;
-        }
-        let values: string[] | undefined = props[ident];
-        // Values: '[' ... ']' repeated, whitespace allowed in between.
-        while (c === LBRACK) {
-          const open = i;
-          const start = ++i;
-          let escaped = false;
-          while (i < n) {
-            c = text.charCodeAt(i);
-            if (c === RBRACK) break;
-            if (c === BSLASH) {
-              escaped = true;
-              i += 2;
-            } else i++;
-          }
-          if (i >= n) {
-            errors.push(error(`unterminated value of ${ident}: expected ']' before end of input`, open));
-            i = n;
-            depth = 0;
-            gameRoot = null;
-            continue outer;
-          }
-          let value: string;
-          const len = i - start;
-          if (escaped) value = unescapeValue(text, start, i);
-          else if (len === 2) {
-            const a = text.charCodeAt(start) - 97;
-            const b = text.charCodeAt(start + 1) - 97;
-            value = a >= 0 && a < 26 && b >= 0 && b < 26 ? TWO_LOWER[a * 26 + b]! : text.slice(start, i);
-          } else value = len === 0 ? '' : text.slice(start, i);
-          // Exact-size arrays: push() on an empty array reserves 17 slots, and there is one per node.
-          if (values === undefined) {
-            values = [value];
-            props[ident] = values;
-          } else values.push(value);
-          i++;
-          while (i < n && (c = text.charCodeAt(i)) <= 32) i++;
-          if (i >= n) continue outer;
-        }
-      }
-    } else if (c === LPAREN) {
-      if (tails[level] === null) {
-        errors.push(error("expected ';' before '(': a game tree must start with a node", i));
-        recover();
-        continue;
-      }
-      parents[depth] = tails[level];
-      tails[depth] = null;
-      closedChild[depth] = false;
-      opens[depth] = i;
-      depth++;
-      i++;
-    } else if (c === RPAREN) {
-      if (tails[level] === null) {
-        errors.push(error("empty game tree: expected ';' before ')'", i));
-        recover();
-        continue;
-      }
-      depth--;
-      i++;
-      if (depth === 0) {
-        games.push(gameRoot!);
-        gameIndexes.push(gameIndex);
-        gameRoot = null;
-      } else closedChild[depth - 1] = true;
-    } else {
-      errors.push(error(`unexpected ${describe(i)}: expected ';', '(' or ')'`, i));
-      recover();
-    }
+/** text[start, end) without escapes; two lower-case letters (coordinates) come from the interned table. */
+function plainValue(text: string, start: number, end: number): string {
+  const len = end - start;
+  if (len === 2) {
+    const a = text.charCodeAt(start) - 97;
+    const b = text.charCodeAt(start + 1) - 97;
+    return a >= 0 && a < 26 && b >= 0 && b < 26 ? TWO_LOWER[a * 26 + b]! : text.slice(start, end);
   }
-  if (depth > 0) {
-    const open = lineColumnAt(text, opens[depth - 1]!);
-    errors.push(
-      error(
-        `unexpected end of input: expected ')' to close the game tree opened at line ${open.line}, column ${open.column}`,
-        n,
-      ),
-    );
-  }
-  return { games, errors, gameIndexes, nodeCount };
+  return len === 0 ? '' : text.slice(start, end);
 }
