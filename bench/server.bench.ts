@@ -7,6 +7,7 @@
  * The server runs in a child process so the load generator does not share its event loop; it uses the server's
  * default limits (the shipped configuration), except `--max-queue`, which a flag can change.
  * Usage: npx tsx bench/server.bench.ts [--quick] [--model DIR] [--backend NAME] [--inference-workers N] [--no-abuse]
+ *   [--cpu-prof DIR]
  * Without --model it serves models/default if installed, else a randomly initialised `default`-preset alphago48
  * model (same compute as a trained one).
  */
@@ -374,7 +375,8 @@ async function parent(): Promise<void> {
   if (opt('--backend')) env.BENCH_BACKEND = opt('--backend');
   if (opt('--inference-workers')) env.BENCH_WORKERS = opt('--inference-workers');
   const cp = fork(here, ['--child', ...argv], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    // --cpu-prof DIR: a V8 CPU profile of the server process (main thread), to see where a request's time goes.
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(opt('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', opt('--cpu-prof')!] : [])],
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -190,6 +190,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return payload;
   });
 
+  // A body declared larger than the limit is refused 413 at once, before load shedding: retrying after a 503 could
+  // never succeed, the 413 says what to change. (Fastify's own check, at body parsing, still covers chunked bodies.)
+  const bodyLimit = common.bodyLimit;
+  app.addHook('onRequest', async (req) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > bodyLimit) {
+      throw new ProblemError(413, 'body-too-large', 'Request body too large', `request body is ${declared} bytes; the limit is ${bodyLimit}`, { field: 'body' });
+    }
+  });
+
   await registerHelmet(base);
   await registerUnderPressure(base, {
     maxEventLoopDelayMs: opts.maxEventLoopDelayMs ?? 2000,

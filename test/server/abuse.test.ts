@@ -86,7 +86,7 @@ describe('oversized bodies', () => {
 describe('load shedding with a body', () => {
   it('answers one 503 problem after reading the body, never a second answer or a 500', async () => {
     // Regression: the pressure handler used to send its 503 and let the request run on into body parsing.
-    await serve({ maxEventLoopDelayMs: 1, bodyLimit: 4096 });
+    await serve({ maxEventLoopDelayMs: 1, bodyLimit: 32_000_000, drainLimit: 64 * 1024 * 1024 });
     const busy = setInterval(() => {
       const t = Date.now();
       while (Date.now() - t < 30);
@@ -94,12 +94,18 @@ describe('load shedding with a body', () => {
     try {
       await new Promise((r) => setTimeout(r, 1500)); // under-pressure samples the loop delay
       const port = Number(new URL(url).port);
-      for (const size of [2_000_000, 100]) {
+      // 24 MB (within the limit, more than loopback buffers hold) and 100 bytes: shed, after the body was read.
+      for (const size of [24_000_000, 100]) {
         const head = `POST /v1/suggest HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${size}\r\n\r\n`;
         const got = await sendAllThenRead(port, head, Buffer.alloc(size, 0x20));
         expect(got).toMatch(/^HTTP\/1\.1 503 /);
         expect(got).toMatch(/urn:tengen:problem:overloaded/);
       }
+      // Over the limit: 413 even while shedding, since a retry could never succeed.
+      const head = `POST /v1/suggest HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 33000000\r\n\r\n`;
+      const got = await sendAllThenRead(port, head, Buffer.alloc(33_000_000, 0x20));
+      expect(got).toMatch(/^HTTP\/1\.1 413 /);
+      expect(got).toMatch(/urn:tengen:problem:body-too-large/);
     } finally {
       clearInterval(busy);
     }
