@@ -14,5 +14,5 @@ OUT=${OUT:-/root/tengen-runs/own-8x32-r1}
 exec node bin/tengen.js train --data "$TRAIN" --val-data "$DEV" --features alphago49 \
   --init-from models/default --preset default --value-head 32x64 --ownership-head \
   --value-weight 1 --ownership-weight 1.5 \
-  --batch 128 --lr 0.0005 --lr-schedule cosine --steps 60000 --eval-every 250 --val-positions 4096 \
+  --batch 128 --lr 0.0005 --lr-schedule cosine --steps 13500 --eval-every 250 --val-positions 4096 \
   --backend tensorflow --no-progress --seed 5 --out "$OUT" "$@"
