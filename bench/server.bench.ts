@@ -7,7 +7,7 @@
  * The server runs in a child process so the load generator does not share its event loop; it uses the server's
  * default limits (the shipped configuration), except `--max-queue`, which a flag can change.
  * Usage: npx tsx bench/server.bench.ts [--quick] [--model DIR] [--backend NAME] [--inference-workers N] [--no-abuse]
- *   [--cpu-prof DIR]
+ *   [--inference-nice N] [--cpu-prof DIR]
  * Without --model it serves models/default if installed, else a randomly initialised `default`-preset alphago48
  * model (same compute as a trained one).
  */
@@ -54,6 +54,7 @@ async function child(): Promise<void> {
   const { resolveServerConfig } = await import('../src/server/config.js');
   const flags: Record<string, string> = { maxBatch: '64', maxWaitMs: '2' };
   if (process.env.BENCH_WORKERS) flags.inferenceWorkers = process.env.BENCH_WORKERS;
+  if (process.env.BENCH_NICE) flags.inferenceNice = process.env.BENCH_NICE;
   if (process.env.BENCH_BACKEND) flags.backend = process.env.BENCH_BACKEND;
   // The shipped defaults (flags > env > defaults), so the bench measures what `tengen serve` runs.
   const cfg = resolveServerConfig(flags as never, {}) as unknown as Record<string, unknown>;
@@ -374,6 +375,7 @@ async function parent(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_MODEL: model.dir };
   if (opt('--backend')) env.BENCH_BACKEND = opt('--backend');
   if (opt('--inference-workers')) env.BENCH_WORKERS = opt('--inference-workers');
+  if (opt('--inference-nice')) env.BENCH_NICE = opt('--inference-nice');
   const cp = fork(here, ['--child', ...argv], {
     // --cpu-prof DIR: a V8 CPU profile of the server process (main thread), to see where a request's time goes.
     execArgv: ['--import', 'tsx', '--expose-gc', ...(opt('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', opt('--cpu-prof')!] : [])],

@@ -41,6 +41,8 @@ export interface EngineOptions {
   maxQueue?: number;
   /** Worker threads running the forward passes, each with its own backend instance (default 0 = this thread). */
   inferenceWorkers?: number;
+  /** Nice increment of the inference worker threads (default INFERENCE_NICE; see InferencePoolOptions.nice). */
+  inferenceNice?: number;
   /**
    * Inference runtime: "tfjs" (the layers model on the tfjs backend), "onnx" (ONNX Runtime running the graph exported
    * in memory from the loaded weights; falls back to tfjs with one warning when onnxruntime-node is missing) or "auto"
@@ -218,6 +220,7 @@ export class Engine {
         runtime,
         onnxThreads: onnxThreads ?? 1,
         workers,
+        ...(opts.inferenceNice === undefined ? {} : { nice: opts.inferenceNice }),
         rowLen: NPOINTS * features.planes,
         outLen: outputRowLength(loaded.meta.architecture.ownershipHead === true),
         maxRows: Math.max(maxBatch, SYMMETRY_COUNT),

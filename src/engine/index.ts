@@ -3,6 +3,7 @@ export { Engine, legalMask, maskAndNormalise, topMoves, parseRuntime, DEFAULT_RU
 export type { EngineOptions, EngineStats, ModelInfo, PolicyOptions, RuntimeName, Suggestion } from './engine.js';
 export { EngineBusyError, EngineClosedError } from './errors.js';
 export { BATCH_BUCKETS, type BatcherStats } from './batcher.js';
+export { INFERENCE_NICE } from './inference-pool.js';
 export {
   PositionError,
   parseColor,

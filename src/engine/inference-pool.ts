@@ -9,6 +9,9 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import type { RuntimeName } from '../model/onnx-runtime.js';
 
+/** Default nice increment of inference worker threads (and the backend threads they start): see `nice` below. */
+export const INFERENCE_NICE = 5;
+
 export interface InferencePoolOptions {
   modelDir: string;
   /** tfjs backend name or "auto" (undefined = TENGEN_BACKEND, else auto), loaded by each worker. */
@@ -24,6 +27,11 @@ export interface InferencePoolOptions {
   outLen: number;
   /** Rows the buffers hold at first (they grow for a larger pass). */
   maxRows: number;
+  /**
+   * How much lower the workers' scheduling priority is than the main thread's (a nice increment, 0..19; default
+   * INFERENCE_NICE), so request parsing and /healthz are not queued behind forward passes on a busy machine.
+   */
+  nice?: number;
   logger?: Logger;
 }
 
@@ -38,6 +46,7 @@ export interface InferenceWorkerData {
   input: SharedArrayBuffer;
   output: SharedArrayBuffer;
   warmRows: number;
+  nice: number;
 }
 
 export type ToWorker = { type: 'run'; rows: number } | { type: 'buffers'; input: SharedArrayBuffer; output: SharedArrayBuffer } | { type: 'close' };
@@ -85,6 +94,7 @@ export class InferencePool {
         input: input.buffer as SharedArrayBuffer,
         output: output.buffer as SharedArrayBuffer,
         warmRows: Math.min(opts.maxRows, 8),
+        nice: opts.nice ?? INFERENCE_NICE,
       };
       // A .mjs bootstrap loads the compiled worker in dist/, or registers tsx for the sources (tsx, vitest).
       const worker = new Worker(new URL('./inference-worker-boot.mjs', import.meta.url), { workerData: data });

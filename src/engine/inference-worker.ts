@@ -3,6 +3,8 @@
 // passes on request. Inputs and outputs live in SharedArrayBuffers owned by the pool; each output
 // row is the policy (361 probabilities) followed, when outLen > 361, by the value head's output (0 without one).
 import * as tf from '@tensorflow/tfjs';
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { NPOINTS } from '../go/constants.js';
 import { selectBackend } from '../model/backend.js';
@@ -41,7 +43,25 @@ function runTfjs(net: tf.LayersModel, rows: number): void {
   }
 }
 
+/**
+ * Lowers this thread's scheduling priority by `nice` (Linux: setpriority on the thread id), before the backend
+ * starts, so the threads TensorFlow or ONNX Runtime create from here inherit it. The main thread, which parses
+ * requests and answers /healthz, then wins the cores whenever both are runnable. Returns false where unsupported.
+ */
+function lowerThreadPriority(nice: number): boolean {
+  if (nice === 0) return true;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid)) return false;
+    setPriority(tid, Math.min(19, getPriority(tid) + nice));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 try {
+  lowerThreadPriority(data.nice);
   const backend = await selectBackend(data.backend);
   const { model, meta, params } = await loadModel(data.modelDir);
   let net: tf.LayersModel | OnnxNet = model;

@@ -2,8 +2,10 @@
 // SERVER_OPTIONS is the one list of settings: `tengen serve` registers its flags from it and the README table
 // documents the same names.
 import os from 'node:os';
-import { parseMilliseconds, parseNonNegativeInt, parsePort, parsePositiveInt, resolveFlagOption } from '../config.js';
-import { parseRuntime } from '../engine/index.js';
+import { parseMilliseconds, parseNonNegativeInt, parseNumber, parsePort, parsePositiveInt, resolveFlagOption } from '../config.js';
+import { INFERENCE_NICE, parseRuntime } from '../engine/index.js';
+
+const parseNice = (raw: string): number => parseNumber(raw, { min: 0, max: 19, integer: true, expected: 'an integer in 0..19' });
 
 export interface ServerConfig {
   host: string;
@@ -22,6 +24,7 @@ export interface ServerConfig {
   maxQueue: number;
   /** Inference worker threads (0 = forward passes on the main thread). */
   inferenceWorkers: number;
+  inferenceNice: number;
   rateLimitMax: number;
   rateLimitWindowMs: number;
   /** Proxies believed about the client address: false, true, a hop count, or comma-separated addresses/CIDRs. */
@@ -103,6 +106,15 @@ export const SERVER_OPTIONS: readonly ServerOption[] = [
     fallback: () => os.availableParallelism(),
     parse: parseNonNegativeInt,
     help: 'inference worker threads, one per core by default; 0 = main thread',
+  },
+  {
+    key: 'inferenceNice',
+    flag: 'inference-nice',
+    env: 'TENGEN_INFERENCE_NICE',
+    arg: 'n',
+    fallback: () => INFERENCE_NICE,
+    parse: parseNice,
+    help: 'how much lower the inference threads\' priority is than the request thread\'s (0..19; Linux)',
   },
   { key: 'rateLimitMax', flag: 'rate-limit', env: 'TENGEN_RATE_LIMIT', arg: 'n', fallback: () => 0, parse: parseNonNegativeInt, help: 'requests (and WebSocket queries) per window per client, 0 = off' },
   { key: 'rateLimitWindowMs', flag: 'rate-limit-window-ms', env: 'TENGEN_RATE_LIMIT_WINDOW_MS', arg: 'ms', fallback: () => 60_000, parse: parsePositiveInt, help: 'rate-limit window' },

@@ -41,6 +41,7 @@ export async function startServer(cfg: ServerConfig, logger: Logger = createLogg
     maxWaitMs: cfg.maxWaitMs,
     maxQueue: cfg.maxQueue,
     inferenceWorkers: cfg.inferenceWorkers,
+    inferenceNice: cfg.inferenceNice,
     logger,
   });
   let app: FastifyInstance;

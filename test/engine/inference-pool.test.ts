@@ -7,7 +7,7 @@ import { InferencePool } from '../../src/engine/inference-pool.js';
 import { selectBackend } from '../../src/model/backend.js';
 import { loadModel } from '../../src/model/io.js';
 import { makeTinyModel } from './model-fixture.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { saveRandomModel } from '../../src/model/random-model.js';
@@ -49,6 +49,26 @@ describe('InferencePool', () => {
       await pool.close();
     }
     await expect(pool.forward(input, 1)).rejects.toThrow(/closed/);
+  }, 60_000);
+
+  it.runIf(existsSync('/proc/thread-self'))('runs its workers at a lower scheduling priority than the main thread (nice)', async () => {
+    const niceOf = (): number[] =>
+      readdirSync('/proc/self/task').map((tid) => {
+        // Fields after the ")" that closes the thread's name: state is field 3, nice field 19.
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19 - 3]);
+      });
+    const base = os.getPriority();
+    const before = niceOf();
+    const pool = await InferencePool.start({ modelDir: model.dir, backend: 'cpu', workers: 1, rowLen: 361 * 9, outLen: 362, maxRows: 1, nice: 3 });
+    try {
+      const after = niceOf();
+      expect(before.filter((n) => n === Math.min(19, base + 3))).toHaveLength(0);
+      expect(after.filter((n) => n === Math.min(19, base + 3)).length).toBeGreaterThanOrEqual(1);
+      expect(os.getPriority()).toBe(base); // the main thread keeps its priority
+    } finally {
+      await pool.close();
+    }
   }, 60_000);
 
   it('names the failure when a worker cannot load the model', async () => {
