@@ -9,7 +9,6 @@
 //   - the engine passes when no candidate is left. It never resigns.
 import type { Board } from '../go/board.js';
 import { NPOINTS, PASS, type Player } from '../go/constants.js';
-import { mulberry32 } from '../go/zobrist.js';
 import { RegionMap } from './regions.js';
 
 export type PassReason = 'no-sensible-move' | 'settled';
@@ -29,16 +28,10 @@ export interface MoveDecision {
 export interface ChoiceOptions {
   /** 0 = argmax (default); > 0 samples from policy^(1/T) over the candidates. */
   temperature?: number;
-  /** Uniform [0, 1) source for sampling; required when temperature > 0. */
+  /** Uniform [0, 1) source for sampling (e.g. src/random.ts's seededUniform); required when temperature > 0. */
   random?: () => number;
   /** kgs-genmove_cleanup: restrict to useful moves even if the opponent has not passed. */
   cleanup?: boolean;
-}
-
-/** Deterministic uniform [0, 1) generator (mulberry32) for reproducible sampling from `--seed`. */
-export function seededRandom(seed: number): () => number {
-  const next = mulberry32(seed);
-  return () => (next() >>> 0) / 4294967296;
 }
 
 /** Chooses moves for one side; holds scratch buffers so a choice allocates nothing. */

@@ -5,6 +5,7 @@ import type { Board } from '../go/board.js';
 import { NPOINTS } from '../go/constants.js';
 import { evaluatorFrom, type Evaluator } from '../search/evaluator.js';
 import type { PolicyOptions } from '../engine/engine.js';
+import { Random } from '../random.js';
 
 /** Options a policy request may carry: the engine's (symmetry averaging, komi, lane). */
 export type { PolicyOptions } from '../engine/engine.js';
@@ -43,21 +44,22 @@ export class FakePolicy implements PolicySource {
   calls = 0;
   /** No value head: the search falls back to its nearest-stone estimate. */
   readonly evaluator: Evaluator = evaluatorFrom(this);
+  private readonly rng = new Random();
 
   /** Legal-masked, normalised pseudo-probabilities for the side to move. */
   async policy(board: Board): Promise<Float32Array> {
     this.calls++;
     const out = new Float32Array(NPOINTS);
-    let seed = (board.hashLo ^ Math.imul(board.hashHi, 0x9e3779b1) ^ Math.imul(board.toPlay, 0x85ebca6b)) >>> 0;
+    // Noise that depends on the position: the one generator (src/random.ts), seeded with a 32-bit mix of the
+    // position's Zobrist hash and the side to move. The mix is a hash (position → seed), not a second generator;
+    // the stream of per-point draws is the generator's job. One draw per point, legal or not, so the noise of a
+    // point does not depend on which others are legal.
+    this.rng.seed(board.hashLo ^ Math.imul(board.hashHi, 0x9e3779b1) ^ Math.imul(board.toPlay, 0x85ebca6b));
     let sum = 0;
     for (let p = 0; p < NPOINTS; p++) {
-      // xorshift32 per point: cheap noise that depends on the position
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      seed >>>= 0;
+      const u = this.rng.nextUint32();
       if (!board.isLegal(p)) continue;
-      const v = PREFERENCE[p]! * (0.25 + (seed / 0x100000000));
+      const v = PREFERENCE[p]! * (0.25 + u / 0x100000000);
       out[p] = v;
       sum += v;
     }

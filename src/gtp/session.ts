@@ -9,11 +9,12 @@ import { fixedHandicapPoints } from '../go/handicap.js';
 import { readSgfFile, toGameRecord } from '../sgf/index.js';
 import { positionFromRecord } from '../engine/position.js';
 import type { Logger } from '../log.js';
+import { seededUniform } from '../random.js';
 import { expectArgs, parseGtpColor, parseGtpFloat, parseGtpInt, parseGtpVertex } from './args.js';
 import { formatOwnership, formatPolicyLine, formatSearchLine, parseAnalyzeArgs, type AnalysisFlavour, type AnalyzeArgs } from './analysis.js';
 import { finalScore, MonteCarloOwnership } from '../search/estimate.js';
 import { Search, type SearchLimits, type SearchParams } from '../search/search.js';
-import { MoveChooser, seededRandom, type MoveDecision } from './move-choice.js';
+import { MoveChooser, type MoveDecision } from './move-choice.js';
 import { RegionMap } from './regions.js';
 import type { PolicySource } from './policy-source.js';
 import { GtpError, failure, formatResponse, responseHead, success, type GtpCommand, type GtpResult } from './protocol.js';
@@ -107,7 +108,7 @@ export class GtpSession {
     readonly opts: SessionOptions = {},
   ) {
     this.komi = opts.komi ?? 7.5;
-    this.random = seededRandom(opts.seed ?? 1);
+    this.random = seededUniform(opts.seed ?? 1);
     const ss = opts.search;
     this.searcher = ss && !ss.policyOnly && source.evaluator ? new Search(source.evaluator, { seed: opts.seed ?? 1, ...ss.params }) : null;
     this.register();
@@ -268,7 +269,7 @@ export class GtpSession {
       const r = await ev.evaluate(view, this.komi);
       if (r.ownership) return r.ownership;
     }
-    const rnd = seededRandom((this.opts.seed ?? 1) ^ view.hashLo);
+    const rnd = seededUniform((this.opts.seed ?? 1) ^ view.hashLo);
     const black = new MonteCarloOwnership(rnd).estimate(view, this.komi, FINAL_SCORE_PLAYOUTS).ownership;
     return view.toPlay === BLACK ? black : black.map((v) => -v);
   }
@@ -509,7 +510,7 @@ export class GtpSession {
     const h = this.handlers;
     // Scoring: Tromp-Taylor area after removing the stones that random playouts capture (src/search/estimate.ts);
     // seeded, so the same position always gets the same answer.
-    const judge = () => finalScore(this.board, this.komi, seededRandom(this.opts.seed ?? 1), FINAL_SCORE_PLAYOUTS);
+    const judge = () => finalScore(this.board, this.komi, seededUniform(this.opts.seed ?? 1), FINAL_SCORE_PLAYOUTS);
     h.set('final_score', () => success(judge().text));
     h.set('final_status_list', (args) => {
       expectArgs(args, 1, 1, 'alive, dead or seki');

@@ -15,7 +15,7 @@
 //   - tree reuse: `setRoot` keeps the subtree of the moves played since the last search (compacted).
 import { Board } from '../go/board.js';
 import { BLACK, EMPTY, NPOINTS, PASS, type Player } from '../go/constants.js';
-import { mulberry32 } from '../go/zobrist.js';
+import { seededUniform } from '../random.js';
 import { InfluenceEstimator, MonteCarloOwnership, scoreWithoutDead, stoneStatuses } from './estimate.js';
 import type { Evaluation, Evaluator } from './evaluator.js';
 
@@ -145,8 +145,7 @@ export class Search {
     const p = this.params;
     if (!(p.cpuct > 0)) throw new Error(`search: cpuct must be > 0, got ${p.cpuct}`);
     if (!Number.isInteger(p.batchSize) || p.batchSize < 1 || p.batchSize > 256) throw new Error(`search: batchSize must be an integer in 1..256, got ${p.batchSize}`);
-    const next = mulberry32(p.seed);
-    this.mc = new MonteCarloOwnership(() => (next() >>> 0) / 4294967296);
+    this.mc = new MonteCarloOwnership(seededUniform(p.seed));
     this.growNodes(1024);
     // Small at first and doubled on demand (expand() checks): the server makes one Search per analysed turn, and
     // 64k edges (640 KB) each for 1-visit turns left ~800 MB of RSS behind 900 turns (issue 14's abuse round).

@@ -7,7 +7,7 @@
 import type { Board } from '../go/board.js';
 import { BLACK, NPOINTS, WHITE, colorLetter, type Player } from '../go/constants.js';
 import { pointToGtp } from '../go/coords.js';
-import { mulberry32 } from '../go/zobrist.js';
+import { seededUniform } from '../random.js';
 import { PositionError, legalMask, parseVertex, positionFromMoves, type Engine } from '../engine/index.js';
 import { MonteCarloOwnership } from '../search/estimate.js';
 import type { Evaluation, Evaluator } from '../search/evaluator.js';
@@ -531,8 +531,7 @@ async function searchTurn(
   if (search.rootVisits === 0) return { id: q.id, isDuringSearch: false, noResults: true, turnNumber: turn };
   if (q.includeOwnership && extras.ownership === null) {
     // No ownership head: random playouts from the root (seeded by the position, so a query repeats).
-    const next = mulberry32(0x5eed ^ rootCopy!.hashLo);
-    extras.ownership = new MonteCarloOwnership(() => (next() >>> 0) / 4294967296).estimate(rootCopy!, q.komi, hooks.ownershipPlayouts ?? 64).ownership;
+    extras.ownership = new MonteCarloOwnership(seededUniform(0x5eed ^ rootCopy!.hashLo)).estimate(rootCopy!, q.komi, hooks.ownershipPlayouts ?? 64).ownership;
   }
   return turnResponse(q, turn, view, search, extras, false);
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Board } from '../../src/go/board.js';
 import { BLACK, NPOINTS, PASS, WHITE } from '../../src/go/constants.js';
 import { gtpToPoint, pointOf } from '../../src/go/coords.js';
-import { MoveChooser, seededRandom } from '../../src/gtp/move-choice.js';
+import { MoveChooser } from '../../src/gtp/move-choice.js';
+import { seededUniform } from '../../src/random.js';
 import { RegionMap } from '../../src/gtp/regions.js';
 
 const uniform = (): Float32Array => new Float32Array(NPOINTS).fill(1 / NPOINTS);
@@ -96,7 +97,7 @@ describe('MoveChooser', () => {
     pol[gtpToPoint('Q16')] = 0.2;
     const draw = (seed: number, t: number, n: number): number[] => {
       const ch = new MoveChooser();
-      const r = seededRandom(seed);
+      const r = seededUniform(seed);
       return Array.from({ length: n }, () => ch.choose(b, pol, { temperature: t, random: r }).point);
     };
     expect(draw(42, 1, 50)).toEqual(draw(42, 1, 50));

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { positionFromRecord, recordFromSgf } from '../../src/engine/position.js';
-import { seededRandom } from '../../src/gtp/move-choice.js';
+import { seededUniform } from '../../src/random.js';
 import { finalScore } from '../../src/search/estimate.js';
 
 const DIRS = ['models/matches/gnugo-level1', 'models/matches/gnugo-level10'];
@@ -19,7 +19,7 @@ describe('final_score vs the GnuGo referee', () => {
         const rec = recordFromSgf(text);
         const board = positionFromRecord(rec);
         const komi = rec.komi ?? 7.5;
-        rows.push({ game: `${dir}/${f}`, referee: /RE\[([^\]]*)\]/.exec(text)![1]!, tengen: finalScore(board, komi, seededRandom(1), 64).text, tromp: board.scoreString(komi) });
+        rows.push({ game: `${dir}/${f}`, referee: /RE\[([^\]]*)\]/.exec(text)![1]!, tengen: finalScore(board, komi, seededUniform(1), 64).text, tromp: board.scoreString(komi) });
       }
     }
     expect(rows.length).toBeGreaterThanOrEqual(30);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Board } from '../../src/go/board.js';
 import { BLACK, NPOINTS, PASS, WHITE } from '../../src/go/constants.js';
 import { gtpToPoint, pointToGtp } from '../../src/go/coords.js';
-import { mulberry32 } from '../../src/go/zobrist.js';
+import { Random } from '../../src/random.js';
 import { Search, type MoveFilter } from '../../src/search/search.js';
 import { MaterialEvaluator } from './fakes.js';
 
@@ -46,8 +46,8 @@ describe('PUCT search', () => {
   it('is deterministic for a seed and a visit limit, whatever the evaluation timing', async () => {
     const results: string[] = [];
     for (const seed of [11, 22]) {
-      const next = mulberry32(seed);
-      const ev = new MaterialEvaluator(new Map([[pt('K10'), 20]]), () => (next() >>> 0) % 3); // 0–2 ms random delays
+      const rng = new Random(seed);
+      const ev = new MaterialEvaluator(new Map([[pt('K10'), 20]]), () => rng.nextInt(3)); // 0–2 ms random delays
       const s = new Search(ev, { batchSize: 8, seed: 5 });
       s.setRoot(atariPosition(), 7.5);
       await s.run({ maxVisits: 300 });
