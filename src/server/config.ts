@@ -90,7 +90,7 @@ export const SERVER_OPTIONS: readonly ServerOption[] = [
   { key: 'port', flag: 'port', short: 'p', env: 'PORT', arg: 'port', fallback: () => 8080, parse: parsePort, help: 'port, 0 = any free one' },
   { key: 'modelDir', flag: 'model', short: 'm', env: 'TENGEN_MODEL', arg: 'dir', fallback: () => 'models/default', parse: str, help: 'model directory' },
   { key: 'backend', flag: 'backend', env: 'TENGEN_BACKEND', arg: 'name', fallback: () => undefined, parse: str, help: 'tfjs backend: auto, tensorflow, wasm, cpu' },
-  { key: 'runtime', flag: 'runtime', env: 'TENGEN_RUNTIME', arg: 'name', fallback: () => undefined, parse: parseRuntime, help: 'inference runtime: tfjs, onnx (ONNX Runtime; tfjs if onnxruntime-node is missing) or auto; default tfjs' },
+  { key: 'runtime', flag: 'runtime', env: 'TENGEN_RUNTIME', arg: 'name', fallback: () => 'auto', parse: parseRuntime, help: 'inference runtime: tfjs, onnx (ONNX Runtime; tfjs if onnxruntime-node is missing) or auto (onnx when it loads)' },
   { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', arg: 'level', fallback: () => 'info', parse: str, help: 'pino level' },
   { key: 'bodyLimit', flag: 'body-limit', env: 'TENGEN_BODY_LIMIT', arg: 'bytes', fallback: () => MiB, parse: parsePositiveInt, help: 'largest request body (413 above)' },
   { key: 'maxMoves', flag: 'max-moves', env: 'TENGEN_MAX_MOVES', arg: 'n', fallback: () => 1000, parse: parsePositiveInt, help: 'most moves per position or game' },
