@@ -112,139 +112,215 @@ export async function playGame(
   index: number,
   opts: GameOpts,
 ): Promise<GameResult> {
-  const blackRole = blackRoleOf(index);
-  const roleOf = (c: Player): EngineRole => roleOfColor(c, blackRole);
-  const board = new Board();
-  const moves: GameRecord['moves'] = [];
-  const thinkMs = { A: 0, B: 0 };
-  const moveCount = { A: 0, B: 0 };
-  const engineScores: Partial<Record<EngineRole, string>> = {};
-  const t = opts.moveTimeoutMs;
-  const res = (winner: Player | null, result: string, reason: EndReason, decidedBy: Decider, detail: string): GameResult => ({
-    index,
-    blackRole,
-    winner: winner === null ? null : roleOf(winner),
-    result,
-    reason,
-    decidedBy,
-    detail,
-    moves: moves.length,
-    sequence: moveSequence(moves),
-    engineScores,
-    thinkMs,
-    moveCount,
-    sgfPath: null,
-  });
-  const forfeit = (loser: Player, detail: string): GameResult =>
-    res(opponent(loser), `${colorLetter(opponent(loser))}+F`, 'forfeit', 'forfeit', detail);
+  const game = new MatchGame(engines, names, index, opts);
+  const result = await game.play();
+  if (opts.outDir) result.sgfPath = writeGameSgf(opts.outDir, index, names, game.blackRole, game.moves, result, opts.komi);
+  opts.logger?.info({ game: index + 1, black: names[game.blackRole], result: result.result, reason: result.reason, decidedBy: result.decidedBy, moves: result.moves }, 'game over');
+  return result;
+}
 
-  // Moves until two consecutive passes, a decisive event, or the move limit; `cmd` is the generate command
-  // per engine ('genmove' in play, 'kgs-genmove_cleanup' or 'genmove' in the cleanup phase).
-  const phase = async (cmd: Record<EngineRole, string>): Promise<PhaseEnd> => {
+/** One game in progress: the referee board, the moves so far, and each engine's thinking time and scores. */
+class MatchGame {
+  readonly blackRole: EngineRole;
+  readonly moves: GameRecord['moves'] = [];
+  private readonly board = new Board();
+  private readonly thinkMs = { A: 0, B: 0 };
+  private readonly moveCount = { A: 0, B: 0 };
+  private readonly engineScores: Partial<Record<EngineRole, string>> = {};
+  /** Longest wait for one engine reply (ms). */
+  private readonly t: number;
+
+  constructor(
+    private readonly engines: Record<EngineRole, GtpClient>,
+    private readonly names: Record<EngineRole, string>,
+    private readonly index: number,
+    private readonly opts: GameOpts,
+  ) {
+    this.blackRole = blackRoleOf(index);
+    this.t = opts.moveTimeoutMs;
+  }
+
+  /** Sets the engines up, plays until the game ends, and scores it when it ended by passes or the move limit. */
+  async play(): Promise<GameResult> {
+    const setupFailed = await this.setUpEngines();
+    if (setupFailed !== null) return setupFailed;
+    const end = await this.phase({ A: 'genmove', B: 'genmove' });
+    return typeof end === 'object' ? end : this.score(end);
+  }
+
+  /** boardsize, clear_board and komi to Black's engine, then White's; a refusal or failure forfeits for that colour. */
+  private async setUpEngines(): Promise<GameResult | null> {
+    for (const c of [BLACK, WHITE] as const) {
+      const e = this.engines[this.roleOf(c)];
+      try {
+        for (const cmd of ['boardsize 19', 'clear_board', `komi ${this.opts.komi}`]) {
+          const r = await e.send(cmd, this.t);
+          if (!r.ok) throw new Error(`"${cmd}" failed: ${r.text}`);
+        }
+      } catch (err) {
+        return this.forfeit(c, `setup: ${(err as Error).message}`);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Moves until two consecutive passes, a decisive event, or the move limit; `cmd` is the generate command per
+   * engine ('genmove' in play, 'kgs-genmove_cleanup' or 'genmove' in the cleanup phase).
+   */
+  private async phase(cmd: Record<EngineRole, string>): Promise<PhaseEnd> {
     let passes = 0;
     for (;;) {
-      if (moves.length >= opts.maxMoves) return 'limit';
-      const c = board.toPlay;
-      const mover = engines[roleOf(c)];
-      const start = performance.now();
-      let reply;
-      try {
-        reply = await mover.send(`${cmd[roleOf(c)]} ${c === BLACK ? 'b' : 'w'}`, t);
-      } catch (err) {
-        return forfeit(c, (err as Error).message);
-      }
-      thinkMs[roleOf(c)] += performance.now() - start;
-      moveCount[roleOf(c)]++;
-      if (!reply.ok) return forfeit(c, `${cmd[roleOf(c)]} failed: ${reply.text}`);
-      const v = reply.text.trim().toLowerCase();
-      if (v === 'resign') return res(opponent(c), `${colorLetter(opponent(c))}+R`, 'resign', 'resign', `${names[roleOf(c)]} resigned`);
-      let p: number;
-      try {
-        p = gtpToPoint(v);
-      } catch {
-        return forfeit(c, `unreadable move "${reply.text}" at move ${moves.length + 1}`);
-      }
-      const why = board.legality(p, c);
-      if (why !== null) return forfeit(c, `illegal move ${moves.length + 1} ${colorLetter(c)} ${pointToGtp(p)} (${why})`);
-      board.play(p, c);
-      moves.push({ color: c, point: p });
+      if (this.moves.length >= this.opts.maxMoves) return 'limit';
+      const c = this.board.toPlay;
+      const reply = await this.generate(c, cmd[this.roleOf(c)]);
+      if (typeof reply !== 'string') return reply;
+      const v = reply.trim().toLowerCase();
+      if (v === 'resign') return this.result(opponent(c), `${colorLetter(opponent(c))}+R`, 'resign', 'resign', `${this.names[this.roleOf(c)]} resigned`);
+      const p = this.playOnBoard(c, v, reply);
+      if (typeof p !== 'number') return p;
+      const refused = await this.tellPeer(c, v);
+      if (refused !== null) return refused;
       passes = p === PASS ? passes + 1 : 0;
-      const peer = engines[roleOf(opponent(c))];
-      try {
-        const r = await peer.send(`play ${c === BLACK ? 'b' : 'w'} ${v}`, t);
-        // The referee board accepted the move, so a peer that refuses it has drifted and cannot go on.
-        if (!r.ok) return forfeit(opponent(c), `rejected legal move ${moves.length} ${colorLetter(c)} ${v}: ${r.text}`);
-      } catch (err) {
-        return forfeit(opponent(c), (err as Error).message);
-      }
       if (passes >= 2) return 'passes';
     }
-  };
+  }
 
-  let result: GameResult | null = null;
-  for (const c of [BLACK, WHITE] as const) {
-    const e = engines[roleOf(c)];
+  /** Asks the engine playing `c` for a move (timed): the reply's text, or a forfeit if it fails or does not answer. */
+  private async generate(c: Player, command: string): Promise<string | GameResult> {
+    const role = this.roleOf(c);
+    const start = performance.now();
+    let reply;
     try {
-      for (const cmd of ['boardsize 19', 'clear_board', `komi ${opts.komi}`]) {
-        const r = await e.send(cmd, t);
-        if (!r.ok) throw new Error(`"${cmd}" failed: ${r.text}`);
-      }
+      reply = await this.engines[role].send(`${command} ${c === BLACK ? 'b' : 'w'}`, this.t);
     } catch (err) {
-      result = forfeit(c, `setup: ${(err as Error).message}`);
-      break;
+      return this.forfeit(c, (err as Error).message);
+    }
+    this.thinkMs[role] += performance.now() - start;
+    this.moveCount[role]++;
+    if (!reply.ok) return this.forfeit(c, `${command} failed: ${reply.text}`);
+    return reply.text;
+  }
+
+  /** Referee check: plays vertex `v` (from reply `text`) for `c` on the board and returns its point, or a forfeit if unreadable or illegal. */
+  private playOnBoard(c: Player, v: string, text: string): number | GameResult {
+    let p: number;
+    try {
+      p = gtpToPoint(v);
+    } catch {
+      return this.forfeit(c, `unreadable move "${text}" at move ${this.moves.length + 1}`);
+    }
+    const why = this.board.legality(p, c);
+    if (why !== null) return this.forfeit(c, `illegal move ${this.moves.length + 1} ${colorLetter(c)} ${pointToGtp(p)} (${why})`);
+    this.board.play(p, c);
+    this.moves.push({ color: c, point: p });
+    return p;
+  }
+
+  /** Passes `c`'s move to the other engine; null when it took it, else that engine's forfeit. */
+  private async tellPeer(c: Player, v: string): Promise<GameResult | null> {
+    const peer = this.engines[this.roleOf(opponent(c))];
+    try {
+      const r = await peer.send(`play ${c === BLACK ? 'b' : 'w'} ${v}`, this.t);
+      // The referee board accepted the move, so a peer that refuses it has drifted and cannot go on.
+      if (!r.ok) return this.forfeit(opponent(c), `rejected legal move ${this.moves.length} ${colorLetter(c)} ${v}: ${r.text}`);
+    } catch (err) {
+      return this.forfeit(opponent(c), (err as Error).message);
+    }
+    return null;
+  }
+
+  /**
+   * Scores a game that ended by two passes or the move limit: the referee engine if there is one (and it
+   * answers), else the engines if they agree after two passes, else a cleanup phase and Tromp-Taylor after
+   * two passes, or Tromp-Taylor as it stands at the move limit.
+   */
+  private async score(end: 'passes' | 'limit'): Promise<GameResult> {
+    const reason: EndReason = end === 'passes' ? 'score' : 'max-moves';
+    const how = this.endText(end);
+    await this.askEngineScores();
+    const said = this.scoresSaid();
+    const komi = this.opts.komi;
+    let refereeNote = '';
+    if (this.opts.referee) {
+      try {
+        const s = await this.opts.referee.score(this.moves, komi);
+        return this.result(scoreWinner(s) ?? null, s, reason, 'referee', `${how}; referee ${this.opts.referee.name} ${s} (engines: ${said}); Tromp-Taylor ${this.board.scoreString(komi)}`);
+      } catch (err) {
+        refereeNote = `; referee failed: ${(err as Error).message}`;
+      }
+    }
+    if (end === 'limit') {
+      const s = this.board.scoreString(komi);
+      return this.result(scoreWinner(s) ?? null, s, reason, 'tromp-taylor', `${how}; Tromp-Taylor ${s} (engines: ${said})${refereeNote}`);
+    }
+    const a = this.engineScores.A;
+    const b = this.engineScores.B;
+    if (a !== undefined && b !== undefined && scoreWinner(a) === scoreWinner(b)) {
+      return this.result(scoreWinner(a) ?? null, a, reason, 'engines', `${how}; engines agree (${said}); Tromp-Taylor ${this.board.scoreString(komi)}${refereeNote}`);
+    }
+    return this.cleanUpAndCount(said, refereeNote);
+  }
+
+  /** Asks both engines (Black's first) for final_score and records each readable answer. */
+  private async askEngineScores(): Promise<void> {
+    for (const role of [this.blackRole, other(this.blackRole)]) {
+      try {
+        const r = await this.engines[role].send('final_score', this.t);
+        if (r.ok && scoreWinner(r.text) !== undefined) this.engineScores[role] = r.text.trim().toUpperCase();
+      } catch {
+        // an engine that cannot score simply has no say
+      }
     }
   }
-  if (result === null) {
-    const genmove = { A: 'genmove', B: 'genmove' };
-    const end = await phase(genmove);
-    if (typeof end === 'object') result = end;
-    else {
-      const reason: EndReason = end === 'passes' ? 'score' : 'max-moves';
-      const how = end === 'passes' ? 'two passes' : `move limit ${opts.maxMoves} reached`;
-      for (const role of [blackRole, other(blackRole)]) {
-        try {
-          const r = await engines[role].send('final_score', t);
-          if (r.ok && scoreWinner(r.text) !== undefined) engineScores[role] = r.text.trim().toUpperCase();
-        } catch {
-          // an engine that cannot score simply has no say
-        }
-      }
-      const said = (['A', 'B'] as const).filter((r) => engineScores[r] !== undefined).map((r) => `${r}: ${engineScores[r]}`).join(', ') || 'no engine scored';
-      let refereeNote = '';
-      if (opts.referee) {
-        try {
-          const s = await opts.referee.score(moves, opts.komi);
-          result = res(scoreWinner(s) ?? null, s, reason, 'referee', `${how}; referee ${opts.referee.name} ${s} (engines: ${said}); Tromp-Taylor ${board.scoreString(opts.komi)}`);
-        } catch (err) {
-          refereeNote = `; referee failed: ${(err as Error).message}`;
-        }
-      }
-      if (result === null) {
-        const a = engineScores.A;
-        const b = engineScores.B;
-        if (end === 'passes' && a !== undefined && b !== undefined && scoreWinner(a) === scoreWinner(b)) {
-          result = res(scoreWinner(a) ?? null, a, reason, 'engines', `${how}; engines agree (${said}); Tromp-Taylor ${board.scoreString(opts.komi)}${refereeNote}`);
-        } else if (end === 'passes') {
-          // Dead stones may still stand: let the engines capture them before counting.
-          const before = moves.length;
-          const cleanup = { A: await cleanupCommand(engines.A, t), B: await cleanupCommand(engines.B, t) };
-          const after = await phase(cleanup);
-          if (typeof after === 'object') result = after;
-          else {
-            const s = board.scoreString(opts.komi);
-            const stop = after === 'passes' ? 'two passes' : `move limit ${opts.maxMoves} reached`;
-            result = res(scoreWinner(s) ?? null, s, reason, 'cleanup', `two passes; engines disagree (${said}); cleanup phase ${moves.length - before} moves until ${stop}; Tromp-Taylor ${s}${refereeNote}`);
-          }
-        } else {
-          const s = board.scoreString(opts.komi);
-          result = res(scoreWinner(s) ?? null, s, reason, 'tromp-taylor', `${how}; Tromp-Taylor ${s} (engines: ${said})${refereeNote}`);
-        }
-      }
-    }
+
+  /** The engines' recorded scores for the result detail: 'A: B+3.5, B: W+1.5', or 'no engine scored'. */
+  private scoresSaid(): string {
+    const scores = this.engineScores;
+    return (['A', 'B'] as const).filter((r) => scores[r] !== undefined).map((r) => `${r}: ${scores[r]}`).join(', ') || 'no engine scored';
   }
-  if (opts.outDir) result.sgfPath = writeGameSgf(opts.outDir, index, names, blackRole, moves, result, opts.komi);
-  opts.logger?.info({ game: index + 1, black: names[blackRole], result: result.result, reason: result.reason, decidedBy: result.decidedBy, moves: result.moves }, 'game over');
-  return result;
+
+  /** After two passes with engines disagreeing: dead stones may still stand, so the engines capture them before counting. */
+  private async cleanUpAndCount(said: string, refereeNote: string): Promise<GameResult> {
+    const before = this.moves.length;
+    const cleanup = { A: await cleanupCommand(this.engines.A, this.t), B: await cleanupCommand(this.engines.B, this.t) };
+    const after = await this.phase(cleanup);
+    if (typeof after === 'object') return after;
+    const s = this.board.scoreString(this.opts.komi);
+    return this.result(scoreWinner(s) ?? null, s, 'score', 'cleanup', `two passes; engines disagree (${said}); cleanup phase ${this.moves.length - before} moves until ${this.endText(after)}; Tromp-Taylor ${s}${refereeNote}`);
+  }
+
+  private endText(end: 'passes' | 'limit'): string {
+    return end === 'passes' ? 'two passes' : `move limit ${this.opts.maxMoves} reached`;
+  }
+
+  private roleOf(c: Player): EngineRole {
+    return roleOfColor(c, this.blackRole);
+  }
+
+  /** A forfeit by `loser`: the opponent wins, 'B+F' / 'W+F'. */
+  private forfeit(loser: Player, detail: string): GameResult {
+    return this.result(opponent(loser), `${colorLetter(opponent(loser))}+F`, 'forfeit', 'forfeit', detail);
+  }
+
+  /** The game's result as it stands now (moves, sequence, times, scores). */
+  private result(winner: Player | null, result: string, reason: EndReason, decidedBy: Decider, detail: string): GameResult {
+    return {
+      index: this.index,
+      blackRole: this.blackRole,
+      winner: winner === null ? null : this.roleOf(winner),
+      result,
+      reason,
+      decidedBy,
+      detail,
+      moves: this.moves.length,
+      sequence: moveSequence(this.moves),
+      engineScores: this.engineScores,
+      thinkMs: this.thinkMs,
+      moveCount: this.moveCount,
+      sgfPath: null,
+    };
+  }
 }
 
 /** 'kgs-genmove_cleanup' when the engine says it knows it, else 'genmove'. */
