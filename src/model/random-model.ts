@@ -4,12 +4,7 @@ import { getFeatureSet } from '../features/registry.js';
 import { presetConfig, type ArchConfig } from './config.js';
 import { saveModel, type MetadataInput } from './io.js';
 import { initParams, paramSpecs } from './params.js';
-
-/** Deterministic uniform [0, 1) generator (a 32-bit LCG): the same seed always gives the same weights. */
-export function seededUniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
+import { seededUniform } from '../random.js';
 
 export interface RandomModelOptions {
   /** Architecture preset (default `tiny`); `arch` overrides single fields. */

@@ -10,6 +10,7 @@ import { buildModel, setParams } from '../../src/model/build.js';
 import { forward } from '../../src/model/forward.js';
 import { saveModel, loadModel } from '../../src/model/io.js';
 import { selectBackend } from '../../src/model/backend.js';
+import { seededUniform } from '../../src/random.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -17,11 +18,6 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'tengen-model-'));
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 const meta = {
   featureSet: { name: 'basic', version: 1, planes: 3 },
@@ -72,7 +68,7 @@ for (const block of ['plain', 'residual'] as const) {
   describe(`${block}: functional forward == layers model`, () => {
     it('gives the same probabilities (inference mode)', () => {
       const c: ArchConfig = { depth: 2, width: 6, block, planes: 3 };
-      const params = initParams(c, lcg(42));
+      const params = initParams(c, seededUniform(42));
       // Non-trivial batch-norm statistics so that inference-mode normalisation is exercised.
       paramSpecs(c).forEach((s, i) => {
         if (s.kind === 'movingMean') params[i].fill(0.1);
@@ -99,7 +95,7 @@ for (const block of ['plain', 'residual'] as const) {
 
 describe('save/load', () => {
   const c: ArchConfig = { depth: 2, width: 4, block: 'residual', planes: 3 };
-  const params = initParams(c, lcg(7));
+  const params = initParams(c, seededUniform(7));
 
   it('round-trips weights and metadata', async () => {
     const dir = path.join(tmp, 'm1');

@@ -14,7 +14,7 @@ import type { ArchConfig } from '../../src/model/config.js';
 import { forward } from '../../src/model/forward.js';
 import { initParams, paramSpecs } from '../../src/model/params.js';
 import { loadModel, saveModel } from '../../src/model/io.js';
-import { seededUniform } from '../../src/model/random-model.js';
+import { seededUniform } from '../../src/random.js';
 import { trainingLoss } from '../../src/train/grad-engine.js';
 import { ResidentTrainer } from '../../src/train/native-engine.js';
 

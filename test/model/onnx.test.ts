@@ -17,7 +17,8 @@ import { loadModel, saveModel } from '../../src/model/io.js';
 import { exportOnnx } from '../../src/model/onnx-export.js';
 import { loadOnnxRuntime, OnnxNet } from '../../src/model/onnx-runtime.js';
 import { initParams, paramSpecs } from '../../src/model/params.js';
-import { saveRandomModel, seededUniform } from '../../src/model/random-model.js';
+import { saveRandomModel } from '../../src/model/random-model.js';
+import { seededUniform } from '../../src/random.js';
 
 const ort = await loadOnnxRuntime();
 const skipReason = ort instanceof Error ? ort.message : null;

@@ -11,7 +11,7 @@ import { validateArchConfig, type ArchConfig } from '../../src/model/config.js';
 import { forward, ownershipLoss } from '../../src/model/forward.js';
 import { initParams, paramSpecs } from '../../src/model/params.js';
 import { saveModel, loadModel } from '../../src/model/io.js';
-import { seededUniform } from '../../src/model/random-model.js';
+import { seededUniform } from '../../src/random.js';
 import { loadInitParams } from '../../src/train/init-from.js';
 import { LocalGradEngine } from '../../src/train/grad-engine.js';
 
