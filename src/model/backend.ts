@@ -29,6 +29,10 @@ async function tryLoad(name: BackendName): Promise<void> {
     // Optional native dependency: absent in most installs, so import it by a computed name. TensorFlow's C++ logging
     // (the AVX/FMA banner and other INFO lines) would land on stderr of every command; warnings and errors still show.
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+    // TensorFlow's oneDNN kernels are off in this library unless asked for (Python's TensorFlow turns them on by
+    // default on x86). With them a native training step of the 8×32 net spends 100 ms instead of 162 ms in filter
+    // gradients (bench/native-profile.ts). Read once, when the library starts; TF_ENABLE_ONEDNN_OPTS=0 keeps them off.
+    process.env.TF_ENABLE_ONEDNN_OPTS ??= '1';
     const pkg = '@tensorflow/tfjs-node';
     await import(pkg);
   } else if (name === 'wasm') {

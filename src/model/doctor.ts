@@ -14,7 +14,7 @@ export interface DoctorReport {
   skipped: BackendChoice['skipped'];
   versions: Record<string, string>;
   /** Native only: TensorFlow's own version (the C library's TF_Version) and where the library came from. */
-  tensorflow: { version: string | null; origin: string | null } | null;
+  tensorflow: { version: string | null; origin: string | null; oneDnn: boolean } | null;
   /** The second inference runtime (`--runtime onnx|auto`): onnxruntime-node's version, or why it does not load. */
   onnxRuntime: { version: string | null; unavailable: string | null };
   threads: { cpus: number; tensorflowIntraOp: string; wasm: string };
@@ -45,7 +45,8 @@ export async function doctor(requested?: string): Promise<DoctorReport> {
     const origin = existsSync(originFile) ? (JSON.parse(readFileSync(originFile, 'utf8')) as { origin: string }).origin : null;
     // tfjs-node exposes the C library's TF_Version() as TF_Version on its binding.
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
-    tensorflow = { version: binding?.TF_Version ?? null, origin };
+    // The library reads TF_ENABLE_ONEDNN_OPTS once at start; backend.ts sets it to 1 unless the user chose.
+    tensorflow = { version: binding?.TF_Version ?? null, origin, oneDnn: process.env.TF_ENABLE_ONEDNN_OPTS !== '0' && process.env.TF_ENABLE_ONEDNN_OPTS !== 'false' };
   }
   const ort = await loadOnnxRuntime();
   return {

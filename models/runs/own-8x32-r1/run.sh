@@ -15,6 +15,8 @@
 #                                  (no step count: cosine over the wall-clock budget, lr 2.5e-4 -> 0, continuous)
 #                                  (stopped at 6,682 after a minute and started again with the same arguments
 #                                  from a checkout without other agents' edits in progress)
+#   session 5, from step 7,350:   TF_ENABLE_ONEDNN_OPTS=1 run.sh --resume --lr 0.0002 --lr-schedule cosine --time-budget 64m
+#                                  (the same cosine's remaining part, now with TensorFlow's oneDNN kernels)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/root/tengen-runs/tom9d-train}

@@ -16,9 +16,9 @@ export function registerDoctorCommand(program: Command): void {
       }
       const lines = [
         `backend       ${r.backend}${r.skipped.length ? `  (skipped: ${r.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''}`,
-        ...(r.tensorflow ? [`tensorflow    ${r.tensorflow.version ?? 'unknown version'}`, `library       ${r.tensorflow.origin ?? 'unknown origin'}`] : []),
+        ...(r.tensorflow ? [`tensorflow    ${r.tensorflow.version ?? 'unknown version'}, oneDNN kernels ${r.tensorflow.oneDnn ? 'on' : 'off'} (TF_ENABLE_ONEDNN_OPTS)`, `library       ${r.tensorflow.origin ?? 'unknown origin'}`] : []),
         `tfjs          ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-        `onnx runtime  ${r.onnxRuntime.version ? `onnxruntime-node ${r.onnxRuntime.version} (gtp and analysis use it by default; serve with --runtime onnx)` : `not available: ${r.onnxRuntime.unavailable} (every command runs on tfjs)`}`,
+        `onnx runtime  ${r.onnxRuntime.version ? `onnxruntime-node ${r.onnxRuntime.version} (serve, gtp and analysis use it by default: --runtime auto)` : `not available: ${r.onnxRuntime.unavailable} (every command runs on tfjs)`}`,
         `threads       ${r.threads.cpus} CPUs; native: ${r.threads.tensorflowIntraOp}; wasm: ${r.threads.wasm}`,
         `cpu           ${r.cpu.model}; ${r.cpu.features.join(' ') || 'no feature flags read'}`,
         `node          ${r.node}`,
