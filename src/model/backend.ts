@@ -29,10 +29,6 @@ async function tryLoad(name: BackendName): Promise<void> {
     // Optional native dependency: absent in most installs, so import it by a computed name. TensorFlow's C++ logging
     // (the AVX/FMA banner and other INFO lines) would land on stderr of every command; warnings and errors still show.
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
-    // TensorFlow's oneDNN kernels are off in this library unless asked for (Python's TensorFlow turns them on by
-    // default on x86). With them a native training step of the 8×32 net spends 100 ms instead of 162 ms in filter
-    // gradients (bench/native-profile.ts). Read once, when the library starts; TF_ENABLE_ONEDNN_OPTS=0 keeps them off.
-    process.env.TF_ENABLE_ONEDNN_OPTS ??= '1';
     const pkg = '@tensorflow/tfjs-node';
     await import(pkg);
   } else if (name === 'wasm') {
@@ -45,6 +41,22 @@ async function tryLoad(name: BackendName): Promise<void> {
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tf.setBackend("${name}") returned false`);
   await tf.ready();
+}
+
+/**
+ * Turns TensorFlow's oneDNN kernels on for this process unless TF_ENABLE_ONEDNN_OPTS is set; call before the first
+ * selectBackend. This library leaves them off by default (Python's TensorFlow turns them on): with them a native
+ * training step of the 8×32 net spends 100 instead of 162 ms in filter gradients (bench/native-profile.ts). The
+ * library then prints two INFO lines to stderr that TF_CPP_MIN_LOG_LEVEL does not silence, so only `train` (+11–51%
+ * measured) asks for them; inference gains 8%, and serving and GTP run on ONNX Runtime by default.
+ */
+export function preferOneDnn(): void {
+  process.env.TF_ENABLE_ONEDNN_OPTS ??= '1';
+}
+
+/** True when TensorFlow's oneDNN kernels are on for this process (read once, when the library starts). */
+export function oneDnnEnabled(): boolean {
+  return process.env.TF_ENABLE_ONEDNN_OPTS === '1' || process.env.TF_ENABLE_ONEDNN_OPTS?.toLowerCase() === 'true';
 }
 
 /** Parses a backend name (or "auto"); throws naming the accepted values. */

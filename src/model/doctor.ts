@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { selectBackend, type BackendChoice } from './backend.js';
+import { oneDnnEnabled, selectBackend, type BackendChoice } from './backend.js';
 import { loadOnnxRuntime } from './onnx-runtime.js';
 
 export interface DoctorReport {
@@ -14,6 +14,7 @@ export interface DoctorReport {
   skipped: BackendChoice['skipped'];
   versions: Record<string, string>;
   /** Native only: TensorFlow's own version (the C library's TF_Version) and where the library came from. */
+  /** oneDnn: TensorFlow's oneDNN kernels are on in this process (`train` turns them on unless TF_ENABLE_ONEDNN_OPTS says). */
   tensorflow: { version: string | null; origin: string | null; oneDnn: boolean } | null;
   /** The second inference runtime (`--runtime onnx|auto`): onnxruntime-node's version, or why it does not load. */
   onnxRuntime: { version: string | null; unavailable: string | null };
@@ -45,8 +46,7 @@ export async function doctor(requested?: string): Promise<DoctorReport> {
     const origin = existsSync(originFile) ? (JSON.parse(readFileSync(originFile, 'utf8')) as { origin: string }).origin : null;
     // tfjs-node exposes the C library's TF_Version() as TF_Version on its binding.
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
-    // The library reads TF_ENABLE_ONEDNN_OPTS once at start; backend.ts sets it to 1 unless the user chose.
-    tensorflow = { version: binding?.TF_Version ?? null, origin, oneDnn: process.env.TF_ENABLE_ONEDNN_OPTS !== '0' && process.env.TF_ENABLE_ONEDNN_OPTS !== 'false' };
+    tensorflow = { version: binding?.TF_Version ?? null, origin, oneDnn: oneDnnEnabled() };
   }
   const ort = await loadOnnxRuntime();
   return {

@@ -5,7 +5,7 @@ import { promises as fs, existsSync } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
-import { selectBackend } from '../model/backend.js';
+import { preferOneDnn, selectBackend } from '../model/backend.js';
 import { describeArch, type ArchConfig, type FeatureSetId } from '../model/config.js';
 import { initParams, paramSpecs, valueHeadSpecs } from '../model/params.js';
 import { BN_MOMENTUM } from '../model/build.js';
@@ -221,6 +221,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
   const { arch } = opts;
   const { stepsPerEpoch, totalSteps, scheduleByTime, evalEvery, checkpointEvery } = resolveCadence(source, val, opts);
 
+  preferOneDnn();
   const choice = await selectBackend(opts.backend);
   log?.info({ backend: choice.name, skipped: choice.skipped, workers: opts.workers, arch: describeArch(arch) }, 'training backend');
   const specs = paramSpecs(arch);

@@ -41,3 +41,23 @@ describe('selectBackend', () => {
     expect(() => parseBackend('gpu')).toThrow(/unknown backend "gpu"/);
   });
 });
+
+describe('preferOneDnn', () => {
+  it('turns oneDNN on when TF_ENABLE_ONEDNN_OPTS is unset, and leaves a user setting alone', async () => {
+    const { preferOneDnn, oneDnnEnabled } = await import('../../src/model/backend.js');
+    const saved = process.env.TF_ENABLE_ONEDNN_OPTS;
+    try {
+      delete process.env.TF_ENABLE_ONEDNN_OPTS;
+      preferOneDnn();
+      expect(process.env.TF_ENABLE_ONEDNN_OPTS).toBe('1');
+      expect(oneDnnEnabled()).toBe(true);
+      process.env.TF_ENABLE_ONEDNN_OPTS = '0';
+      preferOneDnn();
+      expect(process.env.TF_ENABLE_ONEDNN_OPTS).toBe('0');
+      expect(oneDnnEnabled()).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.TF_ENABLE_ONEDNN_OPTS;
+      else process.env.TF_ENABLE_ONEDNN_OPTS = saved;
+    }
+  });
+});
