@@ -2,12 +2,13 @@
 // (batch 128, 49 planes, random inputs). Faults and system time do not depend on machine load, unlike wall time.
 // Usage: [PRESET=default|6x64|…] npx tsx bench/allocator.bench.ts
 //   then again with MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 set, and compare.
-import { selectBackend } from '../src/model/backend.js';
+import { preferOneDnn, selectBackend } from '../src/model/backend.js';
 import { archFromSpec } from '../src/model/config.js';
 import { initParams } from '../src/model/params.js';
 import { seededUniform } from '../src/random.js';
 import { SyntheticSource } from '../src/train/synthetic.js';
 import { ResidentTrainer } from '../src/train/native-engine.js';
+preferOneDnn(); // as `tengen train` does
 await selectBackend('tensorflow');
 const preset = process.env.PRESET ?? 'default', batch = 128, planes = 49;
 const arch = archFromSpec(preset, planes);

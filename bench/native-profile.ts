@@ -1,12 +1,13 @@
 // Where a native training step's time goes: per-kernel times of ResidentTrainer.step (tf.profile), e.g.
 //   npx tsx bench/native-profile.ts 6x64     (a script, not a *.bench.ts: npm run bench does not run it)
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../src/model/backend.js';
+import { preferOneDnn, selectBackend } from '../src/model/backend.js';
 import { ResidentTrainer } from '../src/train/native-engine.js';
 import { initParams } from '../src/model/params.js';
 import { archFromSpec } from '../src/model/config.js';
 import { SyntheticSource } from '../src/train/synthetic.js';
 import { seededUniform } from '../src/random.js';
+preferOneDnn(); // as `tengen train` does
 await selectBackend('tensorflow');
 const arch = archFromSpec(process.argv[2] ?? '6x64', 48);
 const rt = new ResidentTrainer(arch, { kind: 'adam', momentum: 0, weightDecay: 1e-4 }, initParams(arch, seededUniform(1)), null);

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { archFromSpec } from '../src/model/config.js';
 import { buildModel, setParams } from '../src/model/build.js';
 import { initParams, paramSpecs, countTrainable } from '../src/model/params.js';
-import { selectBackend } from '../src/model/backend.js';
+import { preferOneDnn, selectBackend } from '../src/model/backend.js';
 import { LocalGradEngine, type GradEngine } from '../src/train/grad-engine.js';
 import { WorkerPoolEngine } from '../src/train/worker-pool.js';
 import { Optimizer } from '../src/train/optimizer.js';
@@ -113,6 +113,7 @@ if (args.includes('--native')) {
   const ni = args.indexOf('--presets');
   const nets = ni >= 0 ? args[ni + 1].split(',') : ['default', '6x64', '12x64r', '10x128r'];
   const rounds = opt('--rounds', 2);
+  preferOneDnn(); // as `tengen train` does
   await selectBackend('tensorflow');
   console.log(`\nNative training throughput, batch ${batch}, ${planes} planes, Adam, positions/s; ${rounds} rounds of Tengen then Keras per net, ${seconds}s per cell\n`);
   console.log('| net | params | Tengen native (rounds) | Keras TF 2.21, 2 threads (rounds) | Tengen / Keras (medians) |');

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BOARD, POINTS, type ArchConfig } from './config.js';
 import { conv2dSame } from './conv-grad.js';
+import { relu } from './native-relu.js';
 import { layerSpecs, ownershipHeadSpecs, valueHeadSpecs } from './params.js';
 import { BN_EPSILON } from './build.js';
 
@@ -44,10 +45,12 @@ export function forward(c: ArchConfig, params: readonly tf.Tensor[], x: tf.Tenso
     if (l.type === 'conv' && l.name === 'policy') trunk = h;
     if (l.type === 'conv') {
       if (nativeConv) {
-        // One fused op (conv + bias + relu; TensorFlow's _FusedConv2D) and its registered gradient.
+        // One fused op (conv + bias; TensorFlow's _FusedConv2D) and its registered gradient, then a relu whose
+        // gradient is TensorFlow's ReluGrad (the fused op's relu gradient is tfjs's slower dy · step(y)).
         const filter = next() as tf.Tensor4D;
         const bias = l.bias ? (next() as tf.Tensor1D) : undefined;
-        h = tf.fused.conv2d({ x: h, filter, strides: 1, pad: 'same', bias, activation: l.relu ? 'relu' : 'linear' });
+        h = tf.fused.conv2d({ x: h, filter, strides: 1, pad: 'same', bias, activation: 'linear' });
+        if (l.relu) h = relu(h);
       } else {
         h = conv(h, next() as tf.Tensor4D, h !== x);
         if (l.bias) h = tf.add(h, next()) as tf.Tensor4D;
