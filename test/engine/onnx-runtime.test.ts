@@ -4,7 +4,7 @@
 // fallback to tfjs, with one log line, when onnxruntime-node is missing. The ONNX part is skipped, with the reason,
 // when onnxruntime-node is not installed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chooseRuntime, Engine, ONNX_BACKEND } from '../../src/engine/engine.js';
@@ -76,16 +76,20 @@ describe.skipIf(skipReason !== null)('engine runtime onnx equals tfjs', () => {
     }, 180_000);
   }
 
-  it('models/default (policy only) through onnx: the same policy as tfjs within 1e-4', async () => {
-    const dir = path.resolve('models/default');
+  // The shipped models (models/default and, where present, the earlier policy-only models/8x32-policy).
+  it.each(['models/default', 'models/8x32-policy'].filter((d) => existsSync(path.join(d, 'tengen.json'))))('%s through onnx: the same evaluation as tfjs within 1e-4', async (rel) => {
+    const dir = path.resolve(rel);
     const tfjs = await Engine.load({ modelDir: dir, runtime: 'tfjs' });
     const onnx = await Engine.load({ modelDir: dir, runtime: 'onnx' });
     try {
       for (const sym of [1, 8] as const) {
         for (const board of BOARDS) {
           const [a, b] = await Promise.all([tfjs.evaluate(board, { symmetries: sym }), onnx.evaluate(board, { symmetries: sym })]);
-          expect(b.value).toBeNull();
-          expect(b.ownership).toBeNull();
+          expect(b.value === null).toBe(a.value === null);
+          expect(b.value === null).toBe(!tfjs.model.architecture.valueHead);
+          if (a.value !== null) expect(Math.abs(b.value! - a.value)).toBeLessThan(1e-4);
+          expect(b.ownership === null).toBe(!tfjs.model.architecture.ownershipHead);
+          if (a.ownership !== null) expect(maxAbs(b.ownership!, a.ownership)).toBeLessThan(1e-4);
           expect(maxAbs(b.policy, a.policy)).toBeLessThan(1e-4);
         }
       }
