@@ -16,7 +16,7 @@ export function registerDoctorCommand(program: Command): void {
       }
       const lines = [
         `backend       ${r.backend}${r.skipped.length ? `  (skipped: ${r.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''}`,
-        ...(r.tensorflow ? [`tensorflow    ${r.tensorflow.version ?? 'unknown version'}, oneDNN kernels ${r.tensorflow.oneDnn ? 'on' : 'off'} (TF_ENABLE_ONEDNN_OPTS)`, `library       ${r.tensorflow.origin ?? 'unknown origin'}`] : []),
+        ...(r.tensorflow ? [`tensorflow    ${r.tensorflow.version ?? 'unknown version'}, oneDNN kernels ${r.tensorflow.oneDnn ? 'on' : 'off'} here (train turns them on unless TF_ENABLE_ONEDNN_OPTS=0)`, `library       ${r.tensorflow.origin ?? 'unknown origin'}`] : []),
         `tfjs          ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`,
         `onnx runtime  ${r.onnxRuntime.version ? `onnxruntime-node ${r.onnxRuntime.version} (serve, gtp and analysis use it by default: --runtime auto)` : `not available: ${r.onnxRuntime.unavailable} (every command runs on tfjs)`}`,
         `threads       ${r.threads.cpus} CPUs; native: ${r.threads.tensorflowIntraOp}; wasm: ${r.threads.wasm}`,
