@@ -5,7 +5,11 @@
       int32 N, int32 planes, then float32 planes [N,19,19,P], int32 labels [N], int64 entries [N] (little-endian)
   python -m tengen_tf.dump predict MODEL_DIR --in FILE --out FILE
       Keras forward of a Tengen model folder on float32 inputs [N,19,19,P] (FILE as written by `planes`, or raw
-      float32 with --planes P): float32 policy probabilities [N,361], then the value [N] if the model has one
+      float32 with --planes P): float32 policy probabilities [N,361], then the value [N] if the model has one, then
+      the ownership [N,361] (tanh) if it has an ownership head (the model's outputs in order, flattened)
+  python -m tengen_tf.dump resave MODEL_DIR --out DIR
+      reads a Tengen model folder into Keras and writes it back with export_tfjs (model.json from the Keras graph),
+      so the tests can check that Tengen loads what the Python side writes
 """
 from __future__ import annotations
 
@@ -30,6 +34,9 @@ def main(argv=None) -> int:
     b.add_argument('--in', dest='inp', required=True)
     b.add_argument('--planes', type=int, help='raw float32 input with this many planes (default: a `planes` file)')
     b.add_argument('--out', required=True)
+    c = sub.add_parser('resave')
+    c.add_argument('model')
+    c.add_argument('--out', required=True)
     args = p.parse_args(argv)
 
     if args.cmd == 'planes':
@@ -52,9 +59,14 @@ def main(argv=None) -> int:
                 f.write(np.concatenate(es)[:n].astype('<i8').tobytes())
         return 0
 
-    from .export_tfjs import load_into, read_tengen_model
+    from .export_tfjs import load_into, read_tengen_model, save_tengen_model
     from .model import build_model
     arch, _, _ = read_tengen_model(args.model)
+    if args.cmd == 'resave':
+        model = build_model(arch)
+        meta = load_into(model, arch, args.model)
+        save_tengen_model(args.out, model, arch, meta['featureSet'], {k: v for k, v in meta.items() if k not in ('format', 'formatVersion', 'architecture', 'date')})
+        return 0
     raw = open(args.inp, 'rb').read()
     if args.planes:
         x = np.frombuffer(raw, dtype='<f4').reshape(-1, 19, 19, args.planes)
@@ -66,9 +78,8 @@ def main(argv=None) -> int:
     outs = model(x, training=False)
     outs = outs if isinstance(outs, (list, tuple)) else [outs]
     with open(args.out, 'wb') as f:
-        f.write(np.asarray(outs[0], dtype='<f4').tobytes())
-        if len(outs) > 1:
-            f.write(np.asarray(outs[1], dtype='<f4').reshape(-1).tobytes())
+        for o in outs:
+            f.write(np.asarray(o, dtype='<f4').reshape(-1).tobytes())
     return 0
 
 

@@ -4,7 +4,9 @@ Layer names, order, shapes and hyper-parameters follow src/model/params.ts (laye
 src/model/build.ts so that weights move between Keras and tfjs by name and the canonical parameter order is the
 same: trunk (plain: conv0 5x5 + conv1..convD 3x3, bias+relu; residual: conv0 without bias, bn0+relu, blocks
 res{b}_conv1/bn1(+relu)/conv2/bn2/add(+relu)), policy head (1x1 conv `policy` -> `flatten` -> `policy_softmax`),
-and with `valueHead` the value head (value_conv 1x1 relu -> value_pool GAP -> value_fc1 relu -> value_fc2 tanh).
+with `valueHead` the value head (value_conv 1x1 relu -> value_pool GAP -> value_fc1 relu -> value_fc2 tanh), and with
+`ownershipHead` (needs a value head) the ownership head (ownership_conv 1x1 -> ownership_flatten -> ownership_tanh).
+Outputs in Tengen's order: [policy] or [policy, value] or [policy, value, ownership].
 This module is the one Keras definition: bench/keras_reference.py and the trainer import it.
 """
 from __future__ import annotations
@@ -21,6 +23,10 @@ INPUT_NAME = 'planes'
 LOGITS_LAYER = 'flatten'
 POLICY_OUTPUT = 'policy_softmax'
 VALUE_OUTPUT = 'value_fc2'
+# The ownership head (src/model/params.ts OWNERSHIP_*): 1x1 conv of the trunk to one plane -> flatten -> tanh.
+OWNERSHIP_CONV = 'ownership_conv'
+OWNERSHIP_FLAT = 'ownership_flatten'
+OWNERSHIP_OUTPUT = 'ownership_tanh'
 # Keras defaults, and what Tengen's build.ts / training forward use.
 BN_EPSILON = 1e-3
 BN_MOMENTUM = 0.99
@@ -48,16 +54,21 @@ class Arch:
     block: str
     planes: int
     value_head: Optional[ValueHead] = None
+    # tengen.json `ownershipHead: true` (only with a value head, as validateArchConfig requires).
+    ownership_head: bool = False
 
     def to_json(self) -> dict:
         out: dict[str, Any] = {'depth': self.depth, 'width': self.width, 'block': self.block, 'planes': self.planes}
         if self.value_head is not None:
             out['valueHead'] = {'channels': self.value_head.channels, 'hidden': self.value_head.hidden}
+        if self.ownership_head:
+            out['ownershipHead'] = True
         return out
 
     def label(self) -> str:
         v = f' + value {self.value_head.channels}/{self.value_head.hidden}' if self.value_head else ''
-        return f'{self.depth}x{self.width}{"r" if self.block == "residual" else ""}{v}'
+        o = ' + ownership' if self.ownership_head else ''
+        return f'{self.depth}x{self.width}{"r" if self.block == "residual" else ""}{v}{o}'
 
 
 def arch_from_json(raw: Any, where: str = 'architecture') -> Arch:
@@ -79,13 +90,30 @@ def arch_from_json(raw: Any, where: str = 'architecture') -> Arch:
         raise ValueError(f'{where}: field "block" must be "plain" or "residual", got {json.dumps(block)}')
     if block == 'residual' and depth % 2 != 0:
         raise ValueError(f'{where}: field "depth" must be even for residual blocks (2 convs each), got {depth}')
-    vh = None
-    if raw.get('valueHead') is not None:
-        v = raw['valueHead']
-        if not isinstance(v, dict):
-            raise ValueError(f'{where}: field "valueHead" must be an object {{channels, hidden}}, got {json.dumps(v)}')
-        vh = ValueHead(integer('channels', 1, 1024, v, f'{where}.valueHead'), integer('hidden', 1, 1024, v, f'{where}.valueHead'))
-    return Arch(depth, width, block, planes, vh)
+    # As validateArchConfig: a present valueHead must be an object (JSON null included); ownershipHead needs a value
+    # head when truthy, and beside one must be true or false.
+    if 'valueHead' not in raw:
+        if raw.get('ownershipHead') not in (None, False, 0, ''):  # JavaScript truthiness, as the TypeScript check
+            raise ValueError(f'{where}: field "ownershipHead" needs a value head ("valueHead")')
+        return Arch(depth, width, block, planes)
+    v = raw['valueHead']
+    if not isinstance(v, dict):
+        raise ValueError(f'{where}: field "valueHead" must be an object {{channels, hidden}}, got {json.dumps(v)}')
+
+    def vint(field: str) -> int:
+        x = v.get(field)
+        if not isinstance(x, int) or isinstance(x, bool) or x < 1 or x > 1024:
+            raise ValueError(f'{where}: field "valueHead.{field}" must be an integer in 1..1024, got {json.dumps(x)}')
+        return x
+
+    vh = ValueHead(vint('channels'), vint('hidden'))
+    own = False
+    if 'ownershipHead' in raw:
+        o = raw['ownershipHead']
+        if not isinstance(o, bool):
+            raise ValueError(f'{where}: field "ownershipHead" must be true or false, got {json.dumps(o)}')
+        own = o
+    return Arch(depth, width, block, planes, vh, own)
 
 
 def arch_from_spec(spec: str, planes: int, value_head: Optional[ValueHead] = None) -> Arch:
@@ -155,6 +183,10 @@ def param_specs(a: Arch) -> list[dict]:
         add('value_fc1', 'bias', 'bias', [vh.hidden])
         add('value_fc2', 'kernel', 'kernel', [vh.hidden, 1])
         add('value_fc2', 'bias', 'bias', [1])
+    if a.ownership_head:
+        # After the value head in canonical order (paramSpecs: layerSpecs, valueHeadSpecs, ownershipHeadSpecs).
+        add(OWNERSHIP_CONV, 'kernel', 'kernel', [1, 1, a.width, 1])
+        add(OWNERSHIP_CONV, 'bias', 'bias', [1])
     return specs
 
 
@@ -165,7 +197,8 @@ def count_trainable(a: Arch) -> int:
 # ---- Keras model ----
 
 def build_model(a: Arch, l2: float = 0.0):
-    """Builds the Keras functional model: input `planes` (N,19,19,planes) -> [policy_softmax (N,361)] (+ value_fc2 (N,1)).
+    """Builds the Keras functional model: input `planes` (N,19,19,planes) -> [policy_softmax (N,361)] (+ value_fc2 (N,1))
+    (+ ownership_tanh (N,361)), the outputs in that order, as buildModel in src/model/build.ts.
 
     Conv and dense kernels get an L2 regulariser of `l2` (Tengen decays kernels, not biases or batch norm); initialisers are Keras defaults
     (the trainer either trains from scratch or loads weights with `set_params`).
@@ -207,7 +240,12 @@ def build_model(a: Arch, l2: float = 0.0):
     v = layers.GlobalAveragePooling2D(name='value_pool')(v)
     v = layers.Dense(vh.hidden, activation='relu', kernel_regularizer=reg, name='value_fc1')(v)
     v = layers.Dense(1, activation='tanh', kernel_regularizer=reg, name=VALUE_OUTPUT)(v)
-    return keras.Model(inp, [policy, v], name='tengen_policy_value')
+    outputs = [policy, v]
+    if a.ownership_head:
+        o = layers.Conv2D(1, 1, padding='same', activation=None, kernel_regularizer=reg, name=OWNERSHIP_CONV)(trunk)
+        o = layers.Flatten(name=OWNERSHIP_FLAT)(o)
+        outputs.append(layers.Activation('tanh', name=OWNERSHIP_OUTPUT)(o))
+    return keras.Model(inp, outputs, name='tengen_policy_value')
 
 
 def _weight_variables(model, a: Arch) -> Iterator[tuple[dict, Any]]:

@@ -85,16 +85,27 @@ def main(argv=None) -> int:
         c, h = (int(v) for v in args.value_head.split(','))
         vh = ValueHead(c, h)
     init_meta = None
+
+    def refuse_ownership(a, src: str) -> None:
+        # Exports carry no ownership targets, and dropping the head would write a model that is not the one asked for.
+        if a.ownership_head:
+            raise SystemExit(f'{src}: field "architecture.ownershipHead" is true, but python/tengen_tf.train cannot train an '
+                             f'ownership head (`tengen data export` writes no ownership targets); train it with '
+                             f'`tengen train --ownership-head`, or start from a model without one')
+
     if args.init_from:
         arch, init_meta, _ = read_tengen_model(args.init_from)
+        refuse_ownership(arch, f'--init-from {args.init_from} (tengen.json)')
         if args.arch:
             a2 = arch_from_spec(args.arch, fset['planes'], vh or arch.value_head)
+            refuse_ownership(a2, f'--arch {args.arch}')
             if a2 != arch:
                 raise SystemExit(f'--arch {args.arch} differs from --init-from {args.init_from} ({arch.label()})')
         if init_meta.get('featureSet') != fset:
             raise SystemExit(f'--init-from {args.init_from} was trained on {init_meta.get("featureSet")}, the export has {fset}')
     else:
         arch = arch_from_spec(args.arch or 'default', fset['planes'], vh)
+        refuse_ownership(arch, f'--arch {args.arch}')
     if arch.planes != fset['planes']:
         raise SystemExit(f'architecture has {arch.planes} planes, the export {fset["planes"]}')
 

@@ -1,6 +1,7 @@
 // Tengen ↔ TensorFlow/Keras equivalence: the trainer's input pipeline delivers exactly Tengen's encoder output under
 // each of the 8 symmetries (labels mapped as features/symmetry.ts), and a Keras model built by python/tengen_tf from
-// a model folder's tengen.json gives the same probabilities as Tengen on native TensorFlow and on WASM (≤ 1e-4).
+// a model folder's tengen.json gives the same policy, value and ownership as Tengen on native TensorFlow and on WASM
+// (≤ 1e-4), and a model folder the Python side writes back (export_tfjs) loads in Tengen and gives the same outputs.
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { Replayer } from '../../src/data/replay.js';
 import { getFeatureSet } from '../../src/features/registry.js';
 import { transformLabel, transformPlanes } from '../../src/features/symmetry.js';
 import { selectBackend } from '../../src/model/backend.js';
+import { validateArchConfig, type ArchConfig } from '../../src/model/config.js';
 import { loadModel } from '../../src/model/io.js';
 import { saveRandomModel } from '../../src/model/random-model.js';
 import { buildSampleDataset, repoRoot, runPython, tensorflowMissing } from './helpers.js';
@@ -83,20 +85,36 @@ describe.skipIf(missing !== null)('Tengen vs TensorFlow/Keras (python/tengen_tf)
     }
   });
 
-  async function tengenForward(dir: string, backend: string, x: Float32Array, planes: number): Promise<{ policy: Float32Array; value: Float32Array | null }> {
+  interface Outputs {
+    policy: Float32Array;
+    value: Float32Array | null;
+    ownership: Float32Array | null;
+  }
+
+  async function tengenForward(dir: string, backend: string, x: Float32Array, planes: number): Promise<Outputs> {
     await selectBackend(backend);
     const { model } = await loadModel(dir);
     try {
       const input = tf.tensor4d(x, [x.length / (361 * planes), 19, 19, planes]);
       const out = model.predict(input) as tf.Tensor | tf.Tensor[];
       const outs = Array.isArray(out) ? out : [out];
-      const policy = outs[0].dataSync() as Float32Array;
-      const value = outs.length > 1 ? (outs[1].dataSync() as Float32Array) : null;
+      const read = (i: number): Float32Array | null => (outs.length > i ? Float32Array.from(outs[i].dataSync() as Float32Array) : null);
+      const r = { policy: read(0)!, value: read(1), ownership: read(2) };
       tf.dispose([input, ...outs]);
-      return { policy: Float32Array.from(policy), value: value ? Float32Array.from(value) : null };
+      return r;
     } finally {
       model.dispose();
     }
+  }
+
+  /** Splits `dump predict`'s output (the model's outputs in order, flattened) by the heads the architecture has. */
+  function splitKeras(buf: Float32Array, n: number, arch: ArchConfig): Outputs {
+    const want = n * 361 + (arch.valueHead ? n : 0) + (arch.ownershipHead ? n * 361 : 0);
+    expect(buf.length, 'Keras output length for the heads in tengen.json').toBe(want);
+    const policy = buf.subarray(0, n * 361);
+    const value = arch.valueHead ? buf.subarray(n * 361, n * 362) : null;
+    const ownership = arch.ownershipHead ? buf.subarray(n * 362, n * 723) : null;
+    return { policy, value, ownership };
   }
 
   function maxAbsDiff(a: Float32Array, b: Float32Array): number {
@@ -115,53 +133,114 @@ describe.skipIf(missing !== null)('Tengen vs TensorFlow/Keras (python/tengen_tf)
     }
   };
 
+  /** Asserts that Tengen's outputs equal the reference ones within `tol`, head by head; returns the differences. */
+  function compareOutputs(t: Outputs, ref: Outputs, what: string, tol: number): string {
+    expect(t.value === null, `${what}: value head present on one side only`).toBe(ref.value === null);
+    expect(t.ownership === null, `${what}: ownership head present on one side only`).toBe(ref.ownership === null);
+    const dp = maxAbsDiff(t.policy, ref.policy);
+    expect(dp, `${what} policy`).toBeLessThanOrEqual(tol);
+    let msg = `max |Δp| = ${dp.toExponential(2)}`;
+    if (t.value) {
+      const dv = maxAbsDiff(t.value, ref.value!);
+      expect(dv, `${what} value`).toBeLessThanOrEqual(tol);
+      msg += `, max |Δv| = ${dv.toExponential(2)}`;
+    }
+    if (t.ownership) {
+      const dwn = maxAbsDiff(t.ownership, ref.ownership!);
+      expect(dwn, `${what} ownership`).toBeLessThanOrEqual(tol);
+      msg += `, max |Δownership| = ${dwn.toExponential(2)}`;
+    }
+    return msg;
+  }
+
+  /** Inputs for a model over `featureSet`: the dumped alphago49 records, or the same positions without the komi plane. */
+  function inputsFor(featureSet: string, planes: number, symmetry: number): { file: string; raw: boolean } {
+    const dump = path.join(work, `planes-${symmetry}.bin`);
+    if (featureSet === 'alphago49' && planes === 49) return { file: dump, raw: false };
+    if (featureSet !== 'alphago48' || planes !== 48) {
+      throw new Error(`equivalence test: inputs for feature set ${featureSet} (${planes} planes) are not built here (alphago48/alphago49 only)`);
+    }
+    // alphago48 = alphago49's first 48 planes.
+    const d = readDump(dump);
+    const x48 = new Float32Array(d.n * 361 * 48);
+    for (let p = 0; p < d.n * 361; p++) x48.set(d.x.subarray(p * 49, p * 49 + 48), p * 48);
+    const file = path.join(work, `planes48-${symmetry}.f32`);
+    writeFileSync(file, x48);
+    return { file, raw: true };
+  }
+
+  const shipped = (() => {
+    try {
+      const meta = JSON.parse(readFileSync(path.join(repoRoot, 'models/default/tengen.json'), 'utf8')) as { architecture: unknown; featureSet: { name: string } };
+      const a = validateArchConfig(meta.architecture, 'models/default/tengen.json');
+      const heads = ['policy', ...(a.valueHead ? ['value'] : []), ...(a.ownershipHead ? ['ownership'] : [])].join(' + ');
+      return `${a.depth}×${a.width} ${a.block}, ${meta.featureSet.name}, ${heads}`;
+    } catch (err) {
+      return `unreadable: ${(err as Error).message}`;
+    }
+  })();
+
   it.each([
     ['a random residual 4×16 net with a value head (alphago49)', 'random'],
-    ['the shipped models/default (8×32 plain, alphago48)', 'default'],
-  ])('%s: Keras and Tengen probabilities agree within 1e-4 on native TensorFlow and WASM', async (_label, which) => {
+    ['a random plain 3×16 net with a value head and an ownership head (alphago49)', 'random-ownership'],
+    [`the shipped models/default (${shipped})`, 'default'],
+  ])('%s: Keras and Tengen outputs agree within 1e-4 on native TensorFlow and WASM', async (_label, which) => {
     let dir: string;
-    let planes: number;
-    let input: string;
     if (which === 'random') {
       dir = path.join(work, 'random-model');
-      await saveRandomModel(dir, 'alphago49', { arch: { depth: 4, width: 16, block: 'residual', valueHead: { channels: 8, hidden: 16 } } as never, seed: 11, headScale: 8 });
-      planes = 49;
-      input = path.join(work, 'planes-3.bin');
+      await saveRandomModel(dir, 'alphago49', { arch: { depth: 4, width: 16, block: 'residual', valueHead: { channels: 8, hidden: 16 } }, seed: 11, headScale: 8 });
+    } else if (which === 'random-ownership') {
+      dir = path.join(work, 'random-ownership-model');
+      await saveRandomModel(dir, 'alphago49', {
+        arch: { depth: 3, width: 16, block: 'plain', valueHead: { channels: 8, hidden: 16 }, ownershipHead: true },
+        seed: 12,
+        headScale: 8,
+      });
     } else {
       dir = path.join(repoRoot, 'models/default');
-      planes = 48;
-      // The same positions without the komi plane (alphago48 = alphago49's first 48 planes).
-      const d = readDump(path.join(work, 'planes-5.bin'));
-      const x48 = new Float32Array(d.n * 361 * 48);
-      for (let p = 0; p < d.n * 361; p++) x48.set(d.x.subarray(p * 49, p * 49 + 48), p * 48);
-      input = path.join(work, 'planes48.f32');
-      writeFileSync(input, x48);
     }
+    // Planes, feature set and heads come from the model's own tengen.json (models/default changes as models ship).
+    const meta = JSON.parse(readFileSync(path.join(dir, 'tengen.json'), 'utf8')) as { architecture: unknown; featureSet: { name: string } };
+    const arch = validateArchConfig(meta.architecture, `${dir}/tengen.json`);
+    const planes = arch.planes;
+    const input = inputsFor(meta.featureSet.name, planes, which === 'random' ? 3 : 5);
     const outFile = path.join(work, `keras-${which}.bin`);
-    runPython('dump', ['predict', dir, '--in', input, '--out', outFile, ...(which === 'default' ? ['--planes', '48'] : [])]);
+    runPython('dump', ['predict', dir, '--in', input.file, '--out', outFile, ...(input.raw ? ['--planes', String(planes)] : [])]);
     const kb = readFileSync(outFile);
-    const keras = new Float32Array(kb.buffer.slice(kb.byteOffset, kb.byteOffset + kb.byteLength));
+    const kerasAll = new Float32Array(kb.buffer.slice(kb.byteOffset, kb.byteOffset + kb.byteLength));
     let x: Float32Array;
-    if (which === 'random') x = readDump(input).x;
+    if (!input.raw) x = readDump(input.file).x;
     else {
-      const b = readFileSync(input);
+      const b = readFileSync(input.file);
       x = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
     }
     const n = x.length / (361 * planes);
-    const kerasPolicy = keras.subarray(0, n * 361);
-    const kerasValue = keras.length > n * 361 ? keras.subarray(n * 361) : null;
-    expect(kerasValue === null).toBe(which !== 'random');
+    expect(n).toBe(COUNT);
+    const keras = splitKeras(kerasAll, n, arch);
     const noNative = await nativeOk();
     const backends = noNative ? ['wasm'] : ['tensorflow', 'wasm'];
     if (noNative) console.warn(`native TensorFlow backend unavailable here (${noNative}); compared against WASM only`);
+    let first: Outputs | null = null;
     for (const b of backends) {
       const t = await tengenForward(dir, b, x, planes);
-      const dp = maxAbsDiff(t.policy, kerasPolicy);
-      console.log(`equivalence ${which} ${b}: max |Δp| = ${dp.toExponential(2)}${t.value ? `, max |Δv| = ${maxAbsDiff(t.value, kerasValue!).toExponential(2)}` : ''} over ${n} positions`);
-      expect(dp, `${b} policy`).toBeLessThanOrEqual(1e-4);
-      if (t.value) expect(maxAbsDiff(t.value, kerasValue!), `${b} value`).toBeLessThanOrEqual(1e-4);
-      // Not a trivially uniform output: the comparison must see peaked distributions.
+      first ??= t;
+      console.log(`equivalence ${which} ${b}: ${compareOutputs(t, keras, `${which} ${b}`, 1e-4)} over ${n} positions`);
+      // Not a trivially uniform output: the comparison must see peaked distributions and non-constant heads.
       expect(Math.max(...t.policy.subarray(0, 361))).toBeGreaterThan(2 / 361);
+      if (t.value) expect(Math.max(...t.value) - Math.min(...t.value), `${b} value spread`).toBeGreaterThan(1e-3);
+      if (t.ownership) {
+        expect(Math.max(...t.ownership) - Math.min(...t.ownership), `${b} ownership spread`).toBeGreaterThan(0.05);
+      }
+    }
+    if (which === 'random-ownership') {
+      // What the Python side writes (model.json from the Keras graph, weights.bin in canonical order) loads in Tengen
+      // as the same network: same heads, same outputs.
+      const resaved = path.join(work, 'resaved-ownership-model');
+      runPython('dump', ['resave', dir, '--out', resaved]);
+      const back = validateArchConfig(JSON.parse(readFileSync(path.join(resaved, 'tengen.json'), 'utf8')).architecture, 'resaved tengen.json');
+      expect(back).toEqual(arch);
+      const t = await tengenForward(resaved, backends[0], x, planes);
+      console.log(`equivalence ${which} resaved by tengen_tf, ${backends[0]}: ${compareOutputs(t, first!, 'resaved', 1e-6)}`);
     }
   });
 });
