@@ -17,14 +17,14 @@ const MAX_STONES = 361;
 
 /** Steps taken from the empty board, and the positions they produced, for undo and positional superko. */
 export class History {
-  private rec = new Int32Array(REC * 512);
+  private rec = new Int32Array(REC * 64); // doubles on demand, like the table below (small boards are cheap to make)
   private n = 0;
   // Open-addressing set of position hashes (64 bits as two int32 halves); removal is exact because
   // only the newest insertion is ever removed (steps are undone in LIFO order).
-  private tabLo = new Int32Array(2048);
-  private tabHi = new Int32Array(2048);
-  private tabUsed = new Uint8Array(2048);
-  private tabStones = new Int16Array(2048); // stone count of the position in each slot
+  private tabLo = new Int32Array(256);
+  private tabHi = new Int32Array(256);
+  private tabUsed = new Uint8Array(256);
+  private tabStones = new Int16Array(256); // stone count of the position in each slot
   private tabCount = 0;
   // Positions in the table per total stone count: a position with a count never seen cannot repeat,
   // which skips the hash (and the probe) for almost every move of a real game.
