@@ -290,6 +290,7 @@ class MatchGame {
     return this.result(scoreWinner(s) ?? null, s, 'score', 'cleanup', `two passes; engines disagree (${said}); cleanup phase ${this.moves.length - before} moves until ${this.endText(after)}; Tromp-Taylor ${s}${refereeNote}`);
   }
 
+  /** How a phase ended, as the result detail says it. */
   private endText(end: 'passes' | 'limit'): string {
     return end === 'passes' ? 'two passes' : `move limit ${this.opts.maxMoves} reached`;
   }
@@ -338,6 +339,7 @@ export function moveSequence(moves: GameRecord['moves']): string {
   return moves.map((m) => `${colorLetter(m.color).toLowerCase()} ${pointToGtp(m.point).toLowerCase()}`).join(' ');
 }
 
+/** Writes game `index` (1-based in the name) to outDir/game-NNN.sgf with its result and detail; returns the path. */
 function writeGameSgf(
   outDir: string,
   index: number,
