@@ -3,7 +3,8 @@
 // a model folder's tengen.json gives the same policy, value and ownership as Tengen on native TensorFlow and on WASM
 // (≤ 1e-4), and a model folder the Python side writes back (export_tfjs) loads in Tengen and gives the same outputs.
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import { selectBackend } from '../../src/model/backend.js';
 import { validateArchConfig, type ArchConfig } from '../../src/model/config.js';
 import { loadModel } from '../../src/model/io.js';
 import { saveRandomModel } from '../../src/model/random-model.js';
-import { buildSampleDataset, repoRoot, runPython, tensorflowMissing } from './helpers.js';
+import { buildSampleDataset, python, pythonDir, repoRoot, runPython, tensorflowMissing } from './helpers.js';
 
 const missing = tensorflowMissing();
 const COUNT = 96;
@@ -242,6 +243,21 @@ describe.skipIf(missing !== null)('Tengen vs TensorFlow/Keras (python/tengen_tf)
       const t = await tengenForward(resaved, backends[0], x, planes);
       console.log(`equivalence ${which} resaved by tengen_tf, ${backends[0]}: ${compareOutputs(t, first!, 'resaved', 1e-6)}`);
     }
+  });
+
+  it('the Keras trainer refuses a model with an ownership head, naming the field (exports carry no ownership targets)', async () => {
+    const dir = path.join(work, 'random-ownership-init');
+    await saveRandomModel(dir, 'alphago49', { arch: { depth: 2, width: 8, block: 'plain', valueHead: { channels: 4, hidden: 8 }, ownershipHead: true }, seed: 13 });
+    const out = path.join(work, 'never-written');
+    const r = spawnSync(python, ['-m', 'tengen_tf.train', '--data', exp, '--init-from', dir, '--out', out, '--steps', '1'], {
+      cwd: pythonDir,
+      encoding: 'utf8',
+      timeout: 600_000,
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+    });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`--init-from ${dir} (tengen.json): field "architecture.ownershipHead" is true`);
+    expect(existsSync(out)).toBe(false);
   });
 });
 
