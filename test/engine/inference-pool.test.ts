@@ -51,7 +51,8 @@ describe('InferencePool', () => {
     await expect(pool.forward(input, 1)).rejects.toThrow(/closed/);
   }, 60_000);
 
-  it.runIf(existsSync('/proc/thread-self'))('runs its workers at a lower scheduling priority than the main thread (nice)', async () => {
+  // Linux only, and only where the test process can still go 3 lower (under `nice -n 19` it cannot).
+  it.runIf(existsSync('/proc/thread-self') && os.getPriority() <= 16)('runs its workers at a lower scheduling priority than the main thread (nice)', async () => {
     const niceOf = (): number[] =>
       readdirSync('/proc/self/task').map((tid) => {
         // Fields after the ")" that closes the thread's name: state is field 3, nice field 19.
@@ -63,8 +64,8 @@ describe('InferencePool', () => {
     const pool = await InferencePool.start({ modelDir: model.dir, backend: 'cpu', workers: 1, rowLen: 361 * 9, outLen: 362, maxRows: 1, nice: 3 });
     try {
       const after = niceOf();
-      expect(before.filter((n) => n === Math.min(19, base + 3))).toHaveLength(0);
-      expect(after.filter((n) => n === Math.min(19, base + 3)).length).toBeGreaterThanOrEqual(1);
+      expect(before.filter((n) => n === base + 3)).toHaveLength(0);
+      expect(after.filter((n) => n === base + 3).length).toBeGreaterThanOrEqual(1);
       expect(os.getPriority()).toBe(base); // the main thread keeps its priority
     } finally {
       await pool.close();

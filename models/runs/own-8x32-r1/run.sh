@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run own-8x32-r1 (issue 12): the shipped 8x32 policy net grown to alphago49 (+ komi plane, stem weights 0), a 32/64
+# Run own-8x32-r1 (issue 12): the 8x32 policy net (then models/default, now models/8x32-policy) grown to alphago49 (+ komi plane, stem weights 0), a 32/64
 # value head and an ownership head (1x1 conv, tanh), the whole net trained jointly on native TensorFlow with the
 # game result (value) and each game's Monte-Carlo final ownership (`tengen data ownership`) as targets.
 # Resume on any machine from the repository alone:
@@ -23,7 +23,7 @@ TRAIN=${TRAIN:-/root/tengen-runs/tom9d-train}
 DEV=${DEV:-/root/tengen-runs/tom9d-dev}
 OUT=${OUT:-/root/tengen-runs/own-8x32-r1}
 exec node bin/tengen.js train --data "$TRAIN" --val-data "$DEV" --features alphago49 \
-  --init-from models/default --preset default --value-head 32x64 --ownership-head \
+  --init-from models/8x32-policy --preset default --value-head 32x64 --ownership-head \
   --value-weight 1 --ownership-weight 1.5 \
   --batch 128 --eval-every 250 --val-positions 4096 \
   --backend tensorflow --no-progress --seed 5 --out "$OUT" "$@"
