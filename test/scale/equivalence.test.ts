@@ -157,6 +157,8 @@ describe.skipIf(missing !== null)('Tengen vs TensorFlow/Keras (python/tengen_tf)
   /** Inputs for a model over `featureSet`: the dumped alphago49 records, or the same positions without the komi plane. */
   function inputsFor(featureSet: string, planes: number, symmetry: number): { file: string; raw: boolean } {
     const dump = path.join(work, `planes-${symmetry}.bin`);
+    // Written by the pipeline test above; dumped here when this case runs alone (vitest -t).
+    if (!existsSync(dump)) runPython('dump', ['planes', exp, '--symmetry', String(symmetry), '--count', String(COUNT), '--out', dump]);
     if (featureSet === 'alphago49' && planes === 49) return { file: dump, raw: false };
     if (featureSet !== 'alphago48' || planes !== 48) {
       throw new Error(`equivalence test: inputs for feature set ${featureSet} (${planes} planes) are not built here (alphago48/alphago49 only)`);
