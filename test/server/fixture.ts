@@ -15,8 +15,8 @@ export interface Fixture {
  * Builds an app over a fresh tiny model; `engineOpts` / `appOpts` override the defaults. Event-loop load shedding
  * is off unless a test turns it on: on a busy machine it would answer a functional test's request with 503.
  */
-export async function makeApp(appOpts: Partial<AppOptions> = {}, engineOpts: Partial<EngineOptions> = {}): Promise<Fixture> {
-  const model = await makeTinyModel();
+export async function makeApp(appOpts: Partial<AppOptions> = {}, engineOpts: Partial<EngineOptions> = {}, headScale?: number): Promise<Fixture> {
+  const model = await makeTinyModel('basic', 7, headScale);
   const engine = await Engine.load({ modelDir: model.dir, backend: 'cpu', ...engineOpts });
   const app = await buildApp({ engine, maxEventLoopDelayMs: 0, ...appOpts });
   await app.ready();
