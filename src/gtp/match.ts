@@ -35,6 +35,9 @@ export interface MatchOptions {
   /** Command of engine B (White in the first game). */
   white: string;
   games: number;
+  /** Number (1-based) of the first game, for a match split into shards or continued later (default 1): games are
+   * numbered, coloured and named game-NNN.sgf from it, and a shard's summary goes to summary-NNN.md. */
+  firstGame?: number;
   /** Folder for one SGF per game plus summary.md; none when undefined. */
   outDir?: string;
   /** Total moves (passes included) after which the game is scored as it stands (default 600). */
@@ -438,6 +441,8 @@ export function formatSummary(s: MatchSummary): string {
 /** Runs a whole match; starts each engine once and restarts one that died. */
 export async function runMatch(opts: MatchOptions): Promise<MatchSummary> {
   if (!Number.isInteger(opts.games) || opts.games < 1) throw new Error(`match: games must be a positive integer, got ${opts.games}`);
+  const first = opts.firstGame ?? 1;
+  if (!Number.isInteger(first) || first < 1) throw new Error(`match: firstGame must be a positive integer, got ${first}`);
   const gameOpts = {
     maxMoves: opts.maxMoves ?? 600,
     komi: opts.komi ?? 7.5,
@@ -463,7 +468,7 @@ export async function runMatch(opts: MatchOptions): Promise<MatchSummary> {
   const games: GameResult[] = [];
   try {
     for (const r of ['A', 'B'] as const) engines[r] = await start(r);
-    for (let i = 0; i < opts.games; i++) {
+    for (let i = first - 1; i < first - 1 + opts.games; i++) {
       for (const r of ['A', 'B'] as const) {
         if (!engines[r]!.alive) {
           await engines[r]!.close();
@@ -479,6 +484,7 @@ export async function runMatch(opts: MatchOptions): Promise<MatchSummary> {
   }
   const summary = summarise(names, games);
   if (gameOpts.referee) summary.referee = gameOpts.referee.name;
-  if (opts.outDir) writeFileSync(path.join(opts.outDir, 'summary.md'), formatSummary(summary));
+  const summaryName = first === 1 ? 'summary.md' : `summary-${String(first).padStart(3, '0')}.md`;
+  if (opts.outDir) writeFileSync(path.join(opts.outDir, summaryName), formatSummary(summary));
   return summary;
 }

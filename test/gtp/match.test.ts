@@ -109,6 +109,17 @@ describe('who decides a scored game (scripted GTP engines)', () => {
     expect(rec.result).toBe('W+3.5');
   });
 
+  it('a shard (firstGame) numbers, colours and names its games from that number and writes summary-NNN.md', async () => {
+    const [a] = fake({ name: 'fakeA', finalScore: 'B+100' });
+    const [b] = fake({ name: 'fakeB', finalScore: 'B+100' });
+    const out = path.join(tmp, 'shard');
+    const s = await quick({ black: a, white: b, games: 2, firstGame: 4, outDir: out });
+    expect(s.games.map((g) => [g.index, g.blackRole])).toEqual([[3, 'B'], [4, 'A']]);
+    expect(readdirSync(out).sort()).toEqual(['game-004.sgf', 'game-005.sgf', 'summary-004.md']);
+    expect(readFileSync(path.join(out, 'summary-004.md'), 'utf8')).toMatch(/game 4: black B, B\+100/);
+    await expect(quick({ black: a, white: b, firstGame: 0 })).rejects.toThrow(/firstGame must be a positive integer, got 0/);
+  });
+
   it('engines that disagree trigger a cleanup phase (kgs-genmove_cleanup, else genmove), then Tromp-Taylor', async () => {
     const [a, aLog] = fake({ name: 'fakeA', finalScore: 'B+11.5', knows: ['kgs-genmove_cleanup'], cleanup: { b: CAPTURE } });
     const [b, bLog] = fake({ name: 'fakeB', finalScore: 'W+157.5' });

@@ -13,6 +13,7 @@ interface MatchFlags {
   referee?: string;
   rescore?: string;
   games: string;
+  firstGame: string;
   out?: string;
   maxMoves: string;
   komi: string;
@@ -28,6 +29,7 @@ export function registerMatchCommand(program: Command): void {
     .option('--referee <cmd>', 'GTP engine whose final_score decides scored games, e.g. "/usr/games/gnugo --mode gtp --level 10 --chinese-rules"')
     .option('--rescore <dir>', 're-score the game-NNN.sgf files of an earlier --out folder with --referee and rewrite its summary.md')
     .option('--games <n>', 'number of games (colours alternate)', '2')
+    .option('--first-game <n>', 'number of the first game, to split a match into shards or continue it (colours and game-NNN.sgf follow the number; a shard writes summary-NNN.md, and --rescore sums up the folder)', '1')
     .option('--out <dir>', 'folder for game-NNN.sgf and summary.md')
     .option('--max-moves <n>', 'score the game as it stands after this many moves (passes included)', '600')
     .option('--komi <k>', 'komi', '7.5')
@@ -54,6 +56,7 @@ export function registerMatchCommand(program: Command): void {
         white: flags.white,
         referee: flags.referee,
         games: parseFlag(flags.games, '--games', parsePositiveInt),
+        firstGame: parseFlag(flags.firstGame, '--first-game', parsePositiveInt),
         outDir: flags.out,
         maxMoves: parseFlag(flags.maxMoves, '--max-moves', parsePositiveInt),
         komi: parseFlag(flags.komi, '--komi', parseNumber),
