@@ -1,6 +1,7 @@
 // ONNX Runtime (onnxruntime-node, an optional dependency) as a second inference runtime: the network exported in
 // memory by onnx-export.ts from the loaded parameters, run by ONNX Runtime's CPU kernels. Its outputs equal the tfjs
 // model's within 1e-4 (test/model/onnx.test.ts); bench/onnx.bench.ts measures both.
+import { readFileSync } from 'node:fs';
 import { BOARD, POINTS, type ArchConfig } from './config.js';
 import { exportOnnx, ONNX_INPUT, ONNX_OWNERSHIP, ONNX_POLICY, ONNX_VALUE } from './onnx-export.js';
 
@@ -77,6 +78,21 @@ export interface NetOutputs {
 }
 
 /** A network running in ONNX Runtime. */
+/** ONNX Runtime's NCHWc block on this CPU (MLAS: 16 with AVX-512F, else 8), read once from /proc/cpuinfo. */
+let block: number | undefined;
+export function nchwcBlock(): number {
+  if (block === undefined) {
+    let info = '';
+    try {
+      info = readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      // not Linux: keep the AVX2 block
+    }
+    block = /\bavx512f\b/.test(info) ? 16 : 8;
+  }
+  return block;
+}
+
 export class OnnxNet {
   private constructor(
     private readonly ort: OrtModule,
@@ -91,7 +107,7 @@ export class OnnxNet {
     if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`OnnxNet: threads must be an integer in 1..256, got ${threads}`);
     const ort = await loadOnnxRuntime();
     if (ort instanceof Error) throw ort;
-    const bytes = exportOnnx(config, params);
+    const bytes = exportOnnx(config, params, { channelBlock: nchwcBlock() });
     let session: OrtSession;
     try {
       session = await ort.InferenceSession.create(bytes, {
