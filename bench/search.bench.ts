@@ -1,7 +1,8 @@
 // Search speed: playouts per second and rows per forward pass of the PUCT search (src/search) on real mid-game
 // positions (tom9d/dev), per leaf batch size, with the real Engine; plus the tree's own cost with an instant fake
 // evaluator (no network), which bounds what a faster inference runtime could gain.
-// Usage: npx tsx bench/search.bench.ts [--quick] [--model DIR] [--backend NAME]
+// Usage: npx tsx bench/search.bench.ts [--quick] [--model DIR] [--backend NAME] [--runtime auto|onnx|tfjs]
+// (--runtime defaults to auto, what `tengen gtp` and `tengen analysis` run: ONNX Runtime when it loads)
 //        taskset -c 0 npx tsx bench/search.bench.ts   # one core, to compare with two
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -23,7 +24,7 @@ const modelDir = opt('--model') ?? path.join(repo, 'models/default');
 const visits = quick ? 200 : 800;
 const positions: Board[] = devMoveLists(repo, quick ? 3 : 6, 60, 150).map((moves) => positionFromMoves({ moves }).board);
 
-const engine = await Engine.load({ modelDir, backend: opt('--backend'), maxBatch: 64, maxWaitMs: 0 });
+const engine = await Engine.load({ modelDir, backend: opt('--backend'), runtime: opt('--runtime') ?? 'auto', maxBatch: 64, maxWaitMs: 0 });
 const evaluator = evaluatorFrom(engine);
 console.log(`model ${engine.model.id} (${evaluator.hasValue ? 'policy + value' : 'policy only: fallback value'}), backend ${engine.backend}, ${positions.length} positions × ${visits} visits${quick ? ' (quick)' : ''}`);
 
