@@ -1,6 +1,6 @@
 // Dynamic batching: requests that arrive close together share one forward pass. A request waits at most
 // `maxWaitMs` for company, a pass holds at most `maxBatch` rows (one request never split), at most `concurrency`
-// passes run at a time (one per inference worker), and the queue is bounded so overload is refused early instead
+// passes run at a time (one per inference worker; waiting rows are split evenly over the free ones), and the queue is bounded so overload is refused early instead
 // of growing latency without end.
 // Fairness: every request belongs to a lane (a client: an HTTP connection, a WebSocket, the GTP engine); passes
 // are filled round-robin over the lanes with waiting work, one request per lane per turn, so one client with a
@@ -173,8 +173,13 @@ export class Batcher {
     const { rowLen, outLen, maxBatch } = this.opts;
     const jobs: Job[] = [];
     let rows = 0;
+    // The waiting rows are shared out over the free passes (this one included) rather than packed into the first:
+    // a forward pass costs about the same per row at 16 rows as at 64 (bench/onnx.bench.ts), so 64 rows waiting
+    // with two idle workers run as 2 × 32 side by side, not as 64 on one worker while the other idles.
+    const free = this.concurrency - this.running + 1;
+    const target = Math.min(maxBatch, Math.ceil(this.pendingRows / free));
     for (;;) {
-      const j = this.take(maxBatch - rows, jobs.length === 0);
+      const j = this.take(target - rows, jobs.length === 0);
       if (!j) break;
       jobs.push(j);
       rows += j.rows;

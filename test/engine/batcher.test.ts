@@ -49,6 +49,22 @@ describe('Batcher', () => {
     await one.close();
   });
 
+  it('shares the waiting rows out over the free passes instead of packing the first one', async () => {
+    const log: number[][] = [];
+    const e = echo(log, 20);
+    const b = new Batcher({ rowLen: 1, outLen: 1, maxBatch: 64, maxWaitMs: 5, maxQueue: 1000, concurrency: 2 }, e.fn);
+    // 64 single rows arrive within the wait: two passes of 32 run side by side (packing would give 64 + nothing).
+    await Promise.all(Array.from({ length: 64 }, (_, i) => b.submit(Float32Array.of(i), 1, { i })));
+    expect(log.map((p) => p.length)).toEqual([32, 32]);
+    expect(e.seen.maxActive).toBe(2);
+    // Past what both passes hold, each takes maxBatch.
+    log.length = 0;
+    await Promise.all(Array.from({ length: 200 }, (_, i) => b.submit(Float32Array.of(i), 1, { i })));
+    expect(log.slice(0, 2).map((p) => p.length)).toEqual([64, 64]);
+    expect(log.flat().length).toBe(200);
+    await b.close();
+  });
+
   it('refuses past maxQueue with EngineBusyError and answers everything queued before', async () => {
     const b = new Batcher({ rowLen: 1, outLen: 1, maxBatch: 1, maxWaitMs: 5, maxQueue: 3 }, echo([]).fn);
     const ps = Array.from({ length: 5 }, (_, i) => b.submit(Float32Array.of(i), 1, { i }));
