@@ -120,7 +120,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     } catch (err) {
       return done(new ProblemError(400, 'malformed-json', 'Malformed JSON', `request body: ${(err as Error).message}`, { field: 'body' }), undefined);
     }
-    const bad = poisonedKey(value);
+    // Walk the parsed value only when the text could hold such a key (literally, or spelled with \u escapes).
+    const bad = text.includes('__proto__') || text.includes('constructor') || text.includes('\\u') ? poisonedKey(value) : null;
     if (bad) return done(new ProblemError(400, 'invalid-request', 'Invalid request', `body: the key "${bad.key}" is not allowed (at ${bad.path})`, { field: bad.path }), undefined);
     done(null, value);
   });

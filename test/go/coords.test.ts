@@ -26,6 +26,37 @@ describe('coords', () => {
     }
   });
 
+  it('the fast path of gtpToPoint agrees with the spelled-out rule on every 2- and 3-character string over a wide alphabet', () => {
+    // The rule as documented: trim, upper-case, a column A-T without I, a row 1-19 without a leading zero, or "pass".
+    const COLS = 'ABCDEFGHJKLMNOPQRST';
+    const rule = (s: string): number | null => {
+      const v = s.trim().toUpperCase();
+      const m = /^([A-Z])(\d{1,2})$/.exec(v);
+      if (!m || COLS.indexOf(m[1]!) < 0 || m[2]![0] === '0' || Number(m[2]) > 19) return null;
+      return (19 - Number(m[2])) * 19 + COLS.indexOf(m[1]!);
+    };
+    const alphabet = ['A', 'a', 'I', 'i', 'T', 't', 'U', 'z', 'Z', 'Q', '0', '1', '2', '9', ' ', '-', '/', ':', '@', '`', 'ı', 'Ñ', 'Ｑ', '\u0151', '\0'];
+    let checked = 0;
+    const wrong: string[] = [];
+    const check = (s: string) => {
+      const want = rule(s);
+      let got: number | string;
+      try {
+        got = gtpToPoint(s);
+      } catch (err) {
+        got = /bad GTP vertex/.test((err as Error).message) ? 'error' : (err as Error).message;
+      }
+      if (got !== (want ?? 'error')) wrong.push(`${JSON.stringify(s)}: ${got} instead of ${want ?? 'error'}`);
+      checked++;
+    };
+    for (const a of alphabet) for (const b of alphabet) {
+      check(a + b);
+      for (const c of alphabet) check(a + b + c);
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBe(25 * 25 + 25 ** 3);
+  });
+
   it('handles pass in both notations', () => {
     expect(gtpToPoint('pass')).toBe(PASS);
     expect(gtpToPoint('PASS')).toBe(PASS);

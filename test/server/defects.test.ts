@@ -33,6 +33,11 @@ describe('requests', () => {
     const p = problemOf(await raw('/v1/suggest', '{"moves":[],"__proto__":{"x":1}}'));
     expect(p).toMatchObject({ status: 400, type: 'urn:tengen:problem:invalid-request', field: '__proto__' });
     expect(p.detail).toMatch(/"__proto__" is not allowed/);
+    // Spelled with JSON escapes, and nested: still found (the text scan before the walk looks for \u too).
+    const q = problemOf(await raw('/v1/suggest', '{"moves":[],"setup":{"\\u005f_proto__":{"x":1}}}'));
+    expect(q).toMatchObject({ status: 400, field: 'setup.__proto__' });
+    const r = problemOf(await raw('/v1/suggest', '{"moves":[],"a":[{"constructor":{"prototype":{}}}]}'));
+    expect(r).toMatchObject({ status: 400, field: 'a[0].constructor' });
   });
 
   it('a path leaving the web root is not typed bad-request', async () => {
@@ -119,7 +124,14 @@ describe('operations', () => {
     expect(String(page.headers['content-security-policy'])).toMatch(/frame-ancestors 'none'/);
     expect(page.headers['x-frame-options']).toBeDefined();
     expect(page.headers['referrer-policy']).toBeDefined();
-    expect((await post('/v1/suggest', { moves: [] })).headers['x-content-type-options']).toBe('nosniff');
+    const api = (await post('/v1/suggest', { moves: [] })).headers;
+    expect(api['x-content-type-options']).toBe('nosniff');
+    // helmet's full set, computed once at start-up (plugins/external/helmet.ts), and no HSTS on plain HTTP.
+    for (const h of ['cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection']) {
+      expect(api[h], h).toBeDefined();
+    }
+    expect(api['content-security-policy']).toBe(page.headers['content-security-policy']);
+    expect(api['strict-transport-security']).toBeUndefined();
     for (const icon of ['/favicon.svg', '/favicon.ico']) {
       const r = await fx.app.inject(icon);
       expect(r.statusCode).toBe(200);
