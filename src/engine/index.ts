@@ -5,6 +5,7 @@ export { EngineBusyError, EngineClosedError } from './errors.js';
 export { BATCH_BUCKETS, type BatcherStats } from './batcher.js';
 export { INFERENCE_NICE } from './inference-pool.js';
 export {
+  BoardPool,
   PositionError,
   parseColor,
   parseVertex,

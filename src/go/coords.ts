@@ -68,17 +68,29 @@ export function pointToGtp(p: number): string {
   return GTP_COLUMNS[xOf(p)] + String(SIZE - yOf(p));
 }
 
-/** Point of a GTP vertex, case-insensitive, 'pass' → PASS; throws naming the bad vertex. */
+/**
+ * Point of a plain GTP vertex of 2 or 3 characters ("Q16", "d4"), else -1 (anything else: pass, spaces, bad input;
+ * gtpToPoint then names the fault). No string or regex allocation: every request's move list goes through here.
+ */
+export function plainGtpToPoint(s: string): number {
+  const n = s.length;
+  if (n !== 2 && n !== 3) return -1;
+  const c = s.charCodeAt(0);
+  const x = c < 128 ? COLUMN_OF[c]! : -1;
+  const d1 = s.charCodeAt(1) - 48;
+  if (x < 0 || d1 < 1 || d1 > 9) return -1;
+  if (n === 2) return (SIZE - d1) * SIZE + x;
+  const d2 = s.charCodeAt(2) - 48;
+  if (d2 < 0 || d2 > 9) return -1;
+  const row = d1 * 10 + d2;
+  return row <= SIZE ? (SIZE - row) * SIZE + x : -1;
+}
+
+/** Point of a GTP vertex ('Q16', any case, surrounding spaces allowed) or 'pass'; throws naming the bad value. */
 export function gtpToPoint(s: string): number {
-  // Fast path for the common well-formed vertex ("Q16", "d4"): no string or regex allocation. Every request's move
-  // list goes through here (3.5% of the server's main thread at 64 clients before, bench/server.bench.ts --cpu-prof).
-  if (typeof s === 'string' && (s.length === 2 || s.length === 3)) {
-    const c = s.charCodeAt(0);
-    const x = c < 128 ? COLUMN_OF[c]! : -1;
-    const d1 = s.charCodeAt(1) - 48;
-    const row = s.length === 2 ? d1 : d1 * 10 + s.charCodeAt(2) - 48;
-    const ok2 = s.length === 2 || (s.charCodeAt(2) >= 48 && s.charCodeAt(2) <= 57);
-    if (x >= 0 && d1 >= 1 && d1 <= 9 && ok2 && row >= 1 && row <= SIZE) return (SIZE - row) * SIZE + x;
+  if (typeof s === 'string') {
+    const p = plainGtpToPoint(s);
+    if (p >= 0) return p;
   }
   if (typeof s !== 'string') throw new Error(`bad GTP vertex ${String(s)}: not a string`);
   const v = s.trim().toUpperCase();

@@ -2,7 +2,7 @@
 // Layout after fastify/demo: plugins/external (one third-party plugin each), routes/, schemas/.
 import Fastify, { type FastifyInstance, type HTTPMethods } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Engine } from '../engine/index.js';
+import { BoardPool, type Engine } from '../engine/index.js';
 import type { Logger } from '../log.js';
 import type { RouteContext } from './context.js';
 import { drainBeforeError } from './drain.js';
@@ -132,6 +132,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const ctx: RouteContext = {
     engine: opts.engine,
     metrics,
+    boards: new BoardPool(),
     maxMoves: opts.maxMoves ?? 1000,
     maxTurns: opts.maxTurns ?? 1000,
     drainLimit,

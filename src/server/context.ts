@@ -1,7 +1,7 @@
 // What routes share: the engine and the request limits, passed explicitly instead of decorating the instance.
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Engine } from '../engine/index.js';
+import type { BoardPool, Engine } from '../engine/index.js';
 import type { Metrics } from './metrics.js';
 
 /** Per-connection limits of the KataGo WebSocket. */
@@ -22,6 +22,8 @@ export type RateCheck = (req: FastifyRequest) => Promise<{ allowed: boolean; det
 export interface RouteContext {
   engine: Engine;
   metrics: Metrics;
+  /** Boards reused between requests (a request gives its board back once the answer no longer reads it). */
+  boards: BoardPool;
   /** Most moves accepted in a move list, SGF line or KataGo query. */
   maxMoves: number;
   /** Most positions analysed for one request (analyzeTurns, /v1/analyze moves). */

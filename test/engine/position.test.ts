@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLACK, EMPTY, PASS, WHITE } from '../../src/go/constants.js';
 import { gtpToPoint } from '../../src/go/coords.js';
-import { PositionError, parseVertex, positionFromMoves, positionFromRecord, recordFromSgf } from '../../src/engine/position.js';
+import { BoardPool, PositionError, parseVertex, positionFromMoves, positionFromRecord, recordFromSgf } from '../../src/engine/position.js';
 
 describe('parseVertex', () => {
   it('reads GTP vertices, SGF points and pass to the same points', () => {
@@ -82,6 +82,61 @@ describe('positionFromMoves', () => {
     expect(() => positionFromMoves({ moves: ['D4'], toPlay: 'red' })).toThrow(/toPlay/);
     expect(() => positionFromMoves({ moves: ['D4', 'D5', 'D6'] }, 2)).toThrow(/moves: 3 moves, at most 2/);
     expect(() => positionFromMoves({ setup: { black: ['pass'] } })).toThrow(/setup\.black/);
+  });
+});
+
+describe('BoardPool and positionFromMoves on a reused board', () => {
+  // Positions that leave different traces on a board: captures and a ko, setup stones, superko off, [colour, vertex]
+  // pairs, a long game (the journals grow), passes.
+  const specs = [
+    { moves: ['D4', 'Q16', 'C4', 'D5', 'pass', 'C5', 'E4', 'D3', 'E5', 'C3', 'D6', 'B4'], komi: 7.5 },
+    { setup: { black: ['D4', 'E5'], white: ['Q16'] }, moves: ['pc', 'cp'], toPlay: 'W', superko: false },
+    { moves: [['W', 'K10'], ['W', 'K11'], ['B', 'k12']] as [string, string][] },
+    { moves: Array.from({ length: 300 }, (_, i) => (i % 50 === 49 ? 'pass' : `${'ABCDEFGHJKLMNOPQRST'[(i * 7) % 19]}${1 + ((i * 11) % 19)}`)).filter((_, i, a) => a.indexOf(_) === i || _ === 'pass') },
+    { moves: [] },
+  ];
+  it('gives the same board, side to move, history and hashes as a fresh build, whatever the board held before', () => {
+    const pool = new BoardPool(2);
+    for (let round = 0; round < 3; round++) {
+      for (const spec of round === 1 ? [...specs].reverse() : specs) {
+        const fresh = positionFromMoves(spec);
+        const board = pool.take();
+        const reused = positionFromMoves(spec, 1000, board);
+        expect(reused.board).toBe(board);
+        expect(board.toString()).toBe(fresh.board.toString());
+        expect([board.toPlay, board.moveNumber, board.koPoint, board.superko, board.hashLo, board.hashHi, board.historyLength]).toEqual([
+          fresh.board.toPlay, fresh.board.moveNumber, fresh.board.koPoint, fresh.board.superko, fresh.board.hashLo, fresh.board.hashHi, fresh.board.historyLength,
+        ]);
+        expect(board.lastMoves(8)).toEqual(fresh.board.lastMoves(8));
+        expect(reused.moves).toEqual(fresh.moves);
+        for (let p = 0; p < 361; p++) if (board.isLegal(p) !== fresh.board.isLegal(p)) throw new Error(`legality differs at ${p}`);
+        pool.give(board);
+      }
+    }
+    expect(pool.size).toBe(1);
+    const a = pool.take();
+    const b = pool.take();
+    expect(a).not.toBe(b);
+    pool.give(a);
+    pool.give(a); // twice: kept once
+    pool.give(b);
+    pool.give(positionFromMoves({ moves: [] }).board); // past max: dropped
+    expect(pool.size).toBe(2);
+  });
+
+  it('a move list that fails on a reused board names the move as on a fresh one', () => {
+    const pool = new BoardPool();
+    const board = pool.take();
+    positionFromMoves({ moves: ['D4', 'Q16'] }, 1000, board);
+    for (const moves of [['D4', 'D4'], ['D4', 'Z9'], ['D4', 7 as unknown as string]]) {
+      let fresh: unknown;
+      let reused: unknown;
+      try { positionFromMoves({ moves }); } catch (e) { fresh = e; }
+      try { positionFromMoves({ moves }, 1000, board); } catch (e) { reused = e; }
+      expect(reused).toBeInstanceOf(PositionError);
+      expect((reused as PositionError).message).toBe((fresh as PositionError).message);
+      expect((reused as PositionError).field).toBe((fresh as PositionError).field);
+    }
   });
 });
 

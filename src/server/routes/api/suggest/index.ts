@@ -1,13 +1,13 @@
 // POST /v1/suggest: ranked legal moves for one position, given as SGF (+ move number / path) or as a move list.
 import { pointToGtp, pointToSgf } from '../../../../go/coords.js';
-import { PositionError, positionFromMoves, positionFromRecord, recordFromSgf } from '../../../../engine/index.js';
+import { PositionError, positionFromMoves, positionFromRecord, recordFromSgf, type BoardPool } from '../../../../engine/index.js';
 import type { Board } from '../../../../go/board.js';
 import type { RouteContext, ZodApp } from '../../../context.js';
 import { ERROR_RESPONSES } from '../../../schemas/common.js';
 import { SuggestBody, SuggestReply, type SuggestBodyT } from '../../../schemas/suggest.js';
 
 /** Builds the position a suggest body describes; throws PositionError / SgfError / GameRecordError naming the fault. */
-export function positionOfBody(body: SuggestBodyT, maxMoves: number): { board: Board; komi: number | null } {
+export function positionOfBody(body: SuggestBodyT, maxMoves: number, pool?: BoardPool): { board: Board; komi: number | null } {
   if (body.sgf !== undefined) {
     if (body.moves !== undefined || body.setup !== undefined) {
       throw new PositionError('give the position either as "sgf" or as "moves"/"setup", not both', body.moves !== undefined ? 'moves' : 'setup');
@@ -27,6 +27,7 @@ export function positionOfBody(body: SuggestBodyT, maxMoves: number): { board: B
       ...(body.komi === undefined ? {} : { komi: body.komi }),
     },
     maxMoves,
+    pool?.take(),
   );
   return { board: built.board, komi: built.komi };
 }
@@ -47,10 +48,16 @@ export function suggestRoutes(ctx: RouteContext) {
       async (req) => {
         const t0 = performance.now();
         const body = req.body;
-        const { board, komi } = positionOfBody(body, ctx.maxMoves);
+        const { board, komi } = positionOfBody(body, ctx.maxMoves, ctx.boards);
         const moveNumber = board.moveNumber;
         const toPlay = board.toPlay === 1 ? 'B' : 'W';
-        const { moves, policy } = await ctx.engine.suggest(board, { topK: body.topK, symmetries: body.symmetries, lane: req.raw.socket });
+        let suggested;
+        try {
+          suggested = await ctx.engine.suggest(board, { topK: body.topK, symmetries: body.symmetries, lane: req.raw.socket });
+        } finally {
+          ctx.boards.give(board);
+        }
+        const { moves, policy } = suggested;
         return {
           toPlay,
           moveNumber,
