@@ -2,7 +2,7 @@
 // V-visit search ranks first match the 9-dan move at least as often as the raw policy's first move, and is the
 // search's root winrate better calibrated (Brier score against the game result) than the raw value head? Also:
 // on the tactical positions of test/search/tactics.ts the raw policy misses, how often the search finds the move.
-// Usage: npx tsx bench/search-honesty.ts [--model DIR] [--positions 200] [--visits 1000] [--tactics 40]
+// Usage: npx tsx bench/search-honesty.ts [--model DIR] [--positions 200] [--visits 1000] [--tactics 40] [--runtime auto|onnx|tfjs]
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -27,7 +27,7 @@ const nPositions = Number(opt('--positions', '200'));
 const visits = Number(opt('--visits', '1000'));
 const nTactics = Number(opt('--tactics', '40'));
 
-const engine = await Engine.load({ modelDir, maxBatch: 64, maxWaitMs: 0 });
+const engine = await Engine.load({ modelDir, runtime: opt('--runtime', 'auto'), maxBatch: 64, maxWaitMs: 0 });
 const evaluator = evaluatorFrom(engine);
 console.log(`model ${engine.model.id} (${evaluator.hasValue ? 'policy + value' : 'policy only: fallback value'}), ${visits} visits`);
 
