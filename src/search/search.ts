@@ -99,6 +99,9 @@ export interface SearchStats {
 
 const S_NEW = 0, S_PENDING = 1, S_EXPANDED = 2, S_TERMINAL = 3;
 const MAX_DEPTH = 512;
+// Nodes and edges a new search has room for (doubled on demand): the server makes one Search per analysed turn,
+// most of them with a handful of visits.
+const INITIAL_CAPACITY = 256;
 // Smallest prior an edge below the root keeps (see finish()).
 const MIN_PRIOR = 1e-4;
 // Longest stretch a run keeps the event loop to itself.
@@ -130,7 +133,8 @@ export class Search {
   private komi = 7.5;
   private readonly board = new Board();
   private readonly influence = new InfluenceEstimator();
-  private readonly mc: MonteCarloOwnership;
+  // Made on the first finished game the search meets (most server turns never meet one): 52 KB with its board.
+  private mcEstimator: MonteCarloOwnership | null = null;
   private running = false;
   private paths: Int32Array[] = [];
   // Per round slot: the candidate moves of the slot's new leaf, until its evaluation gives them priors.
@@ -145,17 +149,16 @@ export class Search {
     const p = this.params;
     if (!(p.cpuct > 0)) throw new Error(`search: cpuct must be > 0, got ${p.cpuct}`);
     if (!Number.isInteger(p.batchSize) || p.batchSize < 1 || p.batchSize > 256) throw new Error(`search: batchSize must be an integer in 1..256, got ${p.batchSize}`);
-    this.mc = new MonteCarloOwnership(seededUniform(p.seed));
-    this.growNodes(1024);
+    this.growNodes(INITIAL_CAPACITY);
     // Small at first and doubled on demand (expand() checks): the server makes one Search per analysed turn, and
     // 64k edges (640 KB) each for 1-visit turns left ~800 MB of RSS behind 900 turns (issue 14's abuse round).
-    this.growEdges(1024);
+    this.growEdges(INITIAL_CAPACITY);
   }
 
   // ------------------------------------------------------------------ storage
 
   private growNodes(min: number): void {
-    let cap = Math.max(this.nCap, 1024);
+    let cap = Math.max(this.nCap, INITIAL_CAPACITY);
     while (cap < min) cap *= 2;
     if (cap === this.nCap) return;
     const g = <T extends Int32Array | Float64Array | Uint8Array | Float32Array>(a: T, make: (n: number) => T): T => {
@@ -175,7 +178,7 @@ export class Search {
   }
 
   private growEdges(min: number): void {
-    let cap = Math.max(this.eCap, 1024);
+    let cap = Math.max(this.eCap, INITIAL_CAPACITY);
     while (cap < min) cap *= 2;
     if (cap === this.eCap) return;
     const m = new Int16Array(cap);
@@ -607,7 +610,8 @@ export class Search {
 
   // Win probability of the side to move at a finished game: the Monte-Carlo score, 1 / 0.5 / 0.
   private terminalValue(board: Board): number {
-    const est = this.mc.estimate(board, this.komi, this.params.terminalPlayouts);
+    this.mcEstimator ??= new MonteCarloOwnership(seededUniform(this.params.seed));
+    const est = this.mcEstimator.estimate(board, this.komi, this.params.terminalPlayouts);
     const { black, white } = scoreWithoutDead(board, stoneStatuses(board, est.ownership));
     const d = black - white - this.komi;
     const forBlack = d > 0 ? 1 : d < 0 ? 0 : 0.5;
