@@ -42,9 +42,9 @@ async function loadPositions(limit: number): Promise<Position[]> {
   return devMoveLists(repo, limit, 40, 110).map((moves) => ({ moves }));
 }
 
-function memory(): { rss: number; heapUsed: number; external: number } {
+function memory(): { rss: number; heapUsed: number; external: number; arrayBuffers: number } {
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
 }
 
 // ---------------------------------------------------------------- child: engine + server
@@ -435,20 +435,20 @@ async function parent(): Promise<void> {
     let memLines: string[] = [];
     if (!argv.includes('--no-abuse')) {
       cp.send({ settle: 1000 });
-      const warm = await once(cp, (m) => m.mem as { rss: number; heapUsed: number } | undefined);
+      const warm = await once(cp, (m) => m.mem as { rss: number; heapUsed: number; arrayBuffers: number } | undefined);
       const ab = await abuseRound(info.url, quick ? 8 : 12);
       cp.send({ mem: true });
-      const after = await once(cp, (m) => m.mem as { rss: number; heapUsed: number } | undefined);
+      const after = await once(cp, (m) => m.mem as { rss: number; heapUsed: number; arrayBuffers: number } | undefined);
       cp.send({ settle: 5000 });
-      const settled = await once(cp, (m) => m.mem as { rss: number; heapUsed: number } | undefined);
+      const settled = await once(cp, (m) => m.mem as { rss: number; heapUsed: number; arrayBuffers: number } | undefined);
       memLines = [
         `abuse round: 300 WebSocket clients × 3 turns (${ab.wsTurnsAnswered}/${ab.wsTurnsAsked} turns answered, ${ab.wsOtherAnswers} answers without a turn number); ` +
           `one socket with 10 × 1,001 turns (${ab.hogAnswers} answers); one non-reading socket (closed by the server: ${ab.nonReaderClosed ? 'yes' : 'no'}); ` +
           `${ab.big413}/${ab.bigTries} 3.2 MB POSTs without Expect saw their 413 (statuses ${JSON.stringify(ab.bigStatuses)}); ${ab.slowCut}/${ab.slowTries} 1-byte-per-200-ms bodies cut; ` +
           `/v1/suggest probe during the round: ${ab.probeStatus === 0 ? 'no answer' : `status ${ab.probeStatus}`} after ${ab.probeMs?.toFixed(0)} ms`,
         '',
-        `server RSS: warm ${mb(warm.rss)} (heap ${mb(warm.heapUsed)}), right after the abuse round ${mb(after.rss)} (heap ${mb(after.heapUsed)}), ` +
-          `after 5 s + GC ${mb(settled.rss)} (heap ${mb(settled.heapUsed)}) = ${((settled.rss / warm.rss) * 100).toFixed(0)}% of warm (goal ≤ 120%)`,
+        `server RSS: warm ${mb(warm.rss)} (heap ${mb(warm.heapUsed)}, array buffers ${mb(warm.arrayBuffers)}), right after the abuse round ${mb(after.rss)} (heap ${mb(after.heapUsed)}, array buffers ${mb(after.arrayBuffers)}), ` +
+          `after 5 s + GC ${mb(settled.rss)} (heap ${mb(settled.heapUsed)}, array buffers ${mb(settled.arrayBuffers)}) = ${((settled.rss / warm.rss) * 100).toFixed(0)}% of warm (goal ≤ 120%)`,
         '',
       ];
     }

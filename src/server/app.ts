@@ -6,6 +6,7 @@ import { BoardPool, type Engine } from '../engine/index.js';
 import type { Logger } from '../log.js';
 import type { RouteContext } from './context.js';
 import { drainBeforeError } from './drain.js';
+import { TurnGate } from './katago.js';
 import { Metrics } from './metrics.js';
 import { ProblemError, sendProblem, toProblem } from './problem.js';
 import { registerHelmet } from './plugins/external/helmet.js';
@@ -30,6 +31,8 @@ export interface AppOptions {
   maxMoves?: number;
   /** Most positions analysed per request: analyzeTurns, /v1/analyze moves (default 1000). */
   maxTurns?: number;
+  /** KataGo turns searching at once across all clients (default 128). */
+  maxSearchingTurns?: number;
   /** Requests (and WebSocket queries) per window per client; 0 = off (default 0). */
   rateLimitMax?: number;
   rateLimitWindowMs?: number;
@@ -135,6 +138,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     boards: new BoardPool(),
     maxMoves: opts.maxMoves ?? 1000,
     maxTurns: opts.maxTurns ?? 1000,
+    turnGate: new TurnGate(opts.maxSearchingTurns ?? 128),
     drainLimit,
     ws: {
       maxQueries: opts.wsMaxQueries ?? 4,

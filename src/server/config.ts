@@ -19,6 +19,8 @@ export interface ServerConfig {
   maxMoves: number;
   /** Most positions analysed for one request (analyzeTurns of a KataGo query, moves of a /v1/analyze game). */
   maxTurns: number;
+  /** KataGo turns searching at once across all clients (the rest wait in line, holding no boards). */
+  maxSearchingTurns: number;
   maxBatch: number;
   maxWaitMs: number;
   maxQueue: number;
@@ -95,6 +97,7 @@ export const SERVER_OPTIONS: readonly ServerOption[] = [
   { key: 'bodyLimit', flag: 'body-limit', env: 'TENGEN_BODY_LIMIT', arg: 'bytes', fallback: () => MiB, parse: parsePositiveInt, help: 'largest request body (413 above)' },
   { key: 'maxMoves', flag: 'max-moves', env: 'TENGEN_MAX_MOVES', arg: 'n', fallback: () => 1000, parse: parsePositiveInt, help: 'most moves per position or game' },
   { key: 'maxTurns', flag: 'max-turns', env: 'TENGEN_MAX_TURNS', arg: 'n', fallback: () => 1000, parse: parsePositiveInt, help: 'most positions analysed per request (analyzeTurns, /v1/analyze moves)' },
+  { key: 'maxSearchingTurns', flag: 'max-searching-turns', env: 'TENGEN_MAX_SEARCHING_TURNS', arg: 'n', fallback: () => 128, parse: parsePositiveInt, help: 'KataGo turns (HTTP and WebSocket) searching at once across all clients; the rest wait in line' },
   { key: 'maxBatch', flag: 'max-batch', env: 'TENGEN_MAX_BATCH', arg: 'n', fallback: () => 64, parse: parsePositiveInt, help: 'most positions per forward pass' },
   { key: 'maxWaitMs', flag: 'max-wait-ms', env: 'TENGEN_MAX_WAIT_MS', arg: 'ms', fallback: () => 2, parse: parseMilliseconds, help: 'longest a request waits to share a pass' },
   { key: 'maxQueue', flag: 'max-queue', env: 'TENGEN_MAX_QUEUE', arg: 'n', fallback: () => 1024, parse: parsePositiveInt, help: 'positions waiting for the engine before 503 / per-turn errors' },

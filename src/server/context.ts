@@ -2,6 +2,7 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { BoardPool, Engine } from '../engine/index.js';
+import type { TurnGate } from './katago.js';
 import type { Metrics } from './metrics.js';
 
 /** Per-connection limits of the KataGo WebSocket. */
@@ -28,6 +29,8 @@ export interface RouteContext {
   maxMoves: number;
   /** Most positions analysed for one request (analyzeTurns, /v1/analyze moves). */
   maxTurns: number;
+  /** Bounds the KataGo turns searching at once across all clients (HTTP NDJSON and WebSocket). */
+  turnGate: TurnGate;
   ws: WsLimits;
   /** Bytes of a refused body read and discarded before the error answer (see drain.ts). */
   drainLimit: number;

@@ -431,6 +431,52 @@ export interface AnalyzeHooks {
   isTerminated?: (turn: number) => boolean;
   /** Random playouts behind includeOwnership (default 64). */
   ownershipPlayouts?: number;
+  /** Bounds the turns searching at once across all the queries that share it (the server's clients). */
+  gate?: TurnGate;
+}
+
+/**
+ * A FIFO semaphore on turns searching at once. Each searching turn holds two boards and a tree (~120 KB) while it
+ * waits for the engine: without a bound, 300 WebSocket clients × 3 turns held 230 MB of array buffers at the peak
+ * and left RSS 20-25% above its warm level (bench/server.bench.ts --abuse ws). A waiting turn holds nothing but its
+ * place in line; each query takes its turns in order, so a client's backlog waits behind its own window only.
+ */
+export class TurnGate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private head = 0;
+
+  constructor(readonly max: number) {
+    if (!Number.isInteger(max) || max < 1) throw new Error(`TurnGate: max must be a positive integer, got ${max}`);
+  }
+
+  /** Resolves once this caller may start a turn; release() exactly once afterwards. */
+  acquire(): Promise<void> {
+    if (this.active < this.max) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    if (this.head < this.waiting.length) {
+      const next = this.waiting[this.head]!;
+      this.waiting[this.head++] = undefined as never;
+      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+        this.waiting.splice(0, this.head);
+        this.head = 0;
+      }
+      next(); // the permit passes straight to the next in line
+    } else {
+      this.active--;
+    }
+  }
+
+  /** Turns searching now, and turns waiting for a permit. */
+  get stats(): { active: number; waiting: number } {
+    return { active: this.active, waiting: this.waiting.length - this.head };
+  }
 }
 
 /**
@@ -477,7 +523,14 @@ export async function analyzeQuery(engine: Engine, q: ParsedQuery, emit: (obj: R
         board.play(m.point, m.color);
         played++;
       }
-      pending[i - w0] = searchTurn(q, t, board, base, maxVisits, emit, hooks).catch((err: unknown) => ({ error: (err as Error).message, id: q.id, turnNumber: t }));
+      // The gate is awaited with the board at this turn; searchTurn copies it before its first await.
+      if (hooks.gate) await hooks.gate.acquire();
+      const turn = searchTurn(q, t, board, base, maxVisits, emit, hooks).catch((err: unknown) => ({ error: (err as Error).message, id: q.id, turnNumber: t }));
+      if (hooks.gate) {
+        const gate = hooks.gate;
+        void turn.then(() => gate.release());
+      }
+      pending[i - w0] = turn;
     }
     for (let i = w0; i < w1; i++) emit(await pending[i - w0]!);
   }

@@ -52,6 +52,7 @@ export async function startServer(cfg: ServerConfig, logger: Logger = createLogg
       bodyLimit: cfg.bodyLimit,
       maxMoves: cfg.maxMoves,
       maxTurns: cfg.maxTurns,
+      maxSearchingTurns: cfg.maxSearchingTurns,
       rateLimitMax: cfg.rateLimitMax,
       rateLimitWindowMs: cfg.rateLimitWindowMs,
       trustProxy: cfg.trustProxy,

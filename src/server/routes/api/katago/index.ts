@@ -94,6 +94,7 @@ export function katagoRoutes(ctx: RouteContext) {
           lane,
           ready: () => roomIn(stream, reply),
           isTerminated: handle.isTerminated,
+          gate: ctx.turnGate,
         })
           .finally(handle.done)
           .then(
@@ -197,6 +198,7 @@ class KatagoConnection {
         lane: this.lane,
         ready: () => this.ready(),
         isTerminated: handle.isTerminated,
+        gate: this.ctx.turnGate,
       })
         .catch((err: unknown) => {
           const { problem } = toProblem(err);
