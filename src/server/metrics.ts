@@ -57,7 +57,7 @@ export class Metrics {
   }
 
   /** The whole exposition text (format 0.0.4). */
-  render(engine: EngineStats | null): string {
+  render(engine: EngineStats | null, turns: { active: number; waiting: number } | null = null): string {
     const out: string[] = [];
     out.push('# HELP tengen_http_requests_total HTTP requests answered, by route, method and status.');
     out.push('# TYPE tengen_http_requests_total counter');
@@ -86,6 +86,10 @@ export class Metrics {
       this.loop.reset();
     }
     gauge('tengen_websocket_connections', 'KataGo WebSocket connections open now.', this.websockets);
+    if (turns) {
+      gauge('tengen_katago_turns_searching', 'KataGo turns (HTTP and WebSocket) searching now (at most --max-searching-turns).', turns.active);
+      gauge('tengen_katago_turns_waiting', 'KataGo turns waiting for a search slot.', turns.waiting);
+    }
     out.push('# HELP tengen_websocket_refused_turns_total Turns refused on WebSockets (rate limit, per-connection queue bound).');
     out.push('# TYPE tengen_websocket_refused_turns_total counter', `tengen_websocket_refused_turns_total ${this.wsRefusedTurns}`);
     out.push('# HELP tengen_websocket_stalled_closed_total WebSocket connections closed because they did not read their answers.');

@@ -145,6 +145,8 @@ describe('operations', () => {
     expect(m).toMatch(/^nodejs_heap_used_bytes \d+/m);
     expect(m).toMatch(/^nodejs_eventloop_lag_p99_seconds [\d.e-]+/m);
     expect(m).toMatch(/^tengen_websocket_connections 0$/m);
+    expect(m).toMatch(/^tengen_katago_turns_searching 0$/m);
+    expect(m).toMatch(/^tengen_katago_turns_waiting 0$/m);
   });
 
   it('OpenAPI lists the error answers of every API route', async () => {

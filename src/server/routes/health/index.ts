@@ -27,7 +27,7 @@ export function healthRoutes(ctx: RouteContext) {
       },
     );
     app.get('/metrics', { config, schema: { summary: 'Prometheus metrics (text format 0.0.4)', tags: ['ops'] } }, async (_req, reply) =>
-      reply.type('text/plain; version=0.0.4; charset=utf-8').send(ctx.metrics.render(ctx.engine.stats())),
+      reply.type('text/plain; version=0.0.4; charset=utf-8').send(ctx.metrics.render(ctx.engine.stats(), ctx.turnGate.stats)),
     );
   };
 }
