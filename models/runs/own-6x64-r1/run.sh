@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Run own-6x64-r1 (issue 12: a larger policy + value net): 6×64 plain trunk (5×5 stem + 6 3×3 convs, 64 filters),
+# alphago49 features, a 32/64 value head and an ownership head, trained from scratch on native TensorFlow with the
+# game result and each game's Monte-Carlo final ownership as targets (the recipe of own-8x32-r1).
+# Why 6×64 plain: the largest candidate within the shipped net's WASM budget (batch-1 p50 ≤ 15 ms): measured
+# 11.1 ms for 6×64 plain, 18.8 ms 6×64 residual, 16.7 ms 8×64 plain, 21.2 ms 10×64 residual, 56 ms 12×96 residual
+# (`bench/latency.bench.ts --quick`, random weights, WASM, one thread). A 10×64 residual run was started first and
+# stopped after 57 steps: 17 positions/s here, too slow to matter in the sessions available.
+# The cosine runs over --steps 100000 (12.8M positions at batch 128), so every invocation passes the same schedule
+# and the learning rate continues where the checkpoint left it; each session adds a --time-budget.
+# Resume on any machine from the repository alone:
+#   TRAIN/DEV: datasets from `tengen data build` + `tengen data ownership` (models/README.md; same contentHash).
+#   mkdir -p $OUT && cp -r models/runs/own-6x64-r1/. $OUT/ && models/runs/own-6x64-r1/run.sh --resume --time-budget 2h
+# History of this run, exactly:
+#   session 6, from step 0: run.sh --time-budget 70m   (TRAIN=/work/runs/tom9d-train DEV=/work/runs/tom9d-dev OUT=/work/runs/own-6x64-r1)
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+TRAIN=${TRAIN:-/root/tengen-runs/tom9d-train}
+DEV=${DEV:-/root/tengen-runs/tom9d-dev}
+OUT=${OUT:-/root/tengen-runs/own-6x64-r1}
+exec node bin/tengen.js train --data "$TRAIN" --val-data "$DEV" --features alphago49 \
+  --preset default --depth 6 --width 64 --block plain --value-head 32x64 --ownership-head \
+  --value-weight 1 --ownership-weight 1.5 \
+  --batch 128 --lr 0.001 --lr-schedule cosine --steps 100000 --warmup 500 \
+  --eval-every 250 --val-positions 4096 \
+  --backend tensorflow --no-progress --seed 7 --out "$OUT" "$@"
