@@ -1,7 +1,7 @@
 // Dynamic batching: requests that arrive close together share one forward pass. A request waits at most
 // `maxWaitMs` for company, a pass holds at most `maxBatch` rows (one request never split), at most `concurrency`
-// passes run at a time (one per inference worker; waiting rows are split evenly over the free ones), and the queue is bounded so overload is refused early instead
-// of growing latency without end.
+// passes run at a time (one per inference worker; waiting rows are split evenly over the free ones), and the
+// queue is bounded so overload is refused early instead of growing latency without end.
 // Fairness: every request belongs to a lane (a client: an HTTP connection, a WebSocket, the GTP engine); passes
 // are filled round-robin over the lanes with waiting work, one request per lane per turn, so one client with a
 // thousand queued positions delays another client's single position by at most one pass per worker.

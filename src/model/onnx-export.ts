@@ -127,7 +127,6 @@ function int64Bytes(a: readonly number[]): Uint8Array {
   return out;
 }
 
-/** A tfjs conv kernel [kh, kw, in, out] as ONNX's [out, in, kh, kw]. */
 /** Default input-channel multiple the stem is padded to (see OnnxExportOptions.channelBlock). */
 export const DEFAULT_CHANNEL_BLOCK = 8;
 
@@ -140,6 +139,7 @@ function padInChannels(w: Float32Array, k: number, inC: number, outC: number, pa
   return out;
 }
 
+/** A tfjs conv kernel [kh, kw, in, out] as ONNX's [out, in, kh, kw]. */
 function convKernelOIHW(w: Float32Array, k: number, inC: number, outC: number): Float32Array {
   const out = new Float32Array(w.length);
   for (let y = 0; y < k; y++)
