@@ -12,7 +12,9 @@
 #   TRAIN/DEV: datasets from `tengen data build` + `tengen data ownership` (models/README.md; same contentHash).
 #   mkdir -p $OUT && cp -r models/runs/own-6x64-r1/. $OUT/ && models/runs/own-6x64-r1/run.sh --resume --time-budget 2h
 # History of this run, exactly:
-#   session 6, from step 0: run.sh --time-budget 70m   (TRAIN=/work/runs/tom9d-train DEV=/work/runs/tom9d-dev OUT=/work/runs/own-6x64-r1)
+#   session 6, steps 0-2,881: run.sh --time-budget 70m   (TRAIN=/work/runs/tom9d-train DEV=/work/runs/tom9d-dev OUT=/work/runs/own-6x64-r1)
+#                              368,768 positions in 70 min (91 positions/s; beside other work for its first 30 min);
+#                              dev (4,096) top-1 35.5% (best 35.9% at step 2,500), top-5 66.6%, value at chance (49.8%)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/root/tengen-runs/tom9d-train}
