@@ -77,7 +77,6 @@ export interface NetOutputs {
   ownership: Float32Array | null;
 }
 
-/** A network running in ONNX Runtime. */
 /** ONNX Runtime's NCHWc block on this CPU (MLAS: 16 with AVX-512F, else 8), read once from /proc/cpuinfo. */
 let block: number | undefined;
 export function nchwcBlock(): number {
@@ -93,6 +92,7 @@ export function nchwcBlock(): number {
   return block;
 }
 
+/** A network running in ONNX Runtime. */
 export class OnnxNet {
   private constructor(
     private readonly ort: OrtModule,
