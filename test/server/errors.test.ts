@@ -25,6 +25,17 @@ describe('problem answers', () => {
     expect(problemOf(await post('/v1/suggest', { symmetries: 4 }))).toMatchObject({ status: 400, field: 'symmetries' });
     expect(problemOf(await post('/v1/suggest', { unknownField: 1 }))).toMatchObject({ status: 400 });
   });
+  it('empty or over-long vertices → 400 naming the item, in moves, pairs and setup', async () => {
+    const cases: [unknown, string, string][] = [
+      [{ moves: ['Q16', ''] }, 'moves[1]', 'body.moves[1]: Too small: expected string to have >=1 characters'],
+      [{ moves: ['Q16', 'D4', 'Q16xxxxxx'] }, 'moves[2]', 'body.moves[2]: Too big: expected string to have <=8 characters'],
+      [{ moves: ['Q16', ['B', '']] }, 'moves[1][1]', 'body.moves[1][1]: Too small: expected string to have >=1 characters'],
+      [{ setup: { white: ['D4', 'x'.repeat(9)] } }, 'setup.white[1]', 'body.setup.white[1]: Too big: expected string to have <=8 characters'],
+    ];
+    for (const [body, field, detail] of cases) expect(problemOf(await post('/v1/suggest', body))).toMatchObject({ status: 400, field, detail });
+    // Exactly 8 characters passes the length check (and is then judged as a vertex).
+    expect((await post('/v1/suggest', { moves: ['Q16', ' D4     '] })).statusCode).toBe(200);
+  });
   it('occupied point → 422 with move number, vertex and reason', async () => {
     const p = problemOf(await post('/v1/suggest', { moves: ['Q16', 'D4', 'D4'] }));
     expect(p).toMatchObject({ status: 422, type: 'urn:tengen:problem:illegal-move', moveNumber: 3, vertex: 'D4', field: 'moves[2]', reason: 'occupied' });

@@ -1,6 +1,6 @@
 // POST /v1/suggest: a position (SGF + move number / variation path, or a move list) → ranked legal moves.
 import { z } from 'zod';
-import { Color, RankedMove, Symmetries, Vertex } from './common.js';
+import { Color, RankedMove, Symmetries, Vertex, vertexLengths } from './common.js';
 
 export const SuggestBody = z
   .object({
@@ -9,9 +9,13 @@ export const SuggestBody = z
     path: z.array(z.number().int().min(0)).max(1000).optional().describe('SGF variation: child index at each fork'),
     moves: z
       .array(z.union([Vertex, z.tuple([Color, Vertex])], { error: 'expected a vertex such as "Q16", "pd" or "pass", or a ["B"|"W", vertex] pair' }))
+      .superRefine(vertexLengths)
       .optional()
       .describe('moves from the empty board (after setup): vertices with alternating colours, or [colour, vertex] pairs'),
-    setup: z.object({ black: z.array(Vertex).max(361).optional(), white: z.array(Vertex).max(361).optional() }).strict().optional(),
+    setup: z
+      .object({ black: z.array(Vertex).max(361).superRefine(vertexLengths).optional(), white: z.array(Vertex).max(361).superRefine(vertexLengths).optional() })
+      .strict()
+      .optional(),
     komi: z
       .number()
       .min(-150)
