@@ -1,5 +1,5 @@
 /**
- * HTTP serving benchmark: POST /v1/suggest with 1, 64 and 256 concurrent clients (autocannon) on mid-game positions
+ * HTTP serving benchmark: POST /v1/suggest with 1, 64 and 256 concurrent clients (wrk, or `bench/loadgen.ts`) on mid-game positions
  * from ../shared/data/tom9d/dev, against the engine's raw batched throughput (all inference workers busy, no HTTP)
  * measured in the same run; GET /healthz latency sampled from a separate thread during the 64-client row; and the
  * server's RSS when warm, after an abuse round (WebSocket floods, a non-reading socket, oversized and slow bodies)
@@ -7,17 +7,21 @@
  * The server runs in a child process so the load generator does not share its event loop; it uses the server's
  * default limits (the shipped configuration), except `--max-queue`, which a flag can change.
  * Usage: npx tsx bench/server.bench.ts [--quick] [--model DIR] [--backend NAME] [--inference-workers N] [--no-abuse]
- *   [--inference-nice N] [--runtime tfjs|onnx|auto] [--cpu-prof DIR]
+ *   [--inference-nice N] [--runtime tfjs|onnx|auto] [--cpu-prof DIR] [--loadgen wrk|node|auto]
+ * The load comes from wrk where it is installed (Debian: apt-get install wrk), else from bench/loadgen.ts in this
+ * process (see there why not autocannon); --loadgen picks one. BENCH_NODE_FLAGS (e.g. "--trace-gc") passes flags to the
+ * server process.
  * Without --model it serves models/default if installed, else a randomly initialised `default`-preset alphago48
  * model (same compute as a trained one).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { load } from './loadgen.js';
 
 const here = fileURLToPath(import.meta.url);
 const repo = path.resolve(path.dirname(here), '..');
@@ -42,6 +46,23 @@ async function loadPositions(limit: number): Promise<Position[]> {
   return devMoveLists(repo, limit, 40, 110).map((moves) => ({ moves }));
 }
 
+/**
+ * CPU seconds used so far by this process (all threads) and by its main thread alone, from /proc (Linux; clock ticks
+ * of 10 ms, fine over rows of seconds). Null elsewhere.
+ */
+function cpuSeconds(): { main: number; total: number } | null {
+  try {
+    // Fields after the parenthesised command name: state is field 3, utime 14 and stime 15 (proc(5)).
+    const ticks = (stat: string): number => {
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(f[11]) + Number(f[12]);
+    };
+    return { main: ticks(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')) / 100, total: ticks(readFileSync('/proc/self/stat', 'utf8')) / 100 };
+  } catch {
+    return null;
+  }
+}
+
 function memory(): { rss: number; heapUsed: number; external: number; arrayBuffers: number } {
   const m = process.memoryUsage();
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
@@ -64,8 +85,10 @@ async function child(): Promise<void> {
   const positions = (await loadPositions(256)).map((p) => positionFromMoves({ moves: p.moves }).board);
   // Raw batched throughput: RAW_IN_FLIGHT requests always in flight, no HTTP. A first, discarded round warms the JIT
   // on these positions (the encoder's ladder and legality paths), as the HTTP rows that follow are warm too.
+  let rawCpu: { main: number; total: number; positions: number } | null = null;
   const rawRound = async (seconds: number, inFlight = RAW_IN_FLIGHT): Promise<number> => {
     const t0 = performance.now();
+    const c0 = cpuSeconds();
     let done = 0;
     const end = t0 + seconds * 1000;
     await Promise.all(
@@ -76,10 +99,13 @@ async function child(): Promise<void> {
         }
       }),
     );
+    const c1 = cpuSeconds();
+    if (c0 && c1) rawCpu = { main: c1.main - c0.main, total: c1.total - c0.total, positions: done };
     return done / ((performance.now() - t0) / 1000);
   };
   const cold = await rawRound(RAW_S / 2);
   const raw = await rawRound(RAW_S);
+  const rawCpuPer = rawCpu as { main: number; total: number; positions: number } | null;
   // The same engine with as many requests in flight as the 64-client row: smaller passes, no HTTP. Separates what
   // HTTP costs from what the smaller batches cost.
   const raw64 = await rawRound(RAW_S, 64);
@@ -91,14 +117,17 @@ async function child(): Promise<void> {
     url,
     raw,
     raw64,
+    // CPU ms per position in the 256-in-flight raw round: main thread, and all threads of the server process.
+    rawCpu: rawCpuPer ? { main: (rawCpuPer.main * 1000) / rawCpuPer.positions, total: (rawCpuPer.total * 1000) / rawCpuPer.positions } : null,
     backend: engine.backend,
     workers: stats.workers ?? 'main thread',
     model: engine.model.id,
     arch: engine.model.architecture,
     features: engine.model.featureSet.name,
   });
-  process.on('message', async (m: { stats?: boolean; stop?: boolean; mem?: boolean; settle?: number }) => {
+  process.on('message', async (m: { stats?: boolean; stop?: boolean; mem?: boolean; settle?: number; cpu?: boolean }) => {
     if (m.stats) process.send!({ stats: engine.stats() });
+    if (m.cpu) process.send!({ cpu: cpuSeconds() ?? { main: NaN, total: NaN } });
     if (m.mem) process.send!({ mem: memory() });
     if (m.settle !== undefined) {
       await new Promise((r) => setTimeout(r, m.settle));
@@ -129,14 +158,6 @@ async function modelDirFor(): Promise<{ dir: string; cleanup: () => void }> {
   return { dir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-type Autocannon = (opts: Record<string, unknown>) => Promise<{
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}>;
-
 function once<T>(cp: ChildProcess, pick: (m: Record<string, unknown>) => T | undefined): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMsg = (m: Record<string, unknown>): void => {
@@ -158,10 +179,11 @@ const PROBE_SRC = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const lat = []; let failed = 0; let stop = false;
-parentPort.on('message', () => { stop = true; });
+const lat = []; let failed = 0; let stop = false; let started = false;
+parentPort.on('message', (m) => { if (m === 'start') { started = true; lat.length = 0; failed = 0; } else stop = true; });
 function one() {
   if (stop) { parentPort.postMessage({ lat, failed }); return; }
+  if (lat.length === 1 && !started) parentPort.postMessage('ready');
   const t0 = performance.now();
   const req = http.get(workerData.url + '/healthz', { agent, timeout: 10000 }, (res) => {
     res.resume();
@@ -173,14 +195,23 @@ function one() {
 one();
 `;
 
-function startProbe(url: string): () => Promise<{ lat: number[]; failed: number }> {
+/**
+ * Starts the /healthz probe thread and resolves once it is probing (its start-up, about 0.3 s of CPU under tsx, is
+ * then not counted in the row); the returned function stops it and returns the latencies of the row.
+ */
+async function startProbe(url: string): Promise<() => Promise<{ lat: number[]; failed: number }>> {
   const w = new Worker(PROBE_SRC, { eval: true, workerData: { url } });
+  await new Promise<void>((resolve) => w.once('message', () => resolve()));
+  w.postMessage('start');
   return () =>
     new Promise((resolve) => {
-      w.once('message', (m: { lat: number[]; failed: number }) => {
+      const onMsg = (m: { lat: number[]; failed: number } | string): void => {
+        if (typeof m === 'string') return; // a late 'ready'
+        w.off('message', onMsg);
         void w.terminate();
         resolve(m);
-      });
+      };
+      w.on('message', onMsg);
       w.postMessage('stop');
     });
 }
@@ -371,9 +402,6 @@ async function abuseRound(url: string, seconds: number): Promise<AbuseReport> {
 }
 
 async function parent(): Promise<void> {
-  // autocannon ships no type declarations: import it by a computed name and type the little we use.
-  const pkg = 'autocannon';
-  const autocannon = (await import(pkg)).default as Autocannon;
   const model = await modelDirFor();
   const positions = await loadPositions(256);
   const bodies = positions.map((p) => JSON.stringify({ moves: p.moves, topK: 10 }));
@@ -384,50 +412,49 @@ async function parent(): Promise<void> {
   if (opt('--runtime')) env.BENCH_RUNTIME = opt('--runtime');
   const cp = fork(here, ['--child', ...argv], {
     // --cpu-prof DIR: a V8 CPU profile of the server process (main thread), to see where a request's time goes.
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(opt('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', opt('--cpu-prof')!] : [])],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...(opt('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', opt('--cpu-prof')!] : [])],
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
     const info = await once(cp, (m) =>
-      typeof m.url === 'string' ? (m as { url: string; raw: number; raw64: number; backend: string; workers: unknown; model: string; arch: unknown; features: string }) : undefined,
+      typeof m.url === 'string' ? (m as { url: string; raw: number; raw64: number; rawCpu: { main: number; total: number } | null; backend: string; workers: unknown; model: string; arch: unknown; features: string }) : undefined,
     );
     const rows: string[] = [];
     let health = '';
+    const generator = (opt('--loadgen') ?? 'auto') as 'wrk' | 'node' | 'auto';
+    if (!['wrk', 'node', 'auto'].includes(generator)) throw new Error(`--loadgen must be wrk, node or auto, got ${generator}`);
+    let generatorUsed = '';
+    const serverCpu = async (): Promise<{ main: number; total: number }> => {
+      cp.send({ cpu: true });
+      return once(cp, (m) => m.cpu as { main: number; total: number } | undefined);
+    };
     const engineStats = async (): Promise<{ batches: number; rows: number }> => {
       cp.send({ stats: true });
       return once(cp, (m) => m.stats as { batches: number; rows: number } | undefined);
     };
     for (const connections of CLIENTS) {
-      let k = 0;
       const before = await engineStats();
-      const stopProbe = connections === 64 ? startProbe(info.url) : null;
+      const sc0 = await serverCpu();
+      const stopProbe = connections === 64 ? await startProbe(info.url) : null;
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const result = await autocannon({
-        url: `${info.url}/v1/suggest`,
-        connections,
-        duration: DURATION_S,
-        timeout: 30,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[k++ % bodies.length] }),
-          },
-        ],
-      });
+      const result = await load({ url: info.url, path: '/v1/suggest', connections, durationS: DURATION_S, bodies, timeoutMs: 30_000 }, generator);
+      generatorUsed = result.generator;
       const cpu = process.cpuUsage(cpu0);
-      const genCores = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
+      // This process (the /healthz probe, and the load itself with the node generator) plus wrk's own process.
+      const genCores = ((cpu.user + cpu.system) / 1e6 + (result.cpuSeconds ?? 0)) / ((performance.now() - t0) / 1000);
       if (stopProbe) {
         const p = await stopProbe();
         health = `/healthz during the 64-client row: ${p.lat.length} probes, p50 ${quantile(p.lat, 0.5).toFixed(1)} ms, p99 ${quantile(p.lat, 0.99).toFixed(1)} ms, max ${Math.max(...p.lat).toFixed(1)} ms, ${p.failed} failed (goal: p99 ≤ 50 ms)`;
       }
-      const rps = result.requests.average;
+      const rps = result.rps;
+      const sc1 = await serverCpu();
       const after = await engineStats();
+      const per = (x: number): string => ((x * 1000) / Math.max(1, result.requests)).toFixed(2);
       const perPass = (after.rows - before.rows) / Math.max(1, after.batches - before.batches);
       rows.push(
-        `| ${connections} | ${rps.toFixed(1)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} / ${result.errors} | ${perPass.toFixed(1)} | ${((rps / info.raw) * 100).toFixed(0)}% | ${(genCores * 100).toFixed(0)}% | ${((rps / (info.raw * Math.max(0.01, 1 - genCores / os.cpus().length))) * 100).toFixed(0)}% |`,
+        `| ${connections} | ${rps.toFixed(1)} | ${result.latency.p50.toFixed(1)} | ${result.latency.p99.toFixed(1)} | ${result.non2xx} / ${result.errors} | ${perPass.toFixed(1)} | ${((rps / info.raw) * 100).toFixed(0)}% | ${(genCores * 100).toFixed(0)}% | ${((rps / (info.raw * Math.max(0.01, 1 - genCores / os.cpus().length))) * 100).toFixed(0)}% | ${per(sc1.main - sc0.main)} / ${per(sc1.total - sc0.total - (sc1.main - sc0.main))} |`,
       );
     }
     const stats = await engineStats();
@@ -455,17 +482,18 @@ async function parent(): Promise<void> {
     process.stdout.write(
       [
         `model ${info.model} (${info.features}, ${JSON.stringify(info.arch)}), backend ${info.backend}, inference workers ${String(info.workers)}, ` +
-          `${positions.length} mid-game positions (tom9d/dev), ${DURATION_S}s per row${quick ? ' (--quick)' : ''}, ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)} at the end`,
+          `${positions.length} mid-game positions (tom9d/dev), ${DURATION_S}s per row${quick ? ' (--quick)' : ''}, load generator ${generatorUsed}, ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)} at the end`,
         '',
-        `engine raw batched throughput (${RAW_IN_FLIGHT} in flight, no HTTP): **${info.raw.toFixed(1)} positions/s**; with 64 in flight (the 64-client row's concurrency, smaller passes): ${info.raw64.toFixed(1)} positions/s`,
+        `engine raw batched throughput (${RAW_IN_FLIGHT} in flight, no HTTP): **${info.raw.toFixed(1)} positions/s**; with 64 in flight (the 64-client row's concurrency, smaller passes): ${info.raw64.toFixed(1)} positions/s; ` +
+          `CPU ms per position in the ${RAW_IN_FLIGHT}-in-flight round: main ${info.rawCpu?.main.toFixed(2) ?? '?'} / other threads ${info.rawCpu ? (info.rawCpu.total - info.rawCpu.main).toFixed(2) : '?'}`,
         '',
-        '| clients | req/s | p50 ms | p99 ms | non-2xx / errors | positions per pass | vs raw | load generator CPU | vs raw on the cores left |',
-        '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        '| clients | req/s | p50 ms | p99 ms | non-2xx / errors | positions per pass | vs raw | load generator CPU | vs raw on the cores left | server CPU ms per request: main / other threads |',
+        '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
         ...rows,
         '',
         health,
         '',
-        `goal at 64 clients: ≥ 80% of raw; the load generator (autocannon and the /healthz probe, this process) shares the same cores (its CPU in % of one core above), the raw rounds had them to themselves; "on the cores left" scales raw by (cores − load generator CPU) / cores; mean positions per forward pass over the whole run (raw rounds included): ${(stats.rows / Math.max(1, stats.batches)).toFixed(1)}`,
+        `goal at 64 clients: ≥ 80% of raw; the load generator (${generatorUsed === 'wrk' ? 'wrk' : 'bench/loadgen.ts in this process'}, and the /healthz probe) shares the same cores (its CPU in % of one core above), the raw rounds had them to themselves; "on the cores left" scales raw by (cores − load generator CPU) / cores; mean positions per forward pass over the whole run (raw rounds included): ${(stats.rows / Math.max(1, stats.batches)).toFixed(1)}`,
         '',
         ...memLines,
       ].join('\n'),
