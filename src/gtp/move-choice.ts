@@ -7,6 +7,7 @@
 //     points of an empty region bordered by both colours (dame, unsettled areas, regions holding dead
 //     stones) and captures; a point whose new chain would have a single liberty is skipped there;
 //   - the engine passes when no candidate is left. It never resigns.
+// The search (GtpSession.searchMove) uses the same *useful* set after an opponent's pass (`markUseful`), with pass.
 import type { Board } from '../go/board.js';
 import { NPOINTS, PASS, type Player } from '../go/constants.js';
 import { RegionMap } from './regions.js';
@@ -47,6 +48,29 @@ export class MoveChooser {
     return board.selfAtariSizeIfPlayed(p, color) < 2;
   }
 
+  /**
+   * Flags (1) in `out` (362 entries, PASS = 361 left alone) the *useful* sensible moves of the side to move, the set
+   * policy play keeps once the opponent has passed; returns how many. Zeroes the other points.
+   */
+  markUseful(board: Board, out: Uint8Array): number {
+    const color = board.toPlay;
+    this.regions.compute(board);
+    let n = 0;
+    for (let p = 0; p < NPOINTS; p++) {
+      const ok = this.isSensible(board, p, color) && this.isUsefulSensible(board, p, color);
+      out[p] = ok ? 1 : 0;
+      if (ok) n++;
+    }
+    return n;
+  }
+
+  // For a sensible move after regions.compute(board): a capture, or a point of a contested region whose new chain
+  // keeps at least two liberties.
+  private isUsefulSensible(board: Board, p: number, color: Player): boolean {
+    if (board.captureCountIfPlayed(p, color) > 0) return true;
+    return this.regions.isContested(p) && board.libertiesAfterPlay(p, color, 2) >= 2;
+  }
+
   /** Fills the candidate list for the side to move and returns its length. */
   private candidates(board: Board, policy: Float32Array, restrict: boolean): number {
     const color = board.toPlay;
@@ -54,10 +78,7 @@ export class MoveChooser {
     let n = 0;
     for (let p = 0; p < NPOINTS; p++) {
       if (!this.isSensible(board, p, color)) continue;
-      if (restrict) {
-        const captures = board.captureCountIfPlayed(p, color) > 0;
-        if (!captures && (!this.regions.isContested(p) || board.libertiesAfterPlay(p, color, 2) < 2)) continue;
-      }
+      if (restrict && !this.isUsefulSensible(board, p, color)) continue;
       this.cand[n] = p;
       this.weight[n] = policy[p]!;
       n++;

@@ -13,7 +13,7 @@ import { seededUniform } from '../random.js';
 import { expectArgs, parseGtpColor, parseGtpFloat, parseGtpInt, parseGtpVertex } from './args.js';
 import { formatOwnership, formatPolicyLine, formatSearchLine, parseAnalyzeArgs, type AnalysisFlavour, type AnalyzeArgs } from './analysis.js';
 import { finalScore, MonteCarloOwnership } from '../search/estimate.js';
-import { Search, type SearchLimits, type SearchParams } from '../search/search.js';
+import { Search, type MoveFilter, type SearchLimits, type SearchParams } from '../search/search.js';
 import { MoveChooser, type MoveDecision } from './move-choice.js';
 import { RegionMap } from './regions.js';
 import type { PolicySource } from './policy-source.js';
@@ -196,10 +196,23 @@ export class GtpSession {
     // The opponent passed and the board is settled (every empty region bordered by one colour: territories closed,
     // no stone left to capture): answer the pass without searching, as the policy play does; the network has no pass
     // output, and a search would only look for a way to fill its own territory.
-    if (this.board.lastMove() === PASS && this.regions.settled(this.board)) return { point: PASS, prior: 0, passReason: 'settled' };
+    const opponentPassed = this.board.lastMove() === PASS;
+    if (opponentPassed && this.regions.settled(this.board)) return { point: PASS, prior: 0, passReason: 'settled' };
+    // After the opponent's pass the root may only fill dame, play in contested regions or capture (the useful moves of
+    // policy play), and passes once none is left: otherwise a side that is behind searches on inside its own area,
+    // where the value head still sees some chance, instead of ending a game that playing on cannot change. Pass is not
+    // among them while any is left: its known value (a lost or won count) would starve the unvisited moves of visits
+    // under first-play urgency, and filling dame or capturing dead stones changes no area count.
+    let rootFilter: MoveFilter | null = null;
+    if (opponentPassed) {
+      const useful = new Uint8Array(NPOINTS + 1);
+      if (this.chooser.markUseful(this.board, useful) === 0) return { point: PASS, prior: 0, passReason: 'settled' };
+      rootFilter = { color: this.board.toPlay, moves: useful, allow: true, untilDepth: 1 };
+    }
     const reused = s.setRoot(this.board, this.komi);
     const time = this.moveTimeMs(this.board.toPlay);
     const limits: SearchLimits = { ...extra };
+    if (rootFilter) limits.filters = [...(limits.filters ?? []), rootFilter];
     if (ss.visits > 0) limits.maxVisits = Math.max(reused, 0) + ss.visits;
     if (time !== null) limits.maxTimeMs = time;
     if (limits.maxVisits === undefined && limits.maxTimeMs === undefined) limits.maxVisits = 400;

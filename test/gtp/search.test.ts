@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Board } from '../../src/go/board.js';
 import { BLACK, NPOINTS, WHITE } from '../../src/go/constants.js';
+import { gtpToPoint, pointOf } from '../../src/go/coords.js';
 import { FakePolicy, type PolicySource } from '../../src/gtp/policy-source.js';
 import { serveGtp } from '../../src/gtp/serve.js';
 import { GtpSession, gtpVersion, type SearchSettings } from '../../src/gtp/session.js';
@@ -73,6 +74,47 @@ describe('GTP with search', () => {
     expect(s.board.moveNumber).toBe(0);
     const never = searching({ resignThreshold: 0 }, hopeless);
     expect(responses(await run('genmove b\n', never))[0]).toMatch(/^= [A-T]\d+$/);
+  });
+
+  it('after the opponent passes, the search only fills dame, plays contested points or captures, or passes', async () => {
+    // Black wall on column H, White wall on column L: columns J and K are dame. The network loves A1, inside Black's
+    // own area, and sees every position alike, so without the rule the search plays A1 as policy play would not.
+    const ownArea: PolicySource = {
+      name: 'own-area',
+      policy: async () => {
+        const p = new Float32Array(NPOINTS).fill(0.1 / NPOINTS);
+        p[gtpToPoint('A1')] = 0.9;
+        return p;
+      },
+      evaluator: {
+        hasValue: true,
+        evaluate: async () => {
+          const policy = new Float32Array(NPOINTS).fill(0.1 / NPOINTS);
+          policy[gtpToPoint('A1')] = 0.9;
+          return { policy, value: 0.3 };
+        },
+      },
+    };
+    const board = (s: GtpSession): void => {
+      for (let y = 0; y < 19; y++) {
+        s.board.setStone(pointOf(7, y), BLACK);
+        s.board.setStone(pointOf(10, y), WHITE);
+      }
+    };
+    const before = searching({}, ownArea);
+    board(before);
+    expect(responses(await run('genmove b\n', before))[0]).toBe('= A1'); // White has not passed: anything goes
+    const after = searching({}, ownArea);
+    board(after);
+    const moves = responses(await run('play w pass\ngenmove b\n', after));
+    expect(moves[1]).toMatch(/^= (J|K)\d+$/);
+    // Nothing useful left (every empty point is one side's area): the search passes without searching.
+    const settled = searching({}, ownArea);
+    for (let y = 0; y < 19; y++) {
+      settled.board.setStone(pointOf(8, y), BLACK);
+      settled.board.setStone(pointOf(9, y), WHITE);
+    }
+    expect(responses(await run('play w pass\ngenmove b\n', settled))[1]).toBe('= pass');
   });
 
   it('time budget: --time caps, time_left in byo-yomi and main time shrink it', () => {
