@@ -7,8 +7,8 @@
 //     points of an empty region bordered by both colours (dame, unsettled areas, regions holding dead
 //     stones) and captures; a point whose new chain would have a single liberty is skipped there;
 //   - the engine passes when no candidate is left. It never resigns.
-// The search (GtpSession.searchMove) keeps to the same *useful* set after an opponent's pass (`markUseful`) and passes once
-// none is left.
+// The search (GtpSession.searchMove) keeps to the same *useful* set after an opponent's pass (`markUseful`) and
+// passes once none is left.
 import type { Board } from '../go/board.js';
 import { NPOINTS, PASS, type Player } from '../go/constants.js';
 import { RegionMap } from './regions.js';
