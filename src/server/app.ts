@@ -116,11 +116,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
-    if (text.trim() === '') return done(new ProblemError(400, 'malformed-json', 'Malformed JSON', 'request body is empty; send a JSON object', { field: 'body' }), undefined);
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
+      // An empty or blank body fails to parse too; it is named as such (checked here, off the hot path).
+      if (text.trim() === '') return done(new ProblemError(400, 'malformed-json', 'Malformed JSON', 'request body is empty; send a JSON object', { field: 'body' }), undefined);
       return done(new ProblemError(400, 'malformed-json', 'Malformed JSON', `request body: ${(err as Error).message}`, { field: 'body' }), undefined);
     }
     // Walk the parsed value only when the text could hold such a key (literally, or spelled with \u escapes).

@@ -19,6 +19,13 @@ describe('problem answers', () => {
     const p = problemOf(await raw('/v1/suggest', '{"moves": ["Q16",'));
     expect(p).toMatchObject({ status: 400, type: 'urn:tengen:problem:malformed-json', field: 'body' });
   });
+  it('empty or blank JSON body → 400 saying it is empty', async () => {
+    for (const body of ['', '  \n ']) {
+      const p = problemOf(await raw('/v1/suggest', body));
+      expect(p).toMatchObject({ status: 400, type: 'urn:tengen:problem:malformed-json', field: 'body' });
+      expect(p.detail).toMatch(/empty/);
+    }
+  });
   it('wrong types → 400 naming the field path', async () => {
     expect(problemOf(await post('/v1/suggest', { moves: ['Q16', 7] }))).toMatchObject({ status: 400, field: 'moves[1]' });
     expect(problemOf(await post('/v1/suggest', { topK: 'ten' }))).toMatchObject({ status: 400, field: 'topK' });
