@@ -386,6 +386,8 @@ export function summarise(names: Record<EngineRole, string>, games: GameResult[]
     else wins[g.winner][g.blackRole === g.winner ? 'black' : 'white']++;
     decidedBy[g.decidedBy] = (decidedBy[g.decidedBy] ?? 0) + 1;
     for (const r of ['A', 'B'] as const) {
+      // NaN = timing unknown (a rescored game whose match summary is gone): left out of the mean.
+      if (!Number.isFinite(g.thinkMs[r])) continue;
       ms[r] += g.thinkMs[r];
       n[r] += g.moveCount[r];
     }
@@ -401,7 +403,7 @@ export function summarise(names: Record<EngineRole, string>, games: GameResult[]
     decidedBy,
     rateA: games.length ? points / games.length : 0,
     ciA: wilson(points, games.length),
-    msPerMove: { A: n.A ? ms.A / n.A : 0, B: n.B ? ms.B / n.B : 0 },
+    msPerMove: { A: n.A ? ms.A / n.A : NaN, B: n.B ? ms.B / n.B : NaN },
   };
 }
 
@@ -419,7 +421,7 @@ export function formatSummary(s: MatchSummary): string {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const row = (r: EngineRole): string => {
     const w = s.wins[r];
-    return `| ${r} | ${s.names[r]} | ${w.black + w.white} | ${w.black} | ${w.white} | ${s.msPerMove[r].toFixed(1)} |`;
+    return `| ${r} | ${s.names[r]} | ${w.black + w.white} | ${w.black} | ${w.white} | ${Number.isFinite(s.msPerMove[r]) ? s.msPerMove[r].toFixed(1) : '–'} |`;
   };
   const lines = [
     `games ${s.games.length} (${s.distinct} distinct move sequences), draws/void ${s.draws}`,

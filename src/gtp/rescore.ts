@@ -32,10 +32,21 @@ function originals(re: string, gc: string): { re: string; gc: string } {
   return m ? { re: m[1]!, gc: m[2]! } : { re, gc };
 }
 
-/** ms/move per engine from an old summary.md table, so the rewritten summary keeps the timing it cannot recompute. */
-function oldMsPerMove(text: string): Partial<Record<EngineRole, number>> {
-  const out: Partial<Record<EngineRole, number>> = {};
-  for (const m of text.matchAll(/^\| (A|B) \| .* \| \d+ \| \d+ \| \d+ \| ([\d.]+) \|$/gm)) out[m[1] as EngineRole] = Number(m[2]);
+/**
+ * ms/move per engine for each game number, from the summaries the match itself wrote in `dir` (summary.md, a shard's
+ * summary-NNN.md, a kept summary.pre-rescore.md; not a rescore's output, which only carries numbers over), so the
+ * rewritten summary keeps the timing it cannot recompute. A game no such summary lists has no entry.
+ */
+function matchTimings(dir: string): Map<number, Record<EngineRole, number>> {
+  const out = new Map<number, Record<EngineRole, number>>();
+  for (const f of readdirSync(dir).filter((f) => /^summary(-\d+|\.pre-rescore)?\.md$/.test(f)).sort()) {
+    const text = readFileSync(path.join(dir, f), 'utf8');
+    if (text.startsWith('rescored from')) continue;
+    const ms: Partial<Record<EngineRole, number>> = {};
+    for (const m of text.matchAll(/^\| (A|B) \| .* \| \d+ \| \d+ \| \d+ \| ([\d.]+) \|$/gm)) ms[m[1] as EngineRole] = Number(m[2]);
+    if (ms.A === undefined || ms.B === undefined) continue;
+    for (const m of text.matchAll(/^game (\d+):/gm)) out.set(Number(m[1]), { A: ms.A, B: ms.B });
+  }
   return out;
 }
 
@@ -50,8 +61,7 @@ export async function rescoreMatch(opts: RescoreOptions): Promise<MatchSummary> 
   if (files.length === 0) throw new Error(`rescore: no game-NNN.sgf files in ${opts.dir}`);
   const summaryFile = path.join(opts.dir, 'summary.md');
   const keptFile = path.join(opts.dir, 'summary.pre-rescore.md');
-  const oldSummary = existsSync(keptFile) ? readFileSync(keptFile, 'utf8') : existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '';
-  const ms = oldMsPerMove(oldSummary);
+  const timings = matchTimings(opts.dir);
   const referee = new Referee(opts.referee, opts.moveTimeoutMs ?? 120_000);
   const names: Record<EngineRole, string> = { A: 'A', B: 'B' };
   const games: GameResult[] = [];
@@ -115,7 +125,7 @@ export async function rescoreMatch(opts: RescoreOptions): Promise<MatchSummary> 
         moves: rec.moves.length,
         sequence: moveSequence(rec.moves),
         engineScores,
-        thinkMs: { A: moveCount.A * (ms.A ?? 0), B: moveCount.B * (ms.B ?? 0) },
+        thinkMs: { A: moveCount.A * (timings.get(index + 1)?.A ?? NaN), B: moveCount.B * (timings.get(index + 1)?.B ?? NaN) },
         moveCount,
         sgfPath: file,
       };
@@ -131,6 +141,10 @@ export async function rescoreMatch(opts: RescoreOptions): Promise<MatchSummary> 
   const summary = summarise(names, games);
   summary.referee = referee.name;
   if (existsSync(summaryFile) && !existsSync(keptFile)) copyFileSync(summaryFile, keptFile);
-  writeFileSync(summaryFile, `rescored from the SGF files by the referee; ms/move carried over from the match\n\n${formatSummary(summary)}`);
+  const timed = games.filter((g) => Number.isFinite(g.thinkMs.A)).length;
+  writeFileSync(
+    summaryFile,
+    `rescored from the SGF files by the referee; ms/move carried over from the match's own summaries, over the ${timed} of ${games.length} games they list\n\n${formatSummary(summary)}`,
+  );
   return summary;
 }

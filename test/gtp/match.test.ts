@@ -169,6 +169,11 @@ describe('who decides a scored game (scripted GTP engines)', () => {
     expect(summary).toMatch(/\| A \| fakeA 1 \| 1 \| 0 \| 1 \|/);
     expect(summary).toContain('A score rate 50.0%');
     expect(readFileSync(path.join(out, 'summary.pre-rescore.md'), 'utf8')).toBe(oldSummary);
+    // ms/move comes from the match's own summaries, game by game (a rescore cannot time moves).
+    const msOf = (text: string, r: 'A' | 'B'): string => new RegExp(`^\\| ${r} \\| .* \\| ([\\d.]+|–) \\|$`, 'm').exec(text)![1]!;
+    expect(summary).toContain('over the 2 of 2 games');
+    expect(msOf(summary, 'A')).toBe(msOf(oldSummary, 'A'));
+    expect(msOf(summary, 'B')).toBe(msOf(oldSummary, 'B'));
     const rec = toGameRecord(parseSgf(readFileSync(path.join(out, 'game-002.sgf'), 'utf8')).games[0]!);
     expect(rec.result).toBe('W+3.5');
     expect(rec.moves).toHaveLength(45);
@@ -179,6 +184,15 @@ describe('who decides a scored game (scripted GTP engines)', () => {
     const gc = toGameRecord(parseSgf(readFileSync(path.join(out, 'game-001.sgf'), 'utf8')).games[0]!).properties.GC![0]!;
     expect(gc.split('before rescore').length).toBe(2);
     expect(gc).toContain('before rescore: RE[B+100] score: two passes');
+    // A shard's games are timed by its summary-NNN.md; a game no match summary lists counts as untimed.
+    await quick({ black: a, white: b, games: 1, firstGame: 3, outDir: out });
+    await rescoreMatch({ dir: out, referee: ref, moveTimeoutMs: 120_000 });
+    expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain('over the 3 of 3 games');
+    rmSync(path.join(out, 'summary-003.md'));
+    await rescoreMatch({ dir: out, referee: ref, moveTimeoutMs: 120_000 });
+    const partly = readFileSync(path.join(out, 'summary.md'), 'utf8');
+    expect(partly).toContain('over the 2 of 3 games');
+    expect(msOf(partly, 'A')).not.toBe('–');
     await expect(rescoreMatch({ dir: path.join(tmp, 'nowhere'), referee: ref })).rejects.toThrow(/does not exist/);
     const kept = readFileSync(path.join(out, 'summary.md'), 'utf8');
     await expect(rescoreMatch({ dir: out, referee: 'exit 3', moveTimeoutMs: 5_000 })).rejects.toThrow(/referee scored no game; game 1: .*exited/);
