@@ -1,7 +1,7 @@
 /**
  * HTTP serving benchmark: POST /v1/suggest with 1, 64 and 256 concurrent clients (wrk, or `bench/loadgen.ts`) on mid-game positions
  * from ../shared/data/tom9d/dev, against the engine's raw batched throughput (all inference workers busy, no HTTP)
- * measured in the same run; GET /healthz latency sampled from a separate thread during the 64-client row; and the
+ * measured in the same run, before and after the client rows (their mean is the ratios' denominator); GET /healthz latency sampled from a separate thread during the 64-client row; and the
  * server's RSS when warm, after an abuse round (WebSocket floods, a non-reading socket, oversized and slow bodies)
  * and after a short settle.
  * The server runs in a child process so the load generator does not share its event loop; it uses the server's
@@ -125,9 +125,10 @@ async function child(): Promise<void> {
     arch: engine.model.architecture,
     features: engine.model.featureSet.name,
   });
-  process.on('message', async (m: { stats?: boolean; stop?: boolean; mem?: boolean; settle?: number; cpu?: boolean }) => {
+  process.on('message', async (m: { stats?: boolean; stop?: boolean; mem?: boolean; settle?: number; cpu?: boolean; raw?: boolean }) => {
     if (m.stats) process.send!({ stats: engine.stats() });
     if (m.cpu) process.send!({ cpu: cpuSeconds() ?? { main: NaN, total: NaN } });
+    if (m.raw) process.send!({ rawAfter: await rawRound(RAW_S) });
     if (m.mem) process.send!({ mem: memory() });
     if (m.settle !== undefined) {
       await new Promise((r) => setTimeout(r, m.settle));
@@ -420,7 +421,7 @@ async function parent(): Promise<void> {
     const info = await once(cp, (m) =>
       typeof m.url === 'string' ? (m as { url: string; raw: number; raw64: number; rawCpu: { main: number; total: number } | null; backend: string; workers: unknown; model: string; arch: unknown; features: string }) : undefined,
     );
-    const rows: string[] = [];
+    const rows: ((raw: number) => string)[] = [];
     let health = '';
     const generator = (opt('--loadgen') ?? 'auto') as 'wrk' | 'node' | 'auto';
     if (!['wrk', 'node', 'auto'].includes(generator)) throw new Error(`--loadgen must be wrk, node or auto, got ${generator}`);
@@ -453,10 +454,16 @@ async function parent(): Promise<void> {
       const after = await engineStats();
       const per = (x: number): string => ((x * 1000) / Math.max(1, result.requests)).toFixed(2);
       const perPass = (after.rows - before.rows) / Math.max(1, after.batches - before.batches);
-      rows.push(
-        `| ${connections} | ${rps.toFixed(1)} | ${result.latency.p50.toFixed(1)} | ${result.latency.p99.toFixed(1)} | ${result.non2xx} / ${result.errors} | ${perPass.toFixed(1)} | ${((rps / info.raw) * 100).toFixed(0)}% | ${(genCores * 100).toFixed(0)}% | ${((rps / (info.raw * Math.max(0.01, 1 - genCores / os.cpus().length))) * 100).toFixed(0)}% | ${per(sc1.main - sc0.main)} / ${per(sc1.total - sc0.total - (sc1.main - sc0.main))} |`,
+      // Formatted once the raw round after the rows is in (the ratios use the mean of both raw rounds).
+      rows.push((raw) =>
+        `| ${connections} | ${rps.toFixed(1)} | ${result.latency.p50.toFixed(1)} | ${result.latency.p99.toFixed(1)} | ${result.non2xx} / ${result.errors} | ${perPass.toFixed(1)} | ${((rps / raw) * 100).toFixed(0)}% | ${(genCores * 100).toFixed(0)}% | ${((rps / (raw * Math.max(0.01, 1 - genCores / os.cpus().length))) * 100).toFixed(0)}% | ${per(sc1.main - sc0.main)} / ${per(sc1.total - sc0.total - (sc1.main - sc0.main))} |`,
       );
     }
+    // The raw round again, now that the rows are done: on this kind of machine one raw round varies by ±10% from run
+    // to run, so the ratio's denominator is the mean of the rounds before and after the rows.
+    cp.send({ raw: true });
+    const rawAfter = await once(cp, (m) => m.rawAfter as number | undefined);
+    const rawMean = (info.raw + rawAfter) / 2;
     const stats = await engineStats();
     const mb = (b: number): string => `${(b / 1048576).toFixed(0)} MB`;
     let memLines: string[] = [];
@@ -484,12 +491,12 @@ async function parent(): Promise<void> {
         `model ${info.model} (${info.features}, ${JSON.stringify(info.arch)}), backend ${info.backend}, inference workers ${String(info.workers)}, ` +
           `${positions.length} mid-game positions (tom9d/dev), ${DURATION_S}s per row${quick ? ' (--quick)' : ''}, load generator ${generatorUsed}, ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)} at the end`,
         '',
-        `engine raw batched throughput (${RAW_IN_FLIGHT} in flight, no HTTP): **${info.raw.toFixed(1)} positions/s**; with 64 in flight (the 64-client row's concurrency, smaller passes): ${info.raw64.toFixed(1)} positions/s; ` +
+        `engine raw batched throughput (${RAW_IN_FLIGHT} in flight, no HTTP): ${info.raw.toFixed(1)} positions/s before the rows, ${rawAfter.toFixed(1)} after, **mean ${rawMean.toFixed(1)}** (the ratios below use the mean); with 64 in flight (the 64-client row's concurrency, smaller passes): ${info.raw64.toFixed(1)} positions/s; ` +
           `CPU ms per position in the ${RAW_IN_FLIGHT}-in-flight round: main ${info.rawCpu?.main.toFixed(2) ?? '?'} / other threads ${info.rawCpu ? (info.rawCpu.total - info.rawCpu.main).toFixed(2) : '?'}`,
         '',
         '| clients | req/s | p50 ms | p99 ms | non-2xx / errors | positions per pass | vs raw | load generator CPU | vs raw on the cores left | server CPU ms per request: main / other threads |',
         '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-        ...rows,
+        ...rows.map((row) => row(rawMean)),
         '',
         health,
         '',
