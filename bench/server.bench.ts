@@ -1,16 +1,17 @@
 /**
- * HTTP serving benchmark: POST /v1/suggest with 1, 64 and 256 concurrent clients (wrk, or `bench/loadgen.ts`) on mid-game positions
- * from ../shared/data/tom9d/dev, against the engine's raw batched throughput (all inference workers busy, no HTTP)
- * measured in the same run, before and after the client rows (their mean is the ratios' denominator); GET /healthz latency sampled from a separate thread during the 64-client row; and the
- * server's RSS when warm, after an abuse round (WebSocket floods, a non-reading socket, oversized and slow bodies)
- * and after a short settle.
+ * HTTP serving benchmark: POST /v1/suggest with 1, 64 and 256 concurrent clients (wrk, or `bench/loadgen.ts`) on
+ * mid-game positions from ../shared/data/tom9d/dev, against the engine's raw batched throughput (all inference
+ * workers busy, no HTTP) measured in the same run, before and after the client rows (their mean is the ratios'
+ * denominator); GET /healthz latency sampled from a separate thread during the 64-client row; and the server's RSS
+ * when warm, after an abuse round (WebSocket floods, a non-reading socket, oversized and slow bodies) and after a
+ * short settle.
  * The server runs in a child process so the load generator does not share its event loop; it uses the server's
  * default limits (the shipped configuration), except `--max-queue`, which a flag can change.
  * Usage: npx tsx bench/server.bench.ts [--quick] [--model DIR] [--backend NAME] [--inference-workers N] [--no-abuse]
  *   [--inference-nice N] [--runtime tfjs|onnx|auto] [--cpu-prof DIR] [--loadgen wrk|node|auto]
  * The load comes from wrk where it is installed (Debian: apt-get install wrk), else from bench/loadgen.ts in this
- * process (see there why not autocannon); --loadgen picks one. BENCH_NODE_FLAGS (e.g. "--trace-gc") passes flags to the
- * server process.
+ * process (see there why not autocannon); --loadgen picks one. BENCH_NODE_FLAGS (e.g. "--trace-gc") passes flags
+ * to the server process.
  * Without --model it serves models/default if installed, else a randomly initialised `default`-preset alphago48
  * model (same compute as a trained one).
  */
@@ -180,11 +181,12 @@ const PROBE_SRC = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const lat = []; let failed = 0; let stop = false; let started = false;
-parentPort.on('message', (m) => { if (m === 'start') { started = true; lat.length = 0; failed = 0; } else stop = true; });
+const lat = []; let failed = 0; let stop = false; let ready = false;
+parentPort.on('message', (m) => { if (m === 'start') { lat.length = 0; failed = 0; } else stop = true; });
 function one() {
   if (stop) { parentPort.postMessage({ lat, failed }); return; }
-  if (lat.length === 1 && !started) parentPort.postMessage('ready');
+  // Ready once the first probe has an outcome, answered or failed (an unhealthy server must not hang the bench).
+  if (!ready && lat.length + failed > 0) { ready = true; parentPort.postMessage('ready'); }
   const t0 = performance.now();
   const req = http.get(workerData.url + '/healthz', { agent, timeout: 10000 }, (res) => {
     res.resume();
