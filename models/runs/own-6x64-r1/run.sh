@@ -15,6 +15,10 @@
 #   session 6, steps 0-2,881: run.sh --time-budget 70m   (TRAIN=/work/runs/tom9d-train DEV=/work/runs/tom9d-dev OUT=/work/runs/own-6x64-r1)
 #                              368,768 positions in 70 min (91 positions/s; beside other work for its first 30 min);
 #                              dev (4,096) top-1 35.5% (best 35.9% at step 2,500), top-5 66.6%, value at chance (49.8%)
+#   session 7, steps 2,881-7,010: run.sh --resume --time-budget 140m   (same TRAIN/DEV/OUT; stopped by SIGINT at 05:12 to
+#                              leave time for the evaluation) 897,280 positions in all; 528,512 this session in 130 min
+#                              (72 positions/s: paused by SIGSTOP for about 25 min of benchmarks, beside tests and matches);
+#                              dev (4,096) top-1 39.2% (best, step 7,000), top-5 69.9%, value accuracy 56.7%
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/root/tengen-runs/tom9d-train}
