@@ -19,6 +19,9 @@
 #                              leave time for the evaluation) 897,280 positions in all; 528,512 this session in 130 min
 #                              (72 positions/s: paused by SIGSTOP for about 25 min of benchmarks, beside tests and matches);
 #                              dev (4,096) top-1 39.2% (best, step 7,000), top-5 69.9%, value accuracy 56.7%
+#   session 7, steps 7,010-8,146: run.sh --resume --time-budget 20m   (same TRAIN/DEV/OUT, quiet machine)
+#                              1,042,688 positions in all; 145,408 in 20 min (126 positions/s);
+#                              dev (4,096) top-1 39.3% (best, step 8,000), top-5 70.5%
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/root/tengen-runs/tom9d-train}
