@@ -44,10 +44,18 @@ export interface LoadResult {
   latency: { p50: number; p99: number; max: number; mean: number };
 }
 
-/** Latency in ms at quantile q of an unsorted array (sorts in place). */
-function quantile(sorted: number[], q: number): number {
+/** The value at quantile q of an array sorted ascending (NaN when empty). */
+export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/**
+ * Fields of a /proc/<pid>/stat (or task stat) line after the parenthesised command name, which may hold spaces:
+ * index 0 is proc(5)'s field 3 (state), so proc(5)'s field k is at k − 3 (utime 14 → 11, cutime 16 → 13).
+ */
+export function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
@@ -254,8 +262,8 @@ export async function loadWrk(opts: LoadOptions): Promise<LoadResult> {
     if (!json) throw new Error(`wrk printed no result: ${out.slice(0, 500)}`);
     const r = JSON.parse(json[1]!) as { requests: number; seconds: number; p50: number; p99: number; max: number; mean: number; non2xx: number; errors: number };
     const stat = /SHSTAT (.*)/.exec(out)?.[1] ?? '';
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the command name: cutime and cstime are fields 16 and 17 of proc(5), in clock ticks (100 per second).
+    const f = statFields(stat);
+    // cutime and cstime are fields 16 and 17 of proc(5), in clock ticks (100 per second).
     const cpuSeconds = f.length > 14 ? (Number(f[13]) + Number(f[14])) / 100 : null;
     return {
       generator: 'wrk',
