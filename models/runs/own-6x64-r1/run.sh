@@ -6,8 +6,12 @@
 # 11.1 ms for 6×64 plain, 18.8 ms 6×64 residual, 16.7 ms 8×64 plain, 21.2 ms 10×64 residual, 56 ms 12×96 residual
 # (`bench/latency.bench.ts --quick`, random weights, WASM, one thread). A 10×64 residual run was started first and
 # stopped after 57 steps: 17 positions/s here, too slow to matter in the sessions available.
-# The cosine runs over --steps 100000 (12.8M positions at batch 128), so every invocation passes the same schedule
-# and the learning rate continues where the checkpoint left it; each session adds a --time-budget.
+# The cosine ran over --steps 100000 (12.8M positions at batch 128) until step 8,470; from session 8 it runs over
+# --steps 24000 (3.07M positions): at 126 positions/s on a quiet machine, 100k steps would need about 25 more hours of
+# training and the learning rate would stay near its peak for every session in sight, so the net would never be
+# annealed; 24k steps end within about two more sessions. The change lowered the learning rate at step 8,470 from
+# 0.00098 to 0.00076 (the schedule is a pure function of step and --steps, schedule.ts). Every invocation passes the
+# same schedule, and the learning rate continues where the checkpoint left it; each session adds a --time-budget.
 # Resume on any machine from the repository alone:
 #   TRAIN/DEV: datasets from `tengen data build` + `tengen data ownership` (models/README.md; same contentHash).
 #   mkdir -p $OUT && cp -r models/runs/own-6x64-r1/. $OUT/ && models/runs/own-6x64-r1/run.sh --resume --time-budget 2h
@@ -22,6 +26,9 @@
 #   session 7, steps 7,010-8,146: run.sh --resume --time-budget 20m   (same TRAIN/DEV/OUT, quiet machine)
 #                              1,042,688 positions in all; 145,408 in 20 min (126 positions/s);
 #                              dev (4,096) top-1 39.3% (best, step 8,000), top-5 70.5%
+#   session 8, steps 8,146-8,470: run.sh --resume --time-budget 135m with --steps 100000   (same TRAIN/DEV/OUT;
+#                              stopped by SIGINT after 23 min, mostly paused for benchmarks, to re-plan the schedule)
+#                              1,084,160 positions in all; dev (4,096) top-1 39.4% (best, step 8,250)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/root/tengen-runs/tom9d-train}
@@ -30,6 +37,6 @@ OUT=${OUT:-/root/tengen-runs/own-6x64-r1}
 exec node bin/tengen.js train --data "$TRAIN" --val-data "$DEV" --features alphago49 \
   --preset default --depth 6 --width 64 --block plain --value-head 32x64 --ownership-head \
   --value-weight 1 --ownership-weight 1.5 \
-  --batch 128 --lr 0.001 --lr-schedule cosine --steps 100000 --warmup 500 \
+  --batch 128 --lr 0.001 --lr-schedule cosine --steps 24000 --warmup 500 \
   --eval-every 250 --val-positions 4096 \
   --backend tensorflow --no-progress --seed 7 --out "$OUT" "$@"
