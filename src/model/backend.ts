@@ -41,6 +41,13 @@ async function tryLoad(name: BackendName): Promise<void> {
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tf.setBackend("${name}") returned false`);
   await tf.ready();
+  if (name === 'cpu') {
+    // Under Node, tfjs-backend-cpu prints a banner urging tfjs-node on its first tensor (once per thread: three times
+    // for `tengen serve`). Here cpu is chosen on purpose (the engine reads model files on it under ONNX Runtime) or
+    // asked for; `tengen doctor` says what runs. The flag is the backend's own (MathBackendCPU.firstUse).
+    const b = tf.backend() as unknown as { firstUse?: boolean };
+    if (b.firstUse === true) b.firstUse = false;
+  }
 }
 
 /**

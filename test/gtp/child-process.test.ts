@@ -142,3 +142,27 @@ describe('tengen gtp --visits with a real (tiny, random) model', () => {
     expect(info).toMatch(/ pv [A-T]\d+ [A-T]\d+/);
   });
 });
+
+describe('tengen gtp on its default runtime', () => {
+  let model: { dir: string; cleanup: () => void };
+  let c: SabakiController;
+  let stderr = '';
+  beforeAll(async () => {
+    model = await makeTinyModel();
+    c = new Controller(process.execPath, [bin, 'gtp', '--model', model.dir], { cwd: root });
+    c.start();
+    c.process!.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  });
+  afterAll(async () => {
+    await c?.stop(5000);
+    model?.cleanup();
+  });
+
+  it('plays without tfjs banners on stderr (ONNX Runtime reads the model through tfjs-backend-cpu on purpose)', async () => {
+    const m = await c.sendCommand({ name: 'genmove', args: ['b'] });
+    expect(m.error, m.content).toBe(false);
+    expect(m.content).toMatch(/^([A-T]\d+|pass)$/i);
+    await c.sendCommand({ name: 'quit' });
+    expect(stderr).not.toMatch(/tfjs-node|Hi, looks like/);
+  });
+});
