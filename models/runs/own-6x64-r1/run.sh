@@ -29,6 +29,11 @@
 #   session 8, steps 8,146-8,470: run.sh --resume --time-budget 135m with --steps 100000   (same TRAIN/DEV/OUT;
 #                              stopped by SIGINT after 23 min, mostly paused for benchmarks, to re-plan the schedule)
 #                              1,084,160 positions in all; dev (4,096) top-1 39.4% (best, step 8,250)
+#   session 8, steps 8,470-12,414: run.sh --resume --time-budget 120m   (same TRAIN/DEV/OUT, --steps 24000 from here;
+#                              stopped by SIGINT at 07:56 after 87 min to leave time for the evaluation)
+#                              1,588,992 positions in all; 504,832 this session in 87 min (97 positions/s, quiet but for
+#                              short benchmark pauses); dev (4,096) top-1 41.9% (best, step 11,750), value accuracy 58.5%;
+#                              step 11,750 became models/default (50,000 dev positions: top-1 42.06%, top-5 73.80%)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/root/tengen-runs/tom9d-train}
