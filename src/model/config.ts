@@ -42,9 +42,10 @@ export type PresetName = 'tiny' | 'small' | 'default' | 'large';
 const PRESETS: Record<PresetName, Omit<ArchConfig, 'planes'>> = {
   tiny: { depth: 2, width: 8, block: 'plain' },
   small: { depth: 6, width: 32, block: 'plain' },
-  // What models/default ships: on 2 CPU cores 8×32 trains 2.2× more positions/s than 6×64 (174 vs 80) and
-  // answers one position in ~3 ms (budget 15 ms); each output sees 10 lines in every direction (21×21 field).
-  // The measured trade-off is in models/README.md.
+  // The trainer's default and models/8x32's trunk: on 2 CPU cores 8×32 trains 2.2× more positions/s than 6×64
+  // (174 vs 80) and answers one position in ~3 ms (budget 15 ms); each output sees 10 lines in every direction
+  // (21×21 field). models/default is a 6×64 plain net (--depth 6 --width 64), trained for many hours to be worth
+  // its cost. The measured trade-off is in models/README.md.
   default: { depth: 8, width: 32, block: 'plain' },
   large: { depth: 12, width: 128, block: 'residual' },
 };

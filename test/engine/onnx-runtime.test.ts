@@ -76,8 +76,8 @@ describe.skipIf(skipReason !== null)('engine runtime onnx equals tfjs', () => {
     }, 180_000);
   }
 
-  // The shipped models (models/default and, where present, the earlier policy-only models/8x32-policy).
-  it.each(['models/default', 'models/8x32-policy'].filter((d) => existsSync(path.join(d, 'tengen.json'))))('%s through onnx: the same evaluation as tfjs within 1e-4', async (rel) => {
+  // The shipped models (models/default and, where present, the earlier models/8x32 and models/8x32-policy).
+  it.each(['models/default', 'models/8x32', 'models/8x32-policy'].filter((d) => existsSync(path.join(d, 'tengen.json'))))('%s through onnx: the same evaluation as tfjs within 1e-4', async (rel) => {
     const dir = path.resolve(rel);
     const tfjs = await Engine.load({ modelDir: dir, runtime: 'tfjs' });
     const onnx = await Engine.load({ modelDir: dir, runtime: 'onnx' });

@@ -24,7 +24,7 @@ const ort = await loadOnnxRuntime();
 const skipReason = ort instanceof Error ? ort.message : null;
 if (skipReason) console.warn(`test/model/onnx.test.ts: skipped (${skipReason})`);
 
-const SHIPPED = ['models/default', 'models/8x32-policy'].filter((d) => existsSync(path.join(d, 'tengen.json')));
+const SHIPPED = ['models/default', 'models/8x32', 'models/8x32-policy'].filter((d) => existsSync(path.join(d, 'tengen.json')));
 const GAMES: string[][] = [
   [],
   ['Q16', 'D4', 'Q4', 'D16', 'R10', 'C10', 'K17'],
@@ -191,7 +191,7 @@ describe.skipIf(skipReason !== null)('ONNX export run by ONNX Runtime equals tfj
     expect(maxAbs(got.ownership!.data as Float32Array, want.ownership!)).toBeLessThan(1e-6);
   });
 
-  // The shipped models (models/default, and the earlier policy-only net models/8x32-policy where present): every head
+  // The shipped models (models/default, and the earlier nets models/8x32 and models/8x32-policy where present): every head
   // the model has within 1e-4 (compare() checks that the heads present are the heads tengen.json declares).
   it.each(SHIPPED)('%s: every head within 1e-4', async (dir) => {
     const d = await compare(path.resolve(dir));
