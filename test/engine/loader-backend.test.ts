@@ -1,5 +1,5 @@
 // Serving with ONNX Runtime does not load TensorFlow's native library: tfjs only reads the model files there, on its
-// pure-JS backend (engine.ts `loaderBackend`; 280 MB of RSS saved in `tengen serve`).
+// pure-JS backend (engine.ts `loaderBackend`; 80–300 MB of RSS saved in `tengen serve`).
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
