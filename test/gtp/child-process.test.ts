@@ -113,20 +113,32 @@ describe('tengen gtp with a real (tiny, random) model', () => {
   });
 });
 
-describe('tengen gtp --visits with a real (tiny, random) model', () => {
-  let model: { dir: string; cleanup: () => void };
-  let c: SabakiController;
+/**
+ * Starts `tengen gtp --model <a tiny random model> ...args` under the Sabaki controller for the enclosing describe;
+ * `stderr` collects the engine's stderr.
+ */
+function gtpOnTinyModel(args: string[]): { c: () => SabakiController; stderr: () => string } {
+  let model: { dir: string; cleanup: () => void } | undefined;
+  let c: SabakiController | undefined;
+  let stderr = '';
   beforeAll(async () => {
     model = await makeTinyModel();
-    c = new Controller(process.execPath, [bin, 'gtp', '--model', model.dir, '--backend', 'cpu', '--visits', '24'], { cwd: root });
+    c = new Controller(process.execPath, [bin, 'gtp', '--model', model.dir, ...args], { cwd: root });
     c.start();
+    c.process!.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   });
   afterAll(async () => {
     await c?.stop(5000);
     model?.cleanup();
   });
+  return { c: () => c!, stderr: () => stderr };
+}
+
+describe('tengen gtp --visits with a real (tiny, random) model', () => {
+  const engine = gtpOnTinyModel(['--backend', 'cpu', '--visits', '24']);
 
   it('genmove searches through the Engine and lz-analyze reports search visits and a principal variation', async () => {
+    const c = engine.c();
     const m1 = await c.sendCommand({ name: 'genmove', args: ['b'] });
     expect(m1.error, m1.content).toBe(false);
     expect(m1.content).toMatch(/^[A-T]\d+$/);
@@ -144,25 +156,14 @@ describe('tengen gtp --visits with a real (tiny, random) model', () => {
 });
 
 describe('tengen gtp on its default runtime', () => {
-  let model: { dir: string; cleanup: () => void };
-  let c: SabakiController;
-  let stderr = '';
-  beforeAll(async () => {
-    model = await makeTinyModel();
-    c = new Controller(process.execPath, [bin, 'gtp', '--model', model.dir], { cwd: root });
-    c.start();
-    c.process!.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  });
-  afterAll(async () => {
-    await c?.stop(5000);
-    model?.cleanup();
-  });
+  const engine = gtpOnTinyModel([]);
 
   it('plays without tfjs banners on stderr (ONNX Runtime reads the model through tfjs-backend-cpu on purpose)', async () => {
+    const c = engine.c();
     const m = await c.sendCommand({ name: 'genmove', args: ['b'] });
     expect(m.error, m.content).toBe(false);
     expect(m.content).toMatch(/^([A-T]\d+|pass)$/i);
     await c.sendCommand({ name: 'quit' });
-    expect(stderr).not.toMatch(/tfjs-node|Hi, looks like/);
+    expect(engine.stderr()).not.toMatch(/tfjs-node|Hi, looks like/);
   });
 });
