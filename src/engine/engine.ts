@@ -152,9 +152,10 @@ export async function chooseRuntime(
 /**
  * The tfjs backend to load the model with. Under ONNX Runtime, tfjs only reads and checks the model files, which its
  * pure-JS `cpu` backend does as well as any: loading TensorFlow's native library for that would cost the process
- * 80–300 MB of RSS (tengen serve, 2 workers, back to back: 510–560 MB with it, 230–270 MB without; busier, 550–560 vs 410–480). A backend named by flag or
- * TENGEN_BACKEND (other than auto) is used as asked, and a backend this thread already runs (`active`) is kept, so
- * loading an ONNX engine does not switch a tfjs engine of the same process to `cpu`.
+ * 80–300 MB of RSS (tengen serve, 2 workers, back to back: 510–560 MB with it, 230–270 MB without; on a busier
+ * machine 550–560 vs 410–480 MB). A backend named by flag or TENGEN_BACKEND (other than auto) is used as asked, and a
+ * backend this thread already runs (`active`) is kept, so loading an ONNX engine does not switch a tfjs engine of the
+ * same process to `cpu`.
  */
 export function loaderBackend(runtime: RuntimeName, requested: string | undefined, env: NodeJS.ProcessEnv = process.env, active: string | null = null): string | undefined {
   if (runtime !== 'onnx') return requested;

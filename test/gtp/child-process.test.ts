@@ -80,39 +80,6 @@ describe('tengen gtp --fake-policy under the Sabaki controller', () => {
   });
 });
 
-describe('tengen gtp with a real (tiny, random) model', () => {
-  let model: { dir: string; cleanup: () => void };
-  let c: SabakiController;
-  beforeAll(async () => {
-    model = await makeTinyModel();
-    c = new Controller(process.execPath, [bin, 'gtp', '--model', model.dir, '--backend', 'cpu', '--symmetries', '8'], { cwd: root });
-    c.start();
-  });
-  afterAll(async () => {
-    await c?.stop(5000);
-    model?.cleanup();
-  });
-
-  it('genmove, play and kata-analyze go through the Engine', async () => {
-    expect((await c.sendCommand({ name: 'name' })).content).toBe('Tengen');
-    const m1 = await c.sendCommand({ name: 'genmove', args: ['b'] });
-    expect(m1.error, m1.content).toBe(false);
-    expect(m1.content).toMatch(/^[A-T]\d+$/);
-    expect((await c.sendCommand({ name: 'play', args: ['w', m1.content] })).content).toBe('illegal move');
-    const lines: string[] = [];
-    const pending = c.sendCommand({ name: 'kata-analyze', args: ['W', '20'] }, ({ line }) => lines.push(line));
-    const t0 = Date.now();
-    while (!lines.some((l) => l.startsWith('info ')) && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 20));
-    await c.sendCommand({ name: 'version' });
-    await pending;
-    const info = lines.find((l) => l.startsWith('info '))!;
-    expect(info).toMatch(/^info move [A-T]\d+ visits \d+ utility 0 winrate 0\.500000 prior 0\.\d{6} /);
-    expect(info).not.toContain(`move ${m1.content} `);
-    const g = await selfPlay(c, 12);
-    expect(g.moves).toBeGreaterThan(0);
-  });
-});
-
 /**
  * Starts `tengen gtp --model <a tiny random model> ...args` under the Sabaki controller for the enclosing describe;
  * `stderr` collects the engine's stderr.
@@ -133,6 +100,30 @@ function gtpOnTinyModel(args: string[]): { c: () => SabakiController; stderr: ()
   });
   return { c: () => c!, stderr: () => stderr };
 }
+
+describe('tengen gtp with a real (tiny, random) model', () => {
+  const engine = gtpOnTinyModel(['--backend', 'cpu', '--symmetries', '8']);
+
+  it('genmove, play and kata-analyze go through the Engine', async () => {
+    const c = engine.c();
+    expect((await c.sendCommand({ name: 'name' })).content).toBe('Tengen');
+    const m1 = await c.sendCommand({ name: 'genmove', args: ['b'] });
+    expect(m1.error, m1.content).toBe(false);
+    expect(m1.content).toMatch(/^[A-T]\d+$/);
+    expect((await c.sendCommand({ name: 'play', args: ['w', m1.content] })).content).toBe('illegal move');
+    const lines: string[] = [];
+    const pending = c.sendCommand({ name: 'kata-analyze', args: ['W', '20'] }, ({ line }) => lines.push(line));
+    const t0 = Date.now();
+    while (!lines.some((l) => l.startsWith('info ')) && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 20));
+    await c.sendCommand({ name: 'version' });
+    await pending;
+    const info = lines.find((l) => l.startsWith('info '))!;
+    expect(info).toMatch(/^info move [A-T]\d+ visits \d+ utility 0 winrate 0\.500000 prior 0\.\d{6} /);
+    expect(info).not.toContain(`move ${m1.content} `);
+    const g = await selfPlay(c, 12);
+    expect(g.moves).toBeGreaterThan(0);
+  });
+});
 
 describe('tengen gtp --visits with a real (tiny, random) model', () => {
   const engine = gtpOnTinyModel(['--backend', 'cpu', '--visits', '24']);
