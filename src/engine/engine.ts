@@ -9,7 +9,7 @@ import { NPOINTS, PASS } from '../go/constants.js';
 import { assertFeatureSetCompatible, getFeatureSet } from '../features/registry.js';
 import { symmetryTable, transformPlanes, SYMMETRY_COUNT } from '../features/symmetry.js';
 import type { FeatureSet } from '../features/types.js';
-import { selectBackend } from '../model/backend.js';
+import { BACKEND_NAMES, selectBackend, type BackendName } from '../model/backend.js';
 import { loadModel } from '../model/io.js';
 import { loadOnnxRuntime, ONNX_BACKEND, OnnxNet, parseRuntime, type RuntimeName } from '../model/onnx-runtime.js';
 import type { ModelMetadata } from '../model/metadata.js';
@@ -150,18 +150,17 @@ export async function chooseRuntime(
 }
 
 /**
- * The tfjs backend to load the model with. Under ONNX Runtime, tfjs only reads and checks the model files, which its
- * pure-JS `cpu` backend does as well as any: loading TensorFlow's native library for that would cost the process
- * 80–300 MB of RSS (tengen serve, 2 workers, back to back: 510–560 MB with it, 230–270 MB without; on a busier
- * machine 550–560 vs 410–480 MB). A backend named by flag or TENGEN_BACKEND (other than auto) is used as asked, and a
- * backend this thread already runs (`active`) is kept, so loading an ONNX engine does not switch a tfjs engine of the
- * same process to `cpu`.
+ * What "auto" means for the tfjs backend that loads the model (selectBackend's `autoAs`). Under ONNX Runtime, tfjs
+ * only reads and checks the model files, which its pure-JS `cpu` backend does as well as any: loading TensorFlow's
+ * native library for that would cost the process 80–300 MB of RSS (tengen serve, 2 workers, back to back: 510–560 MB
+ * with it, 230–270 MB without; on a busier machine 550–560 vs 410–480 MB). A backend this thread already runs
+ * (`active`) is kept, so loading an ONNX engine does not switch a tfjs engine of the same process to `cpu`. Under
+ * tfjs, auto keeps its meaning (the fastest backend runs the model). A backend named by flag or TENGEN_BACKEND is
+ * always used as asked.
  */
-export function loaderBackend(runtime: RuntimeName, requested: string | undefined, env: NodeJS.ProcessEnv = process.env, active: string | null = null): string | undefined {
-  if (runtime !== 'onnx') return requested;
-  const named = requested ?? (env.TENGEN_BACKEND ? env.TENGEN_BACKEND : undefined);
-  if (named !== undefined && named.trim().toLowerCase() !== 'auto') return requested;
-  return active ?? 'cpu';
+export function loaderBackend(runtime: RuntimeName, active: string | null = null): BackendName | undefined {
+  if (runtime !== 'onnx') return undefined;
+  return active !== null && (BACKEND_NAMES as readonly string[]).includes(active) ? (active as BackendName) : 'cpu';
 }
 
 export class Engine {
@@ -209,7 +208,7 @@ export class Engine {
     const onnxThreads = resolveOption(opts.onnxThreads, 'TENGEN_ONNX_THREADS', undefined, (raw) => parseNumber(raw, { min: 1, max: 256, integer: true }));
     if (onnxThreads !== undefined && (!Number.isInteger(onnxThreads) || onnxThreads < 1 || onnxThreads > 256)) throw new Error(`Engine: onnxThreads must be an integer in 1..256, got ${onnxThreads}`);
     // tfjs loads and validates the model directory in either runtime (ONNX Runtime gets the weights it read).
-    const backend = await selectBackend(loaderBackend(runtime, opts.backend, process.env, (tf.engine().backendName as string | null | undefined) ?? null));
+    const backend = await selectBackend(opts.backend, process.env, loaderBackend(runtime, (tf.engine().backendName as string | null | undefined) ?? null));
     for (const s of backend.skipped) opts.logger?.debug({ backend: s.name, reason: s.reason }, 'tfjs backend skipped');
     const loaded = await loadModel(opts.modelDir);
     let features: FeatureSet;

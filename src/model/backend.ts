@@ -75,12 +75,14 @@ export function parseBackend(raw: string): BackendName | 'auto' {
 }
 
 /**
- * Activates a tfjs backend: `requested` (flag) > TENGEN_BACKEND > auto (tensorflow → wasm → cpu).
+ * Activates a tfjs backend: `requested` (flag) > TENGEN_BACKEND > auto. Auto tries tensorflow → wasm → cpu, or loads
+ * `autoAs` when the caller knows better (the engine under ONNX Runtime, engine.ts `loaderBackend`).
  * An explicitly requested backend that fails to load is an error, not a silent fallback.
  */
-export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv = process.env): Promise<BackendChoice> {
+export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv = process.env, autoAs?: BackendName): Promise<BackendChoice> {
   const raw = requested ?? (env.TENGEN_BACKEND && env.TENGEN_BACKEND !== '' ? env.TENGEN_BACKEND : 'auto');
-  const want = parseBackend(raw);
+  const parsed = parseBackend(raw);
+  const want = parsed === 'auto' && autoAs !== undefined ? autoAs : parsed;
   if (want !== 'auto') {
     if (tf.getBackend() === want && tf.findBackend(want)) return { name: want, skipped: [] };
     try {

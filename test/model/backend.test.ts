@@ -33,6 +33,15 @@ describe('selectBackend', () => {
     expect((await selectBackend('wasm', { TENGEN_BACKEND: 'cpu' })).name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
   });
+  it('autoAs replaces the auto chain; a backend named by flag or TENGEN_BACKEND still wins over it', async () => {
+    expect((await selectBackend(undefined, {}, 'cpu')).name).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect((await selectBackend('auto', {}, 'wasm')).name).toBe('wasm');
+    expect((await selectBackend(undefined, { TENGEN_BACKEND: ' Auto ' }, 'cpu')).name).toBe('cpu');
+    expect((await selectBackend(undefined, { TENGEN_BACKEND: 'wasm' }, 'cpu')).name).toBe('wasm');
+    expect((await selectBackend('cpu', { TENGEN_BACKEND: 'wasm' }, 'wasm')).name).toBe('cpu');
+    await expect(selectBackend('gpu', {}, 'cpu')).rejects.toThrow(/unknown backend "gpu"/);
+  });
   it.skipIf(native)('an explicitly requested backend that cannot load is an error naming it and its source', async () => {
     await expect(selectBackend('tensorflow', {})).rejects.toThrow(/backend "tensorflow" \(from --backend\) failed to load/);
     await expect(selectBackend(undefined, { TENGEN_BACKEND: 'tensorflow' })).rejects.toThrow(/from TENGEN_BACKEND/);
