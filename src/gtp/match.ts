@@ -16,6 +16,7 @@ import type { Logger } from '../log.js';
 import { GtpClient } from './client.js';
 import { Referee, scoreWinner } from './referee.js';
 import { wilson, type Interval } from '../stats.js';
+import { openingOf, type Opening } from './openings.js';
 
 export { scoreWinner } from './referee.js';
 
@@ -47,6 +48,8 @@ export interface MatchOptions {
   moveTimeoutMs?: number;
   /** Command of a third GTP engine whose final_score decides every scored game (gogui-twogtp -referee). */
   referee?: string;
+  /** Opening moves played before the engines take over (openings.ts): game i (0-based) starts from opening ⌊i/2⌋. */
+  openings?: readonly Opening[];
   logger?: Logger;
   onGame?: (g: GameResult) => void;
 }
@@ -70,6 +73,9 @@ export interface GameResult {
   thinkMs: Record<EngineRole, number>;
   moveCount: Record<EngineRole, number>;
   sgfPath: string | null;
+  /** The opening the game started from (`--openings`) and how many of its moves were played, if any. */
+  opening?: string;
+  openingMoves?: number;
 }
 
 export interface MatchSummary {
@@ -106,7 +112,7 @@ export function roleOfColor(c: Player, blackRole: EngineRole): EngineRole {
 /** What the game-over check found: a finished result, two consecutive passes, or the move limit. */
 type PhaseEnd = GameResult | 'passes' | 'limit';
 
-type GameOpts = Required<Pick<MatchOptions, 'maxMoves' | 'komi' | 'moveTimeoutMs'>> & Pick<MatchOptions, 'outDir' | 'logger'> & { referee?: Referee };
+type GameOpts = Required<Pick<MatchOptions, 'maxMoves' | 'komi' | 'moveTimeoutMs'>> & Pick<MatchOptions, 'outDir' | 'logger' | 'openings'> & { referee?: Referee };
 
 /** Plays one game between two started engines; never throws for engine misbehaviour (it becomes a forfeit). */
 export async function playGame(
@@ -130,6 +136,9 @@ class MatchGame {
   private readonly thinkMs = { A: 0, B: 0 };
   private readonly moveCount = { A: 0, B: 0 };
   private readonly engineScores: Partial<Record<EngineRole, string>> = {};
+  /** Name of the opening played and its length, if any. */
+  opening: string | undefined;
+  openingMoves = 0;
   /** Longest wait for one engine reply (ms). */
   private readonly t: number;
 
@@ -147,6 +156,8 @@ class MatchGame {
   async play(): Promise<GameResult> {
     const setupFailed = await this.setUpEngines();
     if (setupFailed !== null) return setupFailed;
+    const openingFailed = await this.playOpening();
+    if (openingFailed !== null) return openingFailed;
     const end = await this.phase({ A: 'genmove', B: 'genmove' });
     return typeof end === 'object' ? end : this.score(end);
   }
@@ -162,6 +173,28 @@ class MatchGame {
         }
       } catch (err) {
         return this.forfeit(c, `setup: ${(err as Error).message}`);
+      }
+    }
+    return null;
+  }
+
+  /** Plays the game's opening moves (if the match has openings) on the referee board and tells both engines; an engine that refuses one forfeits. */
+  private async playOpening(): Promise<GameResult | null> {
+    if (!this.opts.openings || this.opts.openings.length === 0) return null;
+    const o = openingOf(this.opts.openings, this.index);
+    this.opening = o.name;
+    this.openingMoves = o.moves.length;
+    for (const m of o.moves) {
+      const v = pointToGtp(m.point).toLowerCase();
+      const p = this.playOnBoard(m.color, v, v);
+      if (typeof p !== 'number') return p; // not reached: loadOpenings checked the moves
+      for (const c of [BLACK, WHITE] as const) {
+        try {
+          const r = await this.engines[this.roleOf(c)].send(`play ${m.color === BLACK ? 'b' : 'w'} ${v}`, this.t);
+          if (!r.ok) return this.forfeit(c, `rejected opening move ${this.moves.length} ${colorLetter(m.color)} ${v} of ${o.name}: ${r.text}`);
+        } catch (err) {
+          return this.forfeit(c, (err as Error).message);
+        }
       }
     }
     return null;
@@ -323,6 +356,7 @@ class MatchGame {
       thinkMs: this.thinkMs,
       moveCount: this.moveCount,
       sgfPath: null,
+      ...(this.opening !== undefined ? { opening: this.opening, openingMoves: this.openingMoves } : {}),
     };
   }
 }
@@ -366,7 +400,7 @@ function writeGameSgf(
     ranks: {},
     date: new Date().toISOString().slice(0, 10),
     gameName: `tengen match game ${index + 1}`,
-    properties: { PC: ['tengen match'], GC: [`${r.reason}: ${r.detail}`] },
+    properties: { PC: ['tengen match'], GC: [`${r.reason}: ${r.detail}${r.opening !== undefined ? `; opening: the first ${r.openingMoves} moves of ${r.opening}` : ''}`] },
   };
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `game-${String(index + 1).padStart(3, '0')}.sgf`);
@@ -426,6 +460,9 @@ export function formatSummary(s: MatchSummary): string {
   const lines = [
     `games ${s.games.length} (${s.distinct} distinct move sequences), draws/void ${s.draws}`,
     ...(s.referee ? [`referee: ${s.referee}`] : []),
+    ...(s.games.some((g) => g.opening !== undefined)
+      ? [`openings: ${new Set(s.games.map((g) => g.opening).filter((o) => o !== undefined)).size} (the first moves of real games, each meant for two games with colours swapped)`]
+      : []),
     `decided by: ${Object.entries(s.decidedBy).map(([k, n]) => `${DECIDER_TEXT[k as Decider]} ${n}`).join(', ')}`,
     '',
     '| engine | name | wins | as black | as white | ms/move |',
@@ -435,7 +472,7 @@ export function formatSummary(s: MatchSummary): string {
     '',
     `A score rate ${pct(s.rateA)} (95% Wilson interval ${pct(s.ciA.lo)} – ${pct(s.ciA.hi)})`,
     '',
-    ...s.games.map((g) => `game ${g.index + 1}: black ${g.blackRole}, ${g.result} after ${g.moves} moves, decided by ${DECIDER_TEXT[g.decidedBy]} (${g.reason}: ${g.detail})`),
+    ...s.games.map((g) => `game ${g.index + 1}: black ${g.blackRole}, ${g.result} after ${g.moves} moves, decided by ${DECIDER_TEXT[g.decidedBy]} (${g.reason}: ${g.detail})${g.opening !== undefined ? `; opening ${g.opening}` : ''}`),
   ];
   return lines.join('\n') + '\n';
 }
@@ -451,6 +488,7 @@ export async function runMatch(opts: MatchOptions): Promise<MatchSummary> {
     moveTimeoutMs: opts.moveTimeoutMs ?? 120_000,
     outDir: opts.outDir,
     logger: opts.logger,
+    openings: opts.openings,
     referee: opts.referee === undefined ? undefined : new Referee(opts.referee, opts.moveTimeoutMs ?? 120_000),
   };
   const commands: Record<EngineRole, string> = { A: opts.black, B: opts.white };

@@ -12,6 +12,7 @@ import { parseSgf, toGameRecord } from '../../src/sgf/index.js';
 import { runMatch, scoreWinner, summarise, type GameResult, type MatchOptions } from '../../src/gtp/match.js';
 import { wilson } from '../../src/stats.js';
 import { rescoreMatch } from '../../src/gtp/rescore.js';
+import { loadOpenings, openingOf } from '../../src/gtp/openings.js';
 import { makeTinyModel } from '../engine/model-fixture.js';
 
 const run = promisify(execFile);
@@ -197,6 +198,63 @@ describe('who decides a scored game (scripted GTP engines)', () => {
     const kept = readFileSync(path.join(out, 'summary.md'), 'utf8');
     await expect(rescoreMatch({ dir: out, referee: 'exit 3', moveTimeoutMs: 5_000 })).rejects.toThrow(/referee scored no game; game 1: .*exited/);
     expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toBe(kept);
+  });
+});
+
+describe('openings (--openings): real games\' first moves, each opening for two games with colours swapped', () => {
+  // Game 1 handicap, 2 too short, 3 on 9×9, 4 usable, 5 passes within its first 3 moves, 6 usable, 7 usable.
+  const collection = [
+    '(;GM[1]SZ[19]HA[2]AB[dd][pp];W[pd];B[dp];W[cc])',
+    '(;GM[1]SZ[19];B[pd];W[dp])',
+    '(;GM[1]SZ[9];B[ee];W[cc];B[gg])',
+    '(;GM[1]SZ[19];B[cq];W[dq];B[cp];W[dr])',
+    '(;GM[1]SZ[19];B[cq];W[];B[cp])',
+    '(;GM[1]SZ[19];B[eq];W[fq];B[ep])',
+    '(;GM[1]SZ[19];B[gq];W[hq];B[gp])',
+  ].join('\n');
+  const file = path.join(tmp, 'openings.sgf');
+  writeFileSync(file, collection);
+
+  it('takes the first moves of usable games in order, up to a count, and says why none when none is usable', () => {
+    const o = loadOpenings([file], 3, 10);
+    expect(o.map((x) => x.name)).toEqual([`${file}#4`, `${file}#6`, `${file}#7`]);
+    expect(o[0]!.moves.map((m) => m.color)).toEqual([1, 2, 1]);
+    expect(o[0]!.moves).toHaveLength(3); // game 4 has 4 moves; only 3 are taken
+    expect(loadOpenings([file], 3, 2).map((x) => x.name)).toEqual([`${file}#4`, `${file}#6`]);
+    expect(() => loadOpenings([file], 5, 3)).toThrow(/none of the 7 games in 1 file\(s\) has 5 usable opening moves/);
+    expect(() => loadOpenings([file], 0, 3)).toThrow(/moves must be an integer in 1\.\.100, got 0/);
+    // Games 2k and 2k+1 (0-based) share opening k, cycling when there are fewer openings than pairs.
+    expect([0, 1, 2, 3, 4, 5, 6].map((i) => openingOf(o, i).name)).toEqual([4, 4, 6, 6, 7, 7, 4].map((g) => `${file}#${g}`));
+  });
+
+  it('a match plays the opening on the referee board and tells both engines before the first genmove', async () => {
+    const [a, aLog] = fake({ name: 'fakeA', finalScore: 'B+100' });
+    const [b, bLog] = fake({ name: 'fakeB', finalScore: 'B+100' });
+    const out = path.join(tmp, 'openings-match');
+    const openings = loadOpenings([file], 3, 2);
+    const s = await quick({ black: a, white: b, games: 3, outDir: out, openings });
+    expect(s.games.map((g) => g.opening)).toEqual([`${file}#4`, `${file}#4`, `${file}#6`]);
+    // 3 opening moves, then the scripts from White's turn: 46 moves until two passes.
+    expect(s.games.map((g) => g.moves)).toEqual([49, 49, 49]);
+    expect(s.distinct).toBe(2); // the scripts are per colour: games 1 and 2 repeat each other, game 3 differs by its opening
+    // Each engine hears the opening as plays after komi, in both colours' games; Black's first genmove follows it.
+    for (const log of [logOf(aLog), logOf(bLog)]) {
+      const k = log.indexOf('komi 7.5');
+      expect(log.slice(k + 1, k + 4)).toEqual(['play b c3', 'play w d3', 'play b c4']);
+    }
+    const rec = toGameRecord(parseSgf(readFileSync(path.join(out, 'game-003.sgf'), 'utf8')).games[0]!);
+    expect(rec.moves.slice(0, 4).map((m) => m.point)).toEqual([4 + 16 * 19, 5 + 16 * 19, 4 + 15 * 19, 0 + 10 * 19]); // E3 F3 E4, then White's A9
+    expect(rec.properties.GC?.[0]).toContain(`opening: the first 3 moves of ${file}#6`);
+    const summary = readFileSync(path.join(out, 'summary.md'), 'utf8');
+    expect(summary).toContain('openings: 2 (the first moves of real games');
+    expect(summary).toContain(`game 3: black A, B+100 after 49 moves`);
+    expect(summary).toContain(`; opening ${file}#6`);
+    // A rescore keeps the openings, and leaves their moves out of the engines' move counts.
+    const [ref] = fake({ name: 'judge', finalScore: 'W+3.5', moves: {} });
+    const r = await rescoreMatch({ dir: out, referee: ref, moveTimeoutMs: 120_000 });
+    expect(r.games.map((g) => [g.opening, g.openingMoves])).toEqual(s.games.map((g) => [g.opening, 3]));
+    expect(r.games.map((g) => g.moveCount)).toEqual(s.games.map((g) => g.moveCount));
+    expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain('openings: 2 (the first moves of real games');
   });
 });
 

@@ -6,6 +6,8 @@ import { parseFlag, parseNumber, parsePositiveInt } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { formatSummary, runMatch } from '../../gtp/match.js';
 import { rescoreMatch } from '../../gtp/rescore.js';
+import { loadOpenings } from '../../gtp/openings.js';
+import { listInputFiles } from '../../data/inputs.js';
 
 interface MatchFlags {
   black?: string;
@@ -18,6 +20,8 @@ interface MatchFlags {
   maxMoves: string;
   komi: string;
   timeout: string;
+  openings?: string;
+  openingMoves: string;
 }
 
 /** Registers `tengen match`. */
@@ -33,6 +37,8 @@ export function registerMatchCommand(program: Command): void {
     .option('--out <dir>', 'folder for game-NNN.sgf and summary.md')
     .option('--max-moves <n>', 'score the game as it stands after this many moves (passes included)', '600')
     .option('--komi <k>', 'komi', '7.5')
+    .option('--openings <path>', 'start games from the first moves of real games: an .sgf/.sgf.gz file or a folder of them (games 2k-1 and 2k share an opening, colours swapped), so deterministic engines do not repeat one game per colour')
+    .option('--opening-moves <n>', 'moves of each opening (with --openings)', '8')
     .option('--timeout <s>', 'longest wait for one engine reply, in seconds', '120')
     .action(async (flags: MatchFlags) => {
       const logger = createLogger(process.env.LOG_LEVEL || 'info', 'tengen-match');
@@ -51,12 +57,18 @@ export function registerMatchCommand(program: Command): void {
         return;
       }
       if (!flags.black || !flags.white) throw new Error('match: --black "CMD" and --white "CMD" are required (unless --rescore)');
+      const games = parseFlag(flags.games, '--games', parsePositiveInt);
+      const firstGame = parseFlag(flags.firstGame, '--first-game', parsePositiveInt);
+      const openingMoves = parseFlag(flags.openingMoves, '--opening-moves', parsePositiveInt);
+      // Only as many openings as the games up to the last one use (a shard of a long match reads the same ones).
+      const openings = flags.openings === undefined ? undefined : loadOpenings(listInputFiles([flags.openings]).map((f) => f.path), openingMoves, Math.ceil((firstGame - 1 + games) / 2));
       const summary = await runMatch({
         black: flags.black,
         white: flags.white,
         referee: flags.referee,
-        games: parseFlag(flags.games, '--games', parsePositiveInt),
-        firstGame: parseFlag(flags.firstGame, '--first-game', parsePositiveInt),
+        games,
+        firstGame,
+        openings,
         outDir: flags.out,
         maxMoves: parseFlag(flags.maxMoves, '--max-moves', parsePositiveInt),
         komi: parseFlag(flags.komi, '--komi', parseNumber),

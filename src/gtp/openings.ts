@@ -1,0 +1,65 @@
+// Openings for `tengen match --openings`: the first moves of real games, so that deterministic engines (GnuGo; Tengen
+// when its visit limit, not its clock, ends each search) play different games instead of repeating one game per
+// colour. As gogui-twogtp's -openings: each opening is played twice, once with each engine as Black.
+import { Board } from '../go/board.js';
+import { PASS } from '../go/constants.js';
+import { readSgfFileSync, toGameRecord, type GameRecord } from '../sgf/index.js';
+
+/** The first moves of one game, to be played before the engines take over. */
+export interface Opening {
+  /** Where it comes from: `file#game` (game 1-based within the file's collection). */
+  name: string;
+  moves: GameRecord['moves'];
+}
+
+/** Why a game gives no opening (too short, handicap, setup stones, a pass or illegal move early), or null. */
+function unusable(rec: GameRecord, moves: number): string | null {
+  if (rec.handicap > 0) return 'handicap';
+  if (rec.setup.black.length + rec.setup.white.length + rec.setup.empty.length > 0 || rec.laterSetup.some((s) => s.moveIndex < moves)) return 'setup stones';
+  if (rec.moves.length < moves) return 'too short';
+  const b = new Board();
+  for (let i = 0; i < moves; i++) {
+    const m = rec.moves[i]!;
+    if (m.point === PASS) return 'a pass';
+    if (m.color !== b.toPlay || b.legality(m.point, m.color) !== null) return 'an illegal or out-of-turn move';
+    b.play(m.point, m.color);
+  }
+  return null;
+}
+
+/**
+ * The first `moves` moves of up to `count` games from `files` (SGF collections, `.sgf.gz` too), in file order and
+ * game order; games that cannot start a match (handicap, setup stones, shorter, a pass or illegal move among those
+ * moves, another board size, unreadable) are skipped. Throws when no game gives an opening.
+ */
+export function loadOpenings(files: readonly string[], moves: number, count: number): Opening[] {
+  if (!Number.isInteger(moves) || moves < 1 || moves > 100) throw new Error(`openings: moves must be an integer in 1..100, got ${moves}`);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`openings: count must be a positive integer, got ${count}`);
+  const out: Opening[] = [];
+  let skipped = 0;
+  for (const file of files) {
+    const parsed = readSgfFileSync(file);
+    for (let g = 0; g < parsed.games.length && out.length < count; g++) {
+      let rec: GameRecord;
+      try {
+        rec = toGameRecord(parsed.games[g]!);
+      } catch {
+        skipped++;
+        continue;
+      }
+      if (unusable(rec, moves) !== null) {
+        skipped++;
+        continue;
+      }
+      out.push({ name: `${file}#${parsed.gameIndexes[g]! + 1}`, moves: rec.moves.slice(0, moves).map((m) => ({ ...m })) });
+    }
+    if (out.length >= count) break;
+  }
+  if (out.length === 0) throw new Error(`openings: none of the ${skipped} games in ${files.length} file(s) has ${moves} usable opening moves`);
+  return out;
+}
+
+/** The opening of game `index` (0-based): games 2k and 2k+1 share opening k (colours swapped), cycling. */
+export function openingOf(openings: readonly Opening[], index: number): Opening {
+  return openings[Math.floor(index / 2) % openings.length]!;
+}
