@@ -1,6 +1,7 @@
-// Openings for `tengen match --openings`: the first moves of real games, so that deterministic engines (GnuGo; Tengen
-// when its visit limit, not its clock, ends each search) play different games instead of repeating one game per
-// colour. As gogui-twogtp's -openings: each opening is played twice, once with each engine as Black.
+// Openings for `tengen match --openings`: the first moves of real games, so that engines that repeat themselves (a
+// Tengen search ended by its visit limit is deterministic; GnuGo seeds from the clock's second, so two shards started
+// together played the same game) play different games. As gogui-twogtp's -openings: each opening is played twice,
+// once with each engine as Black.
 import { Board } from '../go/board.js';
 import { PASS } from '../go/constants.js';
 import { readSgfFileSync, toGameRecord, type GameRecord } from '../sgf/index.js';

@@ -37,7 +37,7 @@ export function registerMatchCommand(program: Command): void {
     .option('--out <dir>', 'folder for game-NNN.sgf and summary.md')
     .option('--max-moves <n>', 'score the game as it stands after this many moves (passes included)', '600')
     .option('--komi <k>', 'komi', '7.5')
-    .option('--openings <path>', 'start games from the first moves of real games: an .sgf/.sgf.gz file or a folder of them (games 2k-1 and 2k share an opening, colours swapped), so deterministic engines do not repeat one game per colour')
+    .option('--openings <path>', 'start games from the first moves of real games: an .sgf/.sgf.gz file or a folder of them (games 2k-1 and 2k share an opening, colours swapped), so engines that repeat themselves play different games')
     .option('--opening-moves <n>', 'moves of each opening (with --openings)', '8')
     .option('--timeout <s>', 'longest wait for one engine reply, in seconds', '120')
     .action(async (flags: MatchFlags) => {
