@@ -29,17 +29,18 @@ function unusable(rec: GameRecord, moves: number): string | null {
 }
 
 /**
- * The first `moves` moves of up to `count` games from `files` (SGF collections, `.sgf.gz` too), in file order and
+ * The first `moves` moves of up to `count` games from `files` (SGF collections, `.sgf.gz` too; named by `source`, else
+ * `path`), in file order and
  * game order; games that cannot start a match (handicap, setup stones, shorter, a pass or illegal move among those
  * moves, another board size, unreadable) are skipped. Throws when no game gives an opening.
  */
-export function loadOpenings(files: readonly string[], moves: number, count: number): Opening[] {
+export function loadOpenings(files: readonly { path: string; source?: string }[], moves: number, count: number): Opening[] {
   if (!Number.isInteger(moves) || moves < 1 || moves > 100) throw new Error(`openings: moves must be an integer in 1..100, got ${moves}`);
   if (!Number.isInteger(count) || count < 1) throw new Error(`openings: count must be a positive integer, got ${count}`);
   const out: Opening[] = [];
   let skipped = 0;
   for (const file of files) {
-    const parsed = readSgfFileSync(file);
+    const parsed = readSgfFileSync(file.path);
     for (let g = 0; g < parsed.games.length && out.length < count; g++) {
       let rec: GameRecord;
       try {
@@ -52,7 +53,7 @@ export function loadOpenings(files: readonly string[], moves: number, count: num
         skipped++;
         continue;
       }
-      out.push({ name: `${file}#${parsed.gameIndexes[g]! + 1}`, moves: rec.moves.slice(0, moves).map((m) => ({ ...m })) });
+      out.push({ name: `${file.source ?? file.path}#${parsed.gameIndexes[g]! + 1}`, moves: rec.moves.slice(0, moves).map((m) => ({ ...m })) });
     }
     if (out.length >= count) break;
   }

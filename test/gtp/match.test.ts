@@ -216,13 +216,13 @@ describe('openings (--openings): real games\' first moves, each opening for two 
   writeFileSync(file, collection);
 
   it('takes the first moves of usable games in order, up to a count, and says why none when none is usable', () => {
-    const o = loadOpenings([file], 3, 10);
+    const o = loadOpenings([{ path: file }], 3, 10);
     expect(o.map((x) => x.name)).toEqual([`${file}#4`, `${file}#6`, `${file}#7`]);
     expect(o[0]!.moves.map((m) => m.color)).toEqual([1, 2, 1]);
     expect(o[0]!.moves).toHaveLength(3); // game 4 has 4 moves; only 3 are taken
-    expect(loadOpenings([file], 3, 2).map((x) => x.name)).toEqual([`${file}#4`, `${file}#6`]);
-    expect(() => loadOpenings([file], 5, 3)).toThrow(/none of the 7 games in 1 file\(s\) has 5 usable opening moves/);
-    expect(() => loadOpenings([file], 0, 3)).toThrow(/moves must be an integer in 1\.\.100, got 0/);
+    expect(loadOpenings([{ path: file }], 3, 2).map((x) => x.name)).toEqual([`${file}#4`, `${file}#6`]);
+    expect(() => loadOpenings([{ path: file }], 5, 3)).toThrow(/none of the 7 games in 1 file\(s\) has 5 usable opening moves/);
+    expect(() => loadOpenings([{ path: file }], 0, 3)).toThrow(/moves must be an integer in 1\.\.100, got 0/);
     // Games 2k and 2k+1 (0-based) share opening k, cycling when there are fewer openings than pairs.
     expect([0, 1, 2, 3, 4, 5, 6].map((i) => openingOf(o, i).name)).toEqual([4, 4, 6, 6, 7, 7, 4].map((g) => `${file}#${g}`));
   });
@@ -231,7 +231,7 @@ describe('openings (--openings): real games\' first moves, each opening for two 
     const [a, aLog] = fake({ name: 'fakeA', finalScore: 'B+100' });
     const [b, bLog] = fake({ name: 'fakeB', finalScore: 'B+100' });
     const out = path.join(tmp, 'openings-match');
-    const openings = loadOpenings([file], 3, 2);
+    const openings = loadOpenings([{ path: file }], 3, 2);
     const s = await quick({ black: a, white: b, games: 3, outDir: out, openings });
     expect(s.games.map((g) => g.opening)).toEqual([`${file}#4`, `${file}#4`, `${file}#6`]);
     // 3 opening moves, then the scripts from White's turn: 46 moves until two passes.
@@ -254,7 +254,10 @@ describe('openings (--openings): real games\' first moves, each opening for two 
     const r = await rescoreMatch({ dir: out, referee: ref, moveTimeoutMs: 120_000 });
     expect(r.games.map((g) => [g.opening, g.openingMoves])).toEqual(s.games.map((g) => [g.opening, 3]));
     expect(r.games.map((g) => g.moveCount)).toEqual(s.games.map((g) => g.moveCount));
-    expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain('openings: 2 (the first moves of real games');
+    const after = readFileSync(path.join(out, 'summary.md'), 'utf8');
+    expect(after).toContain('openings: 2 (the first moves of real games');
+    expect(after.split(`${file}#6`).length).toBe(2); // named once per game line, not again inside the old detail
+    expect(loadOpenings([{ path: file, source: 'mine/openings.sgf' }], 3, 1)[0]!.name).toBe('mine/openings.sgf#4');
   });
 });
 

@@ -61,7 +61,7 @@ export function registerMatchCommand(program: Command): void {
       const firstGame = parseFlag(flags.firstGame, '--first-game', parsePositiveInt);
       const openingMoves = parseFlag(flags.openingMoves, '--opening-moves', parsePositiveInt);
       // Only as many openings as the games up to the last one use (a shard of a long match reads the same ones).
-      const openings = flags.openings === undefined ? undefined : loadOpenings(listInputFiles([flags.openings]).map((f) => f.path), openingMoves, Math.ceil((firstGame - 1 + games) / 2));
+      const openings = flags.openings === undefined ? undefined : loadOpenings(listInputFiles([flags.openings]), openingMoves, Math.ceil((firstGame - 1 + games) / 2));
       const summary = await runMatch({
         black: flags.black,
         white: flags.white,
