@@ -34,6 +34,11 @@
 #                              1,588,992 positions in all; 504,832 this session in 87 min (97 positions/s, quiet but for
 #                              short benchmark pauses); dev (4,096) top-1 41.9% (best, step 11,750), value accuracy 58.5%;
 #                              step 11,750 became models/default (50,000 dev positions: top-1 42.06%, top-5 73.80%)
+#   session 9, steps 12,414-16,492: run.sh --resume --time-budget 150m at nice 19   (TRAIN=/work/runs/tom9d-train
+#                              DEV=/work/runs/tom9d-dev OUT=/work/runs/own-6x64-r1, a new machine: datasets rebuilt with the
+#                              same content hashes; stopped by SIGINT at 14:08 UTC for the end of the session)
+#                              2,110,976 positions in all; 521,984 this session in 145 min beside GnuGo matches that held
+#                              both cores for 120 of them; dev (4,096) top-1 42.2% (best, step 16,000), lr 0.00024
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/root/tengen-runs/tom9d-train}
