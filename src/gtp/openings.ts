@@ -40,7 +40,12 @@ export function loadOpenings(files: readonly { path: string; source?: string }[]
   const out: Opening[] = [];
   let skipped = 0;
   for (const file of files) {
-    const parsed = readSgfFileSync(file.path);
+    let parsed;
+    try {
+      parsed = readSgfFileSync(file.path);
+    } catch (err) {
+      throw new Error(`openings: cannot read ${file.source ?? file.path}: ${(err as Error).message}`);
+    }
     for (let g = 0; g < parsed.games.length && out.length < count; g++) {
       let rec: GameRecord;
       try {

@@ -222,6 +222,7 @@ describe('openings (--openings): real games\' first moves, each opening for two 
     expect(o[0]!.moves).toHaveLength(3); // game 4 has 4 moves; only 3 are taken
     expect(loadOpenings([{ path: file }], 3, 2).map((x) => x.name)).toEqual([`${file}#4`, `${file}#6`]);
     expect(() => loadOpenings([{ path: file }], 5, 3)).toThrow(/none of the 7 games in 1 file\(s\) has 5 usable opening moves/);
+    expect(() => loadOpenings([{ path: path.join(tmp, 'missing.sgf'), source: 'x/missing.sgf' }], 3, 3)).toThrow(/openings: cannot read x\/missing\.sgf/);
     expect(() => loadOpenings([{ path: file }], 0, 3)).toThrow(/moves must be an integer in 1\.\.100, got 0/);
     // Games 2k and 2k+1 (0-based) share opening k, cycling when there are fewer openings than pairs.
     expect([0, 1, 2, 3, 4, 5, 6].map((i) => openingOf(o, i).name)).toEqual([4, 4, 6, 6, 7, 7, 4].map((g) => `${file}#${g}`));
