@@ -16,7 +16,7 @@ import type { Logger } from '../log.js';
 import { GtpClient } from './client.js';
 import { Referee, scoreWinner } from './referee.js';
 import { wilson, type Interval } from '../stats.js';
-import { openingOf, type Opening } from './openings.js';
+import { openingNote, openingOf, type Opening } from './openings.js';
 
 export { scoreWinner } from './referee.js';
 
@@ -73,9 +73,8 @@ export interface GameResult {
   thinkMs: Record<EngineRole, number>;
   moveCount: Record<EngineRole, number>;
   sgfPath: string | null;
-  /** The opening the game started from (`--openings`) and how many of its moves were played, if any. */
-  opening?: string;
-  openingMoves?: number;
+  /** The opening the game started from (`--openings`), if any. */
+  opening?: Opening;
 }
 
 export interface MatchSummary {
@@ -136,9 +135,8 @@ class MatchGame {
   private readonly thinkMs = { A: 0, B: 0 };
   private readonly moveCount = { A: 0, B: 0 };
   private readonly engineScores: Partial<Record<EngineRole, string>> = {};
-  /** Name of the opening played and its length, if any. */
-  opening: string | undefined;
-  openingMoves = 0;
+  /** The opening played, if any. */
+  private opening: Opening | undefined;
   /** Longest wait for one engine reply (ms). */
   private readonly t: number;
 
@@ -182,8 +180,7 @@ class MatchGame {
   private async playOpening(): Promise<GameResult | null> {
     if (!this.opts.openings || this.opts.openings.length === 0) return null;
     const o = openingOf(this.opts.openings, this.index);
-    this.opening = o.name;
-    this.openingMoves = o.moves.length;
+    this.opening = o;
     for (const m of o.moves) {
       const v = pointToGtp(m.point).toLowerCase();
       const p = this.playOnBoard(m.color, v, v);
@@ -356,7 +353,7 @@ class MatchGame {
       thinkMs: this.thinkMs,
       moveCount: this.moveCount,
       sgfPath: null,
-      ...(this.opening !== undefined ? { opening: this.opening, openingMoves: this.openingMoves } : {}),
+      ...(this.opening !== undefined ? { opening: this.opening } : {}),
     };
   }
 }
@@ -400,7 +397,7 @@ function writeGameSgf(
     ranks: {},
     date: new Date().toISOString().slice(0, 10),
     gameName: `tengen match game ${index + 1}`,
-    properties: { PC: ['tengen match'], GC: [`${r.reason}: ${r.detail}${r.opening !== undefined ? `; opening: the first ${r.openingMoves} moves of ${r.opening}` : ''}`] },
+    properties: { PC: ['tengen match'], GC: [`${r.reason}: ${r.detail}${r.opening !== undefined ? openingNote(r.opening) : ''}`] },
   };
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `game-${String(index + 1).padStart(3, '0')}.sgf`);
@@ -461,7 +458,7 @@ export function formatSummary(s: MatchSummary): string {
     `games ${s.games.length} (${s.distinct} distinct move sequences), draws/void ${s.draws}`,
     ...(s.referee ? [`referee: ${s.referee}`] : []),
     ...(s.games.some((g) => g.opening !== undefined)
-      ? [`openings: ${new Set(s.games.map((g) => g.opening).filter((o) => o !== undefined)).size} (the first moves of real games, each meant for two games with colours swapped)`]
+      ? [`openings: ${new Set(s.games.map((g) => g.opening?.name).filter((o) => o !== undefined)).size} (the first moves of real games, each meant for two games with colours swapped)`]
       : []),
     `decided by: ${Object.entries(s.decidedBy).map(([k, n]) => `${DECIDER_TEXT[k as Decider]} ${n}`).join(', ')}`,
     '',
@@ -472,7 +469,7 @@ export function formatSummary(s: MatchSummary): string {
     '',
     `A score rate ${pct(s.rateA)} (95% Wilson interval ${pct(s.ciA.lo)} – ${pct(s.ciA.hi)})`,
     '',
-    ...s.games.map((g) => `game ${g.index + 1}: black ${g.blackRole}, ${g.result} after ${g.moves} moves, decided by ${DECIDER_TEXT[g.decidedBy]} (${g.reason}: ${g.detail})${g.opening !== undefined ? `; opening ${g.opening}` : ''}`),
+    ...s.games.map((g) => `game ${g.index + 1}: black ${g.blackRole}, ${g.result} after ${g.moves} moves, decided by ${DECIDER_TEXT[g.decidedBy]} (${g.reason}: ${g.detail})${g.opening !== undefined ? `; opening ${g.opening.name}` : ''}`),
   ];
   return lines.join('\n') + '\n';
 }

@@ -13,19 +13,18 @@ export interface Opening {
   moves: GameRecord['moves'];
 }
 
-/** Why a game gives no opening (too short, handicap, setup stones, a pass or illegal move early), or null. */
-function unusable(rec: GameRecord, moves: number): string | null {
-  if (rec.handicap > 0) return 'handicap';
-  if (rec.setup.black.length + rec.setup.white.length + rec.setup.empty.length > 0 || rec.laterSetup.some((s) => s.moveIndex < moves)) return 'setup stones';
-  if (rec.moves.length < moves) return 'too short';
+/** Whether a game can start a match with its first `moves` moves: no handicap or setup stones, long enough, and no pass, illegal or out-of-turn move among them. */
+function usable(rec: GameRecord, moves: number): boolean {
+  if (rec.handicap > 0) return false;
+  if (rec.setup.black.length + rec.setup.white.length + rec.setup.empty.length > 0 || rec.laterSetup.some((s) => s.moveIndex < moves)) return false;
+  if (rec.moves.length < moves) return false;
   const b = new Board();
   for (let i = 0; i < moves; i++) {
     const m = rec.moves[i]!;
-    if (m.point === PASS) return 'a pass';
-    if (m.color !== b.toPlay || b.legality(m.point, m.color) !== null) return 'an illegal or out-of-turn move';
+    if (m.point === PASS || m.color !== b.toPlay || b.legality(m.point, m.color) !== null) return false;
     b.play(m.point, m.color);
   }
-  return null;
+  return true;
 }
 
 /**
@@ -54,7 +53,7 @@ export function loadOpenings(files: readonly { path: string; source?: string }[]
         skipped++;
         continue;
       }
-      if (unusable(rec, moves) !== null) {
+      if (!usable(rec, moves)) {
         skipped++;
         continue;
       }
@@ -69,4 +68,22 @@ export function loadOpenings(files: readonly { path: string; source?: string }[]
 /** The opening of game `index` (0-based): games 2k and 2k+1 share opening k (colours swapped), cycling. */
 export function openingOf(openings: readonly Opening[], index: number): Opening {
   return openings[Math.floor(index / 2) % openings.length]!;
+}
+
+/** How many openings games 1 … `games` use (openingOf's pairing), so a match loads no more. */
+export function openingsUsedBy(games: number): number {
+  return Math.ceil(games / 2);
+}
+
+const NOTE = /; opening: the first (\d+) moves of (\S+)$/;
+
+/** The suffix a match adds to a game's SGF comment (GC) to name its opening; `parseOpeningNote` reads it back. */
+export function openingNote(o: Opening): string {
+  return `; opening: the first ${o.moves.length} moves of ${o.name}`;
+}
+
+/** The opening named at the end of a GC by `openingNote` (name, move count, the GC before it), or null. */
+export function parseOpeningNote(gc: string): { name: string; moves: number; before: string } | null {
+  const m = NOTE.exec(gc);
+  return m ? { name: m[2]!, moves: Number(m[1]), before: gc.slice(0, m.index) } : null;
 }

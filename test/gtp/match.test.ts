@@ -12,7 +12,7 @@ import { parseSgf, toGameRecord } from '../../src/sgf/index.js';
 import { runMatch, scoreWinner, summarise, type GameResult, type MatchOptions } from '../../src/gtp/match.js';
 import { wilson } from '../../src/stats.js';
 import { rescoreMatch } from '../../src/gtp/rescore.js';
-import { loadOpenings, openingOf } from '../../src/gtp/openings.js';
+import { loadOpenings, openingOf, openingsUsedBy } from '../../src/gtp/openings.js';
 import { makeTinyModel } from '../engine/model-fixture.js';
 
 const run = promisify(execFile);
@@ -226,6 +226,8 @@ describe('openings (--openings): real games\' first moves, each opening for two 
     expect(() => loadOpenings([{ path: file }], 0, 3)).toThrow(/moves must be an integer in 1\.\.100, got 0/);
     // Games 2k and 2k+1 (0-based) share opening k, cycling when there are fewer openings than pairs.
     expect([0, 1, 2, 3, 4, 5, 6].map((i) => openingOf(o, i).name)).toEqual([4, 4, 6, 6, 7, 7, 4].map((g) => `${file}#${g}`));
+    // … so games 1 … n use ⌈n/2⌉ openings (what `tengen match` loads).
+    expect([1, 2, 3, 4, 5].map(openingsUsedBy)).toEqual([1, 1, 2, 2, 3]);
   });
 
   it('a match plays the opening on the referee board and tells both engines before the first genmove', async () => {
@@ -234,7 +236,7 @@ describe('openings (--openings): real games\' first moves, each opening for two 
     const out = path.join(tmp, 'openings-match');
     const openings = loadOpenings([{ path: file }], 3, 2);
     const s = await quick({ black: a, white: b, games: 3, outDir: out, openings });
-    expect(s.games.map((g) => g.opening)).toEqual([`${file}#4`, `${file}#4`, `${file}#6`]);
+    expect(s.games.map((g) => g.opening?.name)).toEqual([`${file}#4`, `${file}#4`, `${file}#6`]);
     // 3 opening moves, then the scripts from White's turn: 46 moves until two passes.
     expect(s.games.map((g) => g.moves)).toEqual([49, 49, 49]);
     expect(s.distinct).toBe(2); // the scripts are per colour: games 1 and 2 repeat each other, game 3 differs by its opening
@@ -253,7 +255,8 @@ describe('openings (--openings): real games\' first moves, each opening for two 
     // A rescore keeps the openings, and leaves their moves out of the engines' move counts.
     const [ref] = fake({ name: 'judge', finalScore: 'W+3.5', moves: {} });
     const r = await rescoreMatch({ dir: out, referee: ref, moveTimeoutMs: 120_000 });
-    expect(r.games.map((g) => [g.opening, g.openingMoves])).toEqual(s.games.map((g) => [g.opening, 3]));
+    expect(r.games.map((g) => [g.opening?.name, g.opening?.moves.length])).toEqual(s.games.map((g) => [g.opening?.name, 3]));
+    expect(r.games.map((g) => g.opening?.moves)).toEqual(s.games.map((g) => g.opening?.moves));
     expect(r.games.map((g) => g.moveCount)).toEqual(s.games.map((g) => g.moveCount));
     const after = readFileSync(path.join(out, 'summary.md'), 'utf8');
     expect(after).toContain('openings: 2 (the first moves of real games');

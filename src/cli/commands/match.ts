@@ -6,7 +6,7 @@ import { parseFlag, parseNumber, parsePositiveInt } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { formatSummary, runMatch } from '../../gtp/match.js';
 import { rescoreMatch } from '../../gtp/rescore.js';
-import { loadOpenings } from '../../gtp/openings.js';
+import { loadOpenings, openingsUsedBy } from '../../gtp/openings.js';
 import { listInputFiles } from '../../data/inputs.js';
 
 interface MatchFlags {
@@ -61,7 +61,7 @@ export function registerMatchCommand(program: Command): void {
       const firstGame = parseFlag(flags.firstGame, '--first-game', parsePositiveInt);
       const openingMoves = parseFlag(flags.openingMoves, '--opening-moves', parsePositiveInt);
       // Only as many openings as the games up to the last one use (a shard of a long match reads the same ones).
-      const openings = flags.openings === undefined ? undefined : loadOpenings(listInputFiles([flags.openings]), openingMoves, Math.ceil((firstGame - 1 + games) / 2));
+      const openings = flags.openings === undefined ? undefined : loadOpenings(listInputFiles([flags.openings]), openingMoves, openingsUsedBy(firstGame - 1 + games));
       const summary = await runMatch({
         black: flags.black,
         white: flags.white,
