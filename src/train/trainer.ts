@@ -313,6 +313,34 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     await saveCheckpoint(ckDir, { architecture: arch, featureSet: opts.featureSet, params, optimizer: optimizer.getState(), state }, meta(valMetrics(lastVal)));
     savedAt = state.step;
   };
+  // Logs a metrics line (validating when there is a val set, keeping best/) and checkpoints; true = patience ran out.
+  let evaluatedAt = -1;
+  const evaluate = async (): Promise<boolean> => {
+    evaluatedAt = state.step;
+    const line: Record<string, unknown> = {
+      step: state.step,
+      positionsSeen: state.positionsSeen,
+      epoch: stepsPerEpoch ? state.step / stepsPerEpoch : null,
+      seconds: Math.round(elapsed() * 10) / 10,
+      lr: scheduleByTime ? learningRate(sched, state.step - 1, invocationSeconds() / opts.timeBudgetSeconds!) : learningRate(sched, state.step - 1),
+      trainLoss: emaLoss,
+      trainTop1: emaAcc,
+      positionsPerSecond: trainPositions / trainSeconds,
+    };
+    let stopEarly = false;
+    if (val) {
+      sync();
+      lastVal = await validate(evaluator, params, val, Math.max(opts.batch, 64));
+      Object.assign(line, metricsLine(lastVal));
+      if (keepIfBest(state, lastVal, opts.trainOnly === 'value-head')) {
+        await saveModel(path.join(opts.out, 'best'), arch, params, meta(valMetrics(lastVal)));
+      } else if (opts.patience && state.evalsWithoutImprovement >= opts.patience) stopEarly = true;
+    }
+    await fs.appendFile(metricsFile, JSON.stringify(line) + '\n');
+    log?.debug(line, 'evaluation');
+    await checkpoint();
+    return stopEarly;
+  };
 
   const bar = opts.progress
     ? new cliProgress.SingleBar(
@@ -359,37 +387,18 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
       bar?.update(state.step, { pps: (trainPositions / trainSeconds).toFixed(0), loss: emaLoss.toFixed(3), acc: emaAcc.toFixed(3) });
 
       const last = totalSteps !== undefined && state.step >= totalSteps;
-      let stopEarly = false;
       if (state.step % evalEvery === 0 || (last && Number.isFinite(evalEvery))) {
-        const line: Record<string, unknown> = {
-          step: state.step,
-          positionsSeen: state.positionsSeen,
-          epoch: stepsPerEpoch ? state.step / stepsPerEpoch : null,
-          seconds: Math.round(elapsed() * 10) / 10,
-          lr: scheduleByTime ? learningRate(sched, state.step - 1, invocationSeconds() / opts.timeBudgetSeconds!) : learningRate(sched, state.step - 1),
-          trainLoss: emaLoss,
-          trainTop1: emaAcc,
-          positionsPerSecond: trainPositions / trainSeconds,
-        };
-        if (val) {
-          sync();
-          lastVal = await validate(evaluator, params, val, Math.max(opts.batch, 64));
-          Object.assign(line, metricsLine(lastVal));
-          if (keepIfBest(state, lastVal, opts.trainOnly === 'value-head')) {
-            await saveModel(path.join(opts.out, 'best'), arch, params, meta(valMetrics(lastVal)));
-          } else if (opts.patience && state.evalsWithoutImprovement >= opts.patience) stopEarly = true;
+        if (await evaluate()) {
+          stopReason = 'early-stop';
+          break;
         }
-        await fs.appendFile(metricsFile, JSON.stringify(line) + '\n');
-        log?.debug(line, 'evaluation');
-        await checkpoint();
       } else if (state.step % checkpointEvery === 0) {
         await checkpoint();
       }
-      if (stopEarly) {
-        stopReason = 'early-stop';
-        break;
-      }
     }
+    // A --time-budget stop falls between evaluations, and when the schedule runs over the budget those last steps
+    // are its most annealed ones: validate the weights the run ends with, so that they can become best/.
+    if (stopReason === 'time-budget' && Number.isFinite(evalEvery) && trainPositions > 0 && evaluatedAt !== state.step) await evaluate();
     if (savedAt !== state.step) await checkpoint();
     sync();
     if (!val) await saveModel(path.join(opts.out, 'best'), arch, params, meta({}));

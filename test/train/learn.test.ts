@@ -82,6 +82,20 @@ describe('tiny net learns toy rules', () => {
     expect(again.stopReason).toBe('time-budget');
     expect(again.steps).toBeGreaterThan(t.steps);
   });
+
+  it('validates the weights a time budget ends with, between evaluations, so they can become best/', async () => {
+    const out = path.join(tmp, 'budget-val');
+    const r = await train(new SyntheticSource('stone', 2, 1), new SyntheticValidation('stone', 2, 64, 2), options(out, { steps: undefined, schedule: 'cosine', timeBudgetSeconds: 1, evalEvery: 1_000_000 }));
+    expect(r.stopReason).toBe('time-budget');
+    expect(r.lastVal).not.toBeNull();
+    const lines = readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.step)).toEqual([r.steps]);
+    // The cosine over the budget has run (close) to its end.
+    expect(lines[0].lr).toBeLessThan(0.01 * 0.2);
+    const best = await loadModel(path.join(out, 'best'));
+    expect(best.meta.steps).toBe(r.steps);
+    best.model.dispose();
+  });
 });
 
 describe('schedules and optimisers by hand', () => {
