@@ -39,6 +39,12 @@
 #                              same content hashes; stopped by SIGINT at 14:08 UTC for the end of the session)
 #                              2,110,976 positions in all; 521,984 this session in 145 min beside GnuGo matches that held
 #                              both cores for 120 of them; dev (4,096) top-1 42.2% (best, step 16,000), lr 0.00024
+#   session 10, steps 16,492-22,495: run.sh --resume --time-budget 160m, then --time-budget 125m, both at nice 19   (same
+#                              TRAIN/DEV/OUT, same machine; the first stopped by SIGINT after 4 min, quiet, at 290
+#                              positions/s by the metrics' clock; the second ran beside a one-shard GnuGo match, in the
+#                              gaps while GnuGo thought, stopped by SIGINT at 16:48 UTC)
+#                              2,879,360 positions in all; dev (4,096) top-1 43.2% (best, step 21,000), lr 2.2e-5;
+#                              step 21,000 on the 50,000-position sample: top-1 43.65% (43.21-44.08), top-5 75.45%
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/root/tengen-runs/tom9d-train}
