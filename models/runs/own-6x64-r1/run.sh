@@ -45,6 +45,10 @@
 #                              gaps while GnuGo thought, stopped by SIGINT at 16:48 UTC)
 #                              2,879,360 positions in all; dev (4,096) top-1 43.2% (best, step 21,000), lr 2.2e-5;
 #                              step 21,000 on the 50,000-position sample: top-1 43.65% (43.21-44.08), top-5 75.45%
+#   session 10, steps 22,495-24,000: run.sh --resume --time-budget 25m at nice 19   (same TRAIN/DEV/OUT; beside the
+#                              clean-clone check; ended by --steps 24000: the schedule is done)
+#                              3,072,000 positions in all; dev (4,096) top-1 43.2% (best, step 23,000); step 23,000 on
+#                              the 50,000-position sample: top-1 43.73% (43.29-44.16), top-5 75.55%, log-loss 2.122
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/root/tengen-runs/tom9d-train}
