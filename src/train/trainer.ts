@@ -278,6 +278,8 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
   // The budget boxes this invocation (a session), not the run's total: `--resume --time-budget 2h` trains 2 more hours.
   const invocationStart = performance.now();
   const invocationSeconds = (): number => (performance.now() - invocationStart) / 1000;
+  // The learning rate of `step`: over the steps, or over this invocation's share of its time budget.
+  const lrAt = (step: number): number => (scheduleByTime ? learningRate(sched, step, invocationSeconds() / opts.timeBudgetSeconds!) : learningRate(sched, step));
   let trainSeconds = 0;
   let trainPositions = 0;
   let dataWaitSeconds = 0;
@@ -322,7 +324,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
       positionsSeen: state.positionsSeen,
       epoch: stepsPerEpoch ? state.step / stepsPerEpoch : null,
       seconds: Math.round(elapsed() * 10) / 10,
-      lr: scheduleByTime ? learningRate(sched, state.step - 1, invocationSeconds() / opts.timeBudgetSeconds!) : learningRate(sched, state.step - 1),
+      lr: lrAt(state.step - 1),
       trainLoss: emaLoss,
       trainTop1: emaAcc,
       positionsPerSecond: trainPositions / trainSeconds,
@@ -367,7 +369,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
       const b = source.nextAsync ? await source.nextAsync(opts.batch) : source.next(opts.batch);
       dataWaitSeconds += (performance.now() - t0) / 1000;
       if (arch.ownershipHead && !b.ownership) throw new Error('the model has an ownership head but the training data has no ownership targets: run `tengen data ownership <dataset>` first');
-      const lr = scheduleByTime ? learningRate(sched, state.step, invocationSeconds() / opts.timeBudgetSeconds!) : learningRate(sched, state.step);
+      const lr = lrAt(state.step);
       let r: { loss: number; correct: number; size: number };
       if (resident) {
         r = resident.step(b, lr);
