@@ -37,7 +37,7 @@ export function registerGtpCommand(program: Command): void {
     .option('--komi <k>', 'komi until the controller sets one (default 7.5)')
     .option('--name <name>', 'answer to the GTP `name` command (default Tengen)')
     .option('--fake-policy', 'no model: a deterministic line-preference policy, for protocol tests and demos')
-    .option('--visits <n>', 'search visits per move; 0 = play the policy (env TENGEN_VISITS; default 800 with a value head, else 0)')
+    .option('--visits <n>', 'search visits per move; 0 = play the policy, or with --time search by time alone (env TENGEN_VISITS; default 800 with a value head and no --time, else 0)')
     .option('--time <s>', 'most seconds per move (env TENGEN_TIME; the clock from time_settings/time_left may allow less)')
     .option('--policy-only', "no search at all: today's policy play and policy-only analysis")
     .option('--resign-threshold <p>', 'resign below this winrate after 100+ visits; 0 = never (env TENGEN_RESIGN, default 0.05 with a value head)')
@@ -68,8 +68,7 @@ export function registerGtpCommand(program: Command): void {
       }
       // A policy-only model has no value head: its search would lean on a crude nearest-stone estimate, so it
       // plays the policy unless --visits or --time asks for a search.
-      const visits = resolveFlagOption(flags.visits, '--visits', 'TENGEN_VISITS', hasValue ? 800 : 0, (raw) => parseNumber(raw, { min: 0, max: 10_000_000, integer: true }));
-      const maxTimeSec = resolveFlagOption(flags.time, '--time', 'TENGEN_TIME', 0, (raw) => parseNumber(raw, { min: 0, max: 86_400 }));
+      const { visits, maxTimeSec } = resolveSearchLimits(flags.visits, flags.time, hasValue);
       const resignThreshold = resolveFlagOption(flags.resignThreshold, '--resign-threshold', 'TENGEN_RESIGN', hasValue ? 0.05 : 0, (raw) => parseNumber(raw, { min: 0, max: 0.5 }));
       const batchSize = resolveFlagOption(flags.batch, '--batch', 'TENGEN_SEARCH_BATCH', 16, (raw) => parseNumber(raw, { min: 1, max: 256, integer: true }));
       const session = new GtpSession(source, {
@@ -90,4 +89,20 @@ export function registerGtpCommand(program: Command): void {
       // stdin may still be open (quit before EOF) and tfjs may hold timers: exit once stdout is flushed.
       process.stdout.write('', () => process.exit(0));
     });
+}
+
+/**
+ * The search limits of `tengen gtp`: `--visits`/TENGEN_VISITS and `--time`/TENGEN_TIME (0 = none). Asked for a time
+ * and no visit count, the search uses the time (visits 0 = no visit cap), as Leela Zero does; otherwise a model with
+ * a value head searches 800 visits and a policy-only model plays its policy (visits 0, no time).
+ */
+export function resolveSearchLimits(
+  visitsFlag: string | undefined,
+  timeFlag: string | undefined,
+  hasValue: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): { visits: number; maxTimeSec: number } {
+  const maxTimeSec = resolveFlagOption(timeFlag, '--time', 'TENGEN_TIME', 0, (raw) => parseNumber(raw, { min: 0, max: 86_400 }), env);
+  const visits = resolveFlagOption(visitsFlag, '--visits', 'TENGEN_VISITS', hasValue && maxTimeSec === 0 ? 800 : 0, (raw) => parseNumber(raw, { min: 0, max: 10_000_000, integer: true }), env);
+  return { visits, maxTimeSec };
 }
