@@ -4,7 +4,7 @@
 // Also the batched throughput: 64 concurrent requests per round through the dynamic batcher (one pass of 64).
 // Each model runs on every backend of --backends, so native and WASM are compared in one sitting.
 //   npx tsx bench/latency.bench.ts [--quick] [--models dir,dir] [--archs small,6x32,8x64,12x128r] [--backends tensorflow,wasm]
-// Defaults: --models models/default, --archs 6x32,8x32,6x64,8x64,12x128r (r = residual blocks), both backends.
+// Defaults: --models models/default, --archs 6x32,8x32,6x64,8x64,12x128r (r = residual blocks; '' = none), both backends.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,7 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const opt = (name: string, dflt: string): string => {
   const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : dflt;
 };
 const modelDirs = opt('--models', path.join(repo, 'models/default')).split(',').filter(Boolean);
 const archs = opt('--archs', '6x32,8x32,6x64,8x64,12x128r').split(',').filter(Boolean);
