@@ -6,6 +6,8 @@
 # hundred steps. Usage (datasets and ownership targets as in models/README.md):
 #   TRAIN=/work/runs/tom9d-train DEV=/work/runs/tom9d-dev OUT=/work/runs/sizes-joint BUDGET=30m \
 #     models/runs/sizes-joint/run.sh [6x64 10x64r 12x96r]
+# History: session 11 ran it as written above (all three sizes, BUDGET=30m), 18:39-20:10 UTC on a quiet two-core
+#   AMD EPYC; each size's metrics.jsonl is committed beside this script (models/README.md, "Sizes at equal wall clock").
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/work/runs/tom9d-train}
