@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Issue 12's continuation toward 45% top-1: own-6x64-r1's best (step 23,000, 2.94M positions) trained on with the same
+# recipe (joint policy + value + ownership, batch 128, seed 8) and a warm restart: Adam starts fresh, warm-up 500, lr
+# 0.0003 with a cosine over 40,000 steps (5.12M more positions). 6×64 is the largest trunk within the WASM budget
+# (models/README.md, "Sizes at equal wall clock"), so more positions are the lever. Resume with --resume.
+# History:
+#   session 11, steps 0-866: run.sh --time-budget 20m at nice 19, beside the clean-clone check, then quiet
+#               (TRAIN=/work/runs/tom9d-train DEV=/work/runs/tom9d-dev OUT=/work/runs/own-6x64-r2; stopped by SIGINT
+#               at 20:44 UTC for the end of the session). 110,848 positions; dev (4,096) top-1 42.7% at step 250,
+#               42.2% at step 750 (the warm restart's peak learning rate costs a point at first; r1's best read 43.2%)
+# Resume: mkdir -p $OUT && cp -r models/runs/own-6x64-r2/. $OUT/ && models/runs/own-6x64-r2/run.sh --resume --time-budget 2h
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+TRAIN=${TRAIN:-/work/runs/tom9d-train}
+DEV=${DEV:-/work/runs/tom9d-dev}
+OUT=${OUT:-/work/runs/own-6x64-r2}
+exec node bin/tengen.js train --data "$TRAIN" --val-data "$DEV" --features alphago49 \
+  --preset default --depth 6 --width 64 --block plain --value-head 32x64 --ownership-head \
+  --value-weight 1 --ownership-weight 1.5 --init-from models/runs/own-6x64-r1/best \
+  --batch 128 --lr 0.0003 --lr-schedule cosine --steps 40000 --warmup 500 \
+  --eval-every 250 --val-positions 4096 \
+  --backend tensorflow --no-progress --seed 8 --out "$OUT" "$@"
