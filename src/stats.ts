@@ -40,3 +40,24 @@ export function rankOf(probs: ArrayLike<number>, label: number, offset = 0, n = 
   }
   return rank;
 }
+
+/**
+ * Exact two-sided sign test: the probability, under a fair coin, of a split of `n` trials at least as uneven as
+ * `x` against `n - x` (twice the smaller tail, capped at 1; n = 0 gives 1). Used for paired match comparisons.
+ * Throws unless x and n are integers with 0 ≤ x ≤ n.
+ */
+export function signTest(x: number, n: number): number {
+  if (!Number.isInteger(x) || !Number.isInteger(n) || x < 0 || x > n) {
+    throw new Error(`signTest: need integers 0 <= x <= n, got x=${x}, n=${n}`);
+  }
+  const k = Math.min(x, n - x);
+  // Binomial(n, 1/2) tail by the recurrence C(n, i+1) = C(n, i)(n-i)/(i+1), in log space so large n cannot overflow.
+  let logC = 0;
+  let tail = 0;
+  const log2n = n * Math.LN2;
+  for (let i = 0; i <= k; i++) {
+    tail += Math.exp(logC - log2n);
+    logC += Math.log((n - i) / (i + 1));
+  }
+  return Math.min(1, 2 * tail);
+}

@@ -1,11 +1,13 @@
 // `tengen match --black CMD --white CMD --games N`: plays two GTP engines against each other (colours
 // alternate), referees every move, writes an SGF per game and prints a markdown summary;
-// `tengen match --rescore DIR --referee CMD` re-scores such a folder with a referee engine.
+// `tengen match --rescore DIR --referee CMD` re-scores such a folder with a referee engine;
+// `tengen match --compare DIR1 DIR2` compares engine A of two such folders game by game (paired sign test).
 import type { Command } from 'commander';
 import { parseFlag, parseNumber, parsePositiveInt } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { formatSummary, runMatch } from '../../gtp/match.js';
 import { rescoreMatch } from '../../gtp/rescore.js';
+import { compareMatches, formatComparison, readMatchFolder } from '../../gtp/compare.js';
 import { loadOpenings, openingsUsedBy } from '../../gtp/openings.js';
 import { listInputFiles } from '../../data/inputs.js';
 
@@ -14,6 +16,7 @@ interface MatchFlags {
   white?: string;
   referee?: string;
   rescore?: string;
+  compare?: string[];
   games: string;
   firstGame: string;
   out?: string;
@@ -32,6 +35,7 @@ export function registerMatchCommand(program: Command): void {
     .option('--white <cmd>', 'engine B command line (White in game 1), e.g. "/usr/games/gnugo --mode gtp --level 1"')
     .option('--referee <cmd>', 'GTP engine whose final_score decides scored games, e.g. "/usr/games/gnugo --mode gtp --level 10 --chinese-rules"')
     .option('--rescore <dir>', 're-score the game-NNN.sgf files of an earlier --out folder with --referee and rewrite its summary.md')
+    .option('--compare <dirs...>', 'compare engine A of two earlier --out folders that played the same openings and colours, game by game: both/only one/neither won, and an exact sign test')
     .option('--games <n>', 'number of games (colours alternate)', '2')
     .option('--first-game <n>', 'number of the first game, to split a match into shards or continue it (colours and game-NNN.sgf follow the number; a shard writes summary-NNN.md, and --rescore sums up the folder)', '1')
     .option('--out <dir>', 'folder for game-NNN.sgf and summary.md')
@@ -41,6 +45,11 @@ export function registerMatchCommand(program: Command): void {
     .option('--opening-moves <n>', 'moves of each opening (with --openings)', '8')
     .option('--timeout <s>', 'longest wait for one engine reply, in seconds', '120')
     .action(async (flags: MatchFlags) => {
+      if (flags.compare !== undefined) {
+        if (flags.compare.length !== 2) throw new Error(`match: --compare needs exactly two folders, got ${flags.compare.length}`);
+        process.stdout.write(formatComparison(compareMatches(readMatchFolder(flags.compare[0]!), readMatchFolder(flags.compare[1]!))));
+        return;
+      }
       const logger = createLogger(process.env.LOG_LEVEL || 'info', 'tengen-match');
       const moveTimeoutMs = parseFlag(flags.timeout, '--timeout', parsePositiveInt) * 1000;
       if (flags.rescore !== undefined) {
@@ -56,7 +65,7 @@ export function registerMatchCommand(program: Command): void {
         process.stdout.write(formatSummary(summary));
         return;
       }
-      if (!flags.black || !flags.white) throw new Error('match: --black "CMD" and --white "CMD" are required (unless --rescore)');
+      if (!flags.black || !flags.white) throw new Error('match: --black "CMD" and --white "CMD" are required (unless --rescore or --compare)');
       const games = parseFlag(flags.games, '--games', parsePositiveInt);
       const firstGame = parseFlag(flags.firstGame, '--first-game', parsePositiveInt);
       const openingMoves = parseFlag(flags.openingMoves, '--opening-moves', parsePositiveInt);
