@@ -1,5 +1,5 @@
 // Learning curves: validation top-1 and top-5 against positions seen, one colour per run (top-1 solid, top-5
-// dashed, and for a run with a value head its value accuracy dotted), drawn as an SVG string and rasterised to PNG by resvg (a prebuilt binary inside its npm package, no
+// dashed, for a run with a value head its value accuracy dotted, for a run with a weight average its top-1 dash-dot), drawn as an SVG string and rasterised to PNG by resvg (a prebuilt binary inside its npm package, no
 // system libraries; text uses the system's fonts).
 import { Resvg } from '@resvg/resvg-js';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,8 @@ export interface CurvePoint {
   top5: number | null;
   /** Value accuracy (valValueAccuracy) of a run with a value head, else null. */
   value: number | null;
+  /** Top-1 of the weight average (avgTop1, `tengen train --average-horizon`), else null. */
+  avgTop1?: number | null;
 }
 
 export interface RunCurve {
@@ -58,6 +60,7 @@ export function parseMetrics(text: string, file: string): CurvePoint[] {
       top1: num('valTop1'),
       top5: rec.valTop5 === undefined ? null : num('valTop5'),
       value: rec.valValueAccuracy === undefined ? null : num('valValueAccuracy'),
+      avgTop1: rec.avgTop1 === undefined ? null : num('avgTop1'),
     });
   }
   return points;
@@ -110,7 +113,7 @@ export function learningCurveSvg(runs: readonly RunCurve[], opts: PlotOptions): 
   for (const r of runs) {
     for (const p of r.points) {
       xMax = Math.max(xMax, p.positions);
-      yMax = Math.max(yMax, p.top1, p.top5 ?? 0, p.value ?? 0);
+      yMax = Math.max(yMax, p.top1, p.top5 ?? 0, p.value ?? 0, p.avgTop1 ?? 0);
     }
   }
   const xStep = niceStep(xMax || 1, 6);
@@ -149,6 +152,7 @@ export function learningCurveSvg(runs: readonly RunCurve[], opts: PlotOptions): 
       ['top-1', (p) => p.top1, ''],
       ['top-5', (p) => p.top5, '8 5'],
       ['value accuracy', (p) => p.value, '2 4'],
+      ['top-1 of the weight average', (p) => p.avgTop1 ?? null, '10 4 2 4'],
     ];
     for (const [label, get, dashed] of series) {
       const xy = pts.flatMap((p) => {

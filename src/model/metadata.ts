@@ -22,6 +22,11 @@ export interface ModelMetadata {
   wallClockSeconds: number;
   /** Figures recorded by `tengen eval --record` (optional; one entry per data/sample/symmetries). */
   evaluations?: EvaluationRecord[];
+  /**
+   * Present when the weights are the run's exponential moving average (`tengen train --average-horizon`), not its
+   * last optimiser step: the time constant in steps and how many samples it holds.
+   */
+  weightAverage?: { horizon: number; samples: number };
 }
 
 /** A rate with its 95% interval. */
@@ -93,6 +98,14 @@ function validateEvaluations(raw: unknown, file: string): EvaluationRecord[] {
   });
 }
 
+function validateWeightAverage(raw: unknown, file: string): { horizon: number; samples: number } {
+  const a = raw as Record<string, unknown> | null;
+  if (typeof a !== 'object' || a === null || !Number.isInteger(a.horizon) || !Number.isInteger(a.samples) || (a.horizon as number) < 1 || (a.samples as number) < 1) {
+    throw new Error(`${file}: field "weightAverage" must be {horizon, samples} (positive integers), got ${JSON.stringify(raw)}`);
+  }
+  return { horizon: a.horizon as number, samples: a.samples as number };
+}
+
 /** Validates parsed tengen.json contents; throws an Error naming `file` and the first bad field. */
 export function validateMetadata(raw: unknown, file = 'tengen.json'): ModelMetadata {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file}: expected a JSON object`);
@@ -138,5 +151,6 @@ export function validateMetadata(raw: unknown, file = 'tengen.json'): ModelMetad
     date: r.date as string,
     wallClockSeconds: r.wallClockSeconds as number,
     ...(r.evaluations !== undefined ? { evaluations: validateEvaluations(r.evaluations, file) } : {}),
+    ...(r.weightAverage !== undefined ? { weightAverage: validateWeightAverage(r.weightAverage, file) } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { modelFiles, type MetadataInput } from '../model/io.js';
 import { writeDirAtomic, resolveDir } from '../model/atomic-dir.js';
 import { paramSpecs, sizeOf } from '../model/params.js';
 import type { OptimizerState } from './optimizer.js';
+import type { AverageState } from './average.js';
 
 export const CHECKPOINT_FORMAT = 'tengen-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -34,6 +35,8 @@ export interface Checkpoint {
   params: Float32Array[];
   optimizer: OptimizerState;
   state: TrainState;
+  /** The run's weight average (`--average-horizon`) once it has a sample; its arrays are kept in average.bin. */
+  average?: { state: AverageState; params: readonly Float32Array[] } | null;
 }
 
 function pack(arrays: readonly Float32Array[]): Uint8Array {
@@ -66,6 +69,7 @@ export async function saveCheckpoint(dir: string, ck: Checkpoint, meta: Metadata
   const files = await modelFiles(ck.architecture, ck.params, meta);
   files.set('params.bin', pack(ck.params));
   files.set('optimizer.bin', pack(ck.optimizer.slots));
+  if (ck.average) files.set('average.bin', pack(ck.average.params));
   files.set(
     'state.json',
     JSON.stringify(
@@ -76,6 +80,7 @@ export async function saveCheckpoint(dir: string, ck: Checkpoint, meta: Metadata
         featureSet: ck.featureSet,
         optimizer: { kind: ck.optimizer.kind, t: ck.optimizer.t, slotLengths: ck.optimizer.slots.map((s) => s.length) },
         ...ck.state,
+        ...(ck.average ? { average: ck.average.state } : {}),
       },
       null,
       2,
@@ -109,7 +114,17 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint | null> {
   const lengths = paramSpecs(architecture).map((s) => sizeOf(s.shape));
   const params = unpack(await fs.readFile(path.join(real, 'params.bin')), lengths, path.join(real, 'params.bin'));
   const slots = unpack(await fs.readFile(path.join(real, 'optimizer.bin')), opt.slotLengths, path.join(real, 'optimizer.bin'));
+  let average: Checkpoint['average'] = null;
+  if (raw.average !== undefined) {
+    const a = raw.average as AverageState;
+    if (!a || !Number.isInteger(a.horizon) || !Number.isInteger(a.samples) || a.samples < 1) {
+      throw new Error(`${stateFile}: field "average" must be {horizon, samples >= 1}, got ${JSON.stringify(raw.average)}`);
+    }
+    const file = path.join(real, 'average.bin');
+    average = { state: { horizon: a.horizon, samples: a.samples }, params: unpack(await fs.readFile(file), lengths, file) };
+  }
   return {
+    average,
     architecture,
     featureSet: raw.featureSet as FeatureSetId,
     params,

@@ -133,15 +133,7 @@ export class ResidentTrainer {
 
   /** Evaluation sums of a batch with the current (resident) weights, batch norm in inference mode. */
   evaluate(batch: Batch): EvalResult {
-    const c = this.config;
-    const n = batch.size;
-    const x = tf.tensor4d(batch.inputs.subarray(0, n * POINTS * c.planes), [n, BOARD, BOARD, c.planes]);
-    const y = tf.tensor1d(batch.labels.subarray(0, n), 'int32');
-    try {
-      return evaluateBatch(c, this.vars, x, y, batch.values, true, batch.ownership);
-    } finally {
-      tf.dispose([x, y]);
-    }
+    return evaluateOn(this.config, this.vars, batch);
   }
 
   /** Host copies of every parameter, canonical order. */
@@ -158,4 +150,30 @@ export class ResidentTrainer {
   dispose(): void {
     tf.dispose([...this.vars, ...this.slots]);
   }
+}
+
+/** Evaluation sums of a batch with weights already on the backend, batch norm in inference mode. */
+function evaluateOn(config: ArchConfig, params: readonly tf.Tensor[], batch: Batch): EvalResult {
+  const n = batch.size;
+  const x = tf.tensor4d(batch.inputs.subarray(0, n * POINTS * config.planes), [n, BOARD, BOARD, config.planes]);
+  const y = tf.tensor1d(batch.labels.subarray(0, n), 'int32');
+  try {
+    return evaluateBatch(config, params, x, y, batch.values, true, batch.ownership);
+  } finally {
+    tf.dispose([x, y]);
+  }
+}
+
+/**
+ * Evaluation of fixed host weights (e.g. the run's weight average) on the native backend beside a ResidentTrainer:
+ * uploaded once for a whole validation pass; `dispose` frees them.
+ */
+export function uploadedEvaluator(config: ArchConfig, params: readonly Float32Array[]): { evaluate(batch: Batch): EvalResult; dispose(): void } {
+  const specs = paramSpecs(config);
+  if (params.length !== specs.length) throw new Error(`uploadedEvaluator: ${params.length} parameter arrays, architecture has ${specs.length}`);
+  const tensors = specs.map((s, i) => tf.tensor(params[i], s.shape, 'float32'));
+  return {
+    evaluate: (batch: Batch): EvalResult => evaluateOn(config, tensors, batch),
+    dispose: () => tf.dispose(tensors),
+  };
 }

@@ -11,7 +11,8 @@ import { initParams, paramSpecs, valueHeadSpecs } from '../model/params.js';
 import { BN_MOMENTUM } from '../model/build.js';
 import { saveModel } from '../model/io.js';
 import { DEFAULT_OWNERSHIP_WEIGHT, DEFAULT_VALUE_WEIGHT, LocalGradEngine, type GradEngine, type LossWeights, type StepResult } from './grad-engine.js';
-import { ResidentTrainer } from './native-engine.js';
+import { ResidentTrainer, uploadedEvaluator } from './native-engine.js';
+import { WeightAverage } from './average.js';
 import { WorkerPoolEngine } from './worker-pool.js';
 import { Optimizer, type OptimizerConfig, type OptimizerState } from './optimizer.js';
 import { learningRate, type ScheduleKind } from './schedule.js';
@@ -55,6 +56,11 @@ export interface TrainOptions {
   ownershipWeight?: number;
   /** 'value-head': train only the value head on a frozen trunk and policy head (native backend only). */
   trainOnly?: 'value-head';
+  /**
+   * Keep an exponential moving average of the weights with this time constant in steps (average.ts; 0/undefined:
+   * none). Each validation then also scores the average, and best/ takes whichever of the two scores better.
+   */
+  averageHorizon?: number;
 }
 
 export interface ValMetrics {
@@ -192,12 +198,22 @@ function hostStep(optimizer: Optimizer, params: Float32Array[], g: StepResult, l
   });
 }
 
-/** The validation figures of one metrics.jsonl line. */
-function metricsLine(v: ValMetrics): Record<string, number> {
-  const line: Record<string, number> = { valLoss: v.loss, valTop1: v.top1, valTop5: v.top5 };
-  if (v.valueMse !== undefined) Object.assign(line, { valValueMse: v.valueMse, valValueAccuracy: v.valueAccuracy });
-  if (v.ownershipLoss !== undefined) line.valOwnershipLoss = v.ownershipLoss;
+/** The validation figures of one metrics.jsonl line: valTop1, … for the weights, avgTop1, … for their average. */
+function metricsLine(v: ValMetrics, prefix: 'val' | 'avg' = 'val'): Record<string, number> {
+  const line: Record<string, number> = { [`${prefix}Loss`]: v.loss, [`${prefix}Top1`]: v.top1, [`${prefix}Top5`]: v.top5 };
+  if (v.valueMse !== undefined) Object.assign(line, { [`${prefix}ValueMse`]: v.valueMse, [`${prefix}ValueAccuracy`]: v.valueAccuracy });
+  if (v.ownershipLoss !== undefined) line[`${prefix}OwnershipLoss`] = v.ownershipLoss;
   return line;
+}
+
+/** What "better" compares: top-1, then loss; training only the value head leaves the policy fixed, so its MSE decides. */
+function scoreOf(v: ValMetrics, valueOnly: boolean): { top1: number; loss: number } {
+  return valueOnly ? { top1: 0, loss: v.valueMse ?? Infinity } : { top1: v.top1, loss: v.loss };
+}
+
+/** a beats b: a higher top-1, or the same top-1 and a loss lower by more than float noise. */
+function beats(a: { top1: number; loss: number }, b: { top1: number; loss: number }): boolean {
+  return a.top1 > b.top1 || (a.top1 === b.top1 && a.loss < b.loss - 1e-4);
 }
 
 /**
@@ -206,8 +222,8 @@ function metricsLine(v: ValMetrics): Record<string, number> {
  * Training only the value head leaves the policy figures fixed: then the value MSE (kept in `loss`) decides.
  */
 function keepIfBest(state: TrainState, v: ValMetrics, valueOnly: boolean): boolean {
-  const score = valueOnly ? { top1: 0, loss: v.valueMse ?? Infinity } : { top1: v.top1, loss: v.loss };
-  const better = !state.best || score.top1 > state.best.top1 || (score.top1 === state.best.top1 && score.loss < state.best.loss - 1e-4);
+  const score = scoreOf(v, valueOnly);
+  const better = !state.best || beats(score, state.best);
   if (better) {
     state.best = { step: state.step, ...score };
     state.evalsWithoutImprovement = 0;
@@ -263,6 +279,13 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
   }
   const resumedFrom = ck ? ck.state.step : null;
   await fs.mkdir(opts.out, { recursive: true });
+  let average: WeightAverage | null = null;
+  if (opts.averageHorizon) {
+    const kept = ck?.average ?? null;
+    average = new WeightAverage(opts.averageHorizon, kept?.params ?? null, kept?.state.samples ?? 0);
+    if (kept && kept.state.horizon !== opts.averageHorizon) log?.warn({ was: kept.state.horizon, now: opts.averageHorizon }, 'the weight average continues with a new horizon');
+    if (ck && !kept) log?.info('the checkpoint has no weight average: it starts now');
+  } else if (ck?.average) log?.warn('the checkpoint has a weight average; without --average-horizon this run drops it');
 
   const { resident, engine, evaluator } = await createEngines(opts, choice.name, params, ck ? ck.optimizer : null);
   // Brings the host copies up to date with the resident state (before validation, checkpoints and saves).
@@ -312,8 +335,25 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     state.rng = rng.getState();
     state.dataCursor = source.getCursor ? source.getCursor() : null;
     state.elapsedSeconds = elapsed();
-    await saveCheckpoint(ckDir, { architecture: arch, featureSet: opts.featureSet, params, optimizer: optimizer.getState(), state }, meta(valMetrics(lastVal)));
+    const avg = average?.params();
+    await saveCheckpoint(
+      ckDir,
+      { architecture: arch, featureSet: opts.featureSet, params, optimizer: optimizer.getState(), state, average: avg ? { state: average!.state(), params: avg } : null },
+      meta(valMetrics(lastVal)),
+    );
     savedAt = state.step;
+  };
+  // Validation of other weights than the trainer's own (the weight average): the native trainer evaluates only its
+  // resident weights, so those are uploaded for the pass; host-parameter engines take weights per call.
+  const validateWeights = async (weights: readonly Float32Array[], v: ValidationSource): Promise<ValMetrics> => {
+    const bs = Math.max(opts.batch, 64);
+    if (!resident) return validate(evaluator, weights, v, bs);
+    const up = uploadedEvaluator(arch, weights);
+    try {
+      return await validate({ evaluate: async (_p, b) => up.evaluate(b) }, weights, v, bs);
+    } finally {
+      up.dispose();
+    }
   };
   // Logs a metrics line (validating when there is a val set, keeping best/) and checkpoints; true = patience ran out.
   let evaluatedAt = -1;
@@ -332,10 +372,18 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     let stopEarly = false;
     if (val) {
       sync();
+      const valueOnly = opts.trainOnly === 'value-head';
       lastVal = await validate(evaluator, params, val, Math.max(opts.batch, 64));
       Object.assign(line, metricsLine(lastVal));
-      if (keepIfBest(state, lastVal, opts.trainOnly === 'value-head')) {
-        await saveModel(path.join(opts.out, 'best'), arch, params, meta(valMetrics(lastVal)));
+      let chosen: { v: ValMetrics; params: readonly Float32Array[]; averaged: boolean } = { v: lastVal, params, averaged: false };
+      const avgParams = average?.params();
+      if (avgParams) {
+        const avgVal = await validateWeights(avgParams, val);
+        Object.assign(line, metricsLine(avgVal, 'avg'));
+        if (beats(scoreOf(avgVal, valueOnly), scoreOf(lastVal, valueOnly))) chosen = { v: avgVal, params: avgParams, averaged: true };
+      }
+      if (keepIfBest(state, chosen.v, valueOnly)) {
+        await saveModel(path.join(opts.out, 'best'), arch, chosen.params, { ...meta(valMetrics(chosen.v)), ...(chosen.averaged ? { weightAverage: average!.state() } : {}) });
       } else if (opts.patience && state.evalsWithoutImprovement >= opts.patience) stopEarly = true;
     }
     await fs.appendFile(metricsFile, JSON.stringify(line) + '\n');
@@ -381,6 +429,10 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged: loss is ${r.loss} at step ${state.step} (try a lower --lr)`);
       state.step++;
       state.positionsSeen += r.size;
+      if (average && WeightAverage.samplesAt(state.step)) {
+        if (resident) params = resident.readParams();
+        average.update(params);
+      }
       trainSeconds += (performance.now() - t0) / 1000;
       trainPositions += r.size;
       const acc = r.correct / r.size;

@@ -42,12 +42,21 @@ describe('metrics parsing', () => {
       '{"step":2,"positionsSeen":128,"valTop1":0.1,"valTop5":0.3}',
       '{"step":3,"positionsSeen":192,"valTop1":0.2}',
       '{"step":4,"positionsSeen":256,"valTop1":0.25,"valTop5":0.5,"valValueAccuracy":0.55}',
+      '{"step":5,"positionsSeen":320,"valTop1":0.3,"avgTop1":0.32}',
     ].join('\n');
     expect(parseMetrics(text, 'm.jsonl')).toEqual([
-      { step: 2, positions: 128, top1: 0.1, top5: 0.3, value: null },
-      { step: 3, positions: 192, top1: 0.2, top5: null, value: null },
-      { step: 4, positions: 256, top1: 0.25, top5: 0.5, value: 0.55 },
+      { step: 2, positions: 128, top1: 0.1, top5: 0.3, value: null, avgTop1: null },
+      { step: 3, positions: 192, top1: 0.2, top5: null, value: null, avgTop1: null },
+      { step: 4, positions: 256, top1: 0.25, top5: 0.5, value: 0.55, avgTop1: null },
+      { step: 5, positions: 320, top1: 0.3, top5: null, value: null, avgTop1: 0.32 },
     ]);
+  });
+  it('draws the weight average\'s top-1 (dash-dot) only for a run that has one', () => {
+    const run = (name: string, avg: boolean) => ({ name, file: name, points: [1, 2].map((k) => ({ step: k, positions: 64 * k, top1: 0.1 * k, top5: null, value: null, avgTop1: avg ? 0.12 * k : null })) });
+    const svg = learningCurveSvg([run('plain', false), run('averaged', true)], { width: 800, height: 500, title: 't' });
+    expect(svg.match(/stroke-dasharray="10 4 2 4"/g)).toHaveLength(2); // one polyline + its legend line
+    expect(svg).toContain('averaged top-1 of the weight average');
+    expect(svg).not.toContain('plain top-1 of the weight average');
   });
   it('names file and line of a corrupt line or field', () => {
     expect(() => parseMetrics('{"step":1}\n{oops', 'run/metrics.jsonl')).toThrow(/run\/metrics\.jsonl:2: not JSON/);

@@ -139,6 +139,12 @@ describe('save/load', () => {
     await expect(loadModel(dir)).rejects.toThrow(/featureSet\.planes \(48\) does not match architecture\.planes \(3\)/);
     edit((o) => (o.architecture = { depth: 4, width: 4, block: 'residual', planes: 3 }));
     await expect(loadModel(dir)).rejects.toThrow(/does not match tengen\.json field "architecture"/);
+    edit((o) => (o.weightAverage = { horizon: 0, samples: 3 }));
+    await expect(loadModel(dir)).rejects.toThrow(/tengen\.json: field "weightAverage" must be \{horizon, samples\}/);
+    edit((o) => (o.weightAverage = { horizon: 2000, samples: 30 }));
+    const averaged = await loadModel(dir);
+    expect(averaged.meta.weightAverage).toEqual({ horizon: 2000, samples: 30 });
+    averaged.model.dispose();
     edit((o) => (o.formatVersion = 99));
     await expect(loadModel(dir)).rejects.toThrow(/formatVersion 99 is not supported/);
     writeFileSync(tj, '{ not json');

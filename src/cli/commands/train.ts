@@ -12,6 +12,7 @@ import { parseSchedule } from '../../train/schedule.js';
 interface TrainFlags {
   data: string;
   out: string;
+  averageHorizon: string;
   preset: string;
   depth?: string;
   width?: string;
@@ -104,6 +105,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--time-budget <dur>', 'stop cleanly after this much wall time in this invocation (e.g. 90m, 2h; with --resume: more time), checkpoint, exit 0')
     .option('--patience <n>', 'early stop after N validations without a better top-1')
     .option('--resume', 'continue from <out>/checkpoint')
+    .option('--average-horizon <steps>', 'also keep an exponential moving average of the weights over about this many steps (0 = none); validations score both, best/ keeps the better', '0')
     .option('--init-from <dir>', 'fine-tune: start from this model dir (same architecture and feature set); ignored by --resume')
     .option('--workers <n>', 'gradient worker threads (env TENGEN_TRAIN_WORKERS, default 1)')
     .option('--loader-workers <n>', '1: encode batches ahead in a worker thread, 0: in the training thread (env TENGEN_LOADER_WORKERS, default 1)')
@@ -166,6 +168,7 @@ export function registerTrainCommand(program: Command): void {
           patience: f.patience !== undefined ? parseFlag(f.patience, '--patience', parseNonNegativeInt) : undefined,
           resume: Boolean(f.resume),
           initFrom: f.initFrom,
+          averageHorizon: parseFlag(f.averageHorizon, '--average-horizon', parseNonNegativeInt) || undefined,
           valueWeight: parseFlag(f.valueWeight, '--value-weight', parseNonNegativeNumber),
           ownershipWeight: parseFlag(f.ownershipWeight, '--ownership-weight', parseNonNegativeNumber),
           trainOnly: parseTrainOnly(f.trainOnly),
