@@ -8,6 +8,10 @@
 #               (TRAIN=/work/runs/tom9d-train DEV=/work/runs/tom9d-dev OUT=/work/runs/own-6x64-r2; stopped by SIGINT
 #               at 20:44 UTC for the end of the session). 110,848 positions; dev (4,096) top-1 42.7% at step 250,
 #               42.2% at step 750 (the warm restart's peak learning rate costs a point at first; r1's best read 43.2%)
+#   session 12, from step 866: --average-horizon 2000 added to the command (an exponential moving average of the
+#               weights over about 2,000 steps, scored beside them at each validation; best/ keeps the better; the
+#               raw weights' trajectory is unchanged). run.sh --resume --time-budget 140m at nice 19, beside the 4 s
+#               match of issue 13 (nice 0) and its policy-only match (nice 19), so it had what those left.
 # Resume: mkdir -p $OUT && cp -r models/runs/own-6x64-r2/. $OUT/ && models/runs/own-6x64-r2/run.sh --resume --time-budget 2h
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -18,5 +22,5 @@ exec node bin/tengen.js train --data "$TRAIN" --val-data "$DEV" --features alpha
   --preset default --depth 6 --width 64 --block plain --value-head 32x64 --ownership-head \
   --value-weight 1 --ownership-weight 1.5 --init-from models/runs/own-6x64-r1/best \
   --batch 128 --lr 0.0003 --lr-schedule cosine --steps 40000 --warmup 500 \
-  --eval-every 250 --val-positions 4096 \
+  --eval-every 250 --val-positions 4096 --average-horizon 2000 \
   --backend tensorflow --no-progress --seed 8 --out "$OUT" "$@"
