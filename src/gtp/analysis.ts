@@ -30,6 +30,8 @@ export interface AnalyzeArgs {
   filters: MoveFilter[];
   /** kata-analyze `ownership true`: each line ends with `ownership` and 361 values (side to move's view, A19 first). */
   ownership: boolean;
+  /** kata-analyze `pvVisits true`: each move's `pv …` is followed by `pvVisits` and the visits of each position on it. */
+  pvVisits?: boolean;
   /** The `ownership …` group to append to each line (filled by the session when `ownership` is true). */
   ownershipLine?: string;
 }
@@ -73,6 +75,7 @@ export function parseAnalyzeArgs(args: readonly string[]): AnalyzeArgs {
       else if (key === 'maxmoves') out.maxMoves = Math.max(1, Number(val));
       else out.minMoves = Number(val);
     } else if (key === 'ownership') out.ownership = val.toLowerCase() === 'true';
+    else if (key === 'pvvisits') out.pvVisits = val.toLowerCase() === 'true';
     i += 2;
   }
   if (out.filters.filter((f) => f.allow).length > 1) throw new GtpError('syntax error: at most one allow clause per colour is supported');
@@ -83,11 +86,14 @@ function vertex(p: number): string {
   return pointToGtp(p);
 }
 
-/** One analysis line from search results (`infos` best first, winrates from the side to move); '' when empty. */
-export function formatSearchLine(infos: readonly MoveInfo[], flavour: AnalysisFlavour): string {
+/**
+ * One analysis line from search results (`infos` best first, winrates from the side to move); '' when empty.
+ * `pvVisits` (kata-analyze only, as KataGo) follows each pv with `pvVisits` and the visits along it.
+ */
+export function formatSearchLine(infos: readonly MoveInfo[], flavour: AnalysisFlavour, pvVisits = false): string {
   const parts: string[] = [];
   for (const m of infos) {
-    const pv = m.pv.map(vertex).join(' ');
+    const pv = m.pv.map(vertex).join(' ') + (pvVisits && flavour === 'kata' ? ` pvVisits ${m.pvVisits.join(' ')}` : '');
     if (flavour === 'lz') {
       const lcb = Math.round(Math.max(0, Math.min(1, m.lcb)) * 10000);
       parts.push(`info move ${vertex(m.move)} visits ${m.visits} winrate ${Math.round(m.winrate * 10000)} prior ${Math.round(m.prior * 10000)} lcb ${lcb} order ${m.order} pv ${pv}`);

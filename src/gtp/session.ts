@@ -305,7 +305,7 @@ export class GtpSession {
       return v;
     });
     const emit = (s: Search): void => {
-      const line = formatSearchLine(s.analysis({ maxMoves: a.maxMoves, minMoves: a.minMoves }), flavour);
+      const line = formatSearchLine(s.analysis({ maxMoves: a.maxMoves, minMoves: a.minMoves }), flavour, a.pvVisits === true);
       if (line !== '') ch.write(line + (a.ownershipLine ? ` ${a.ownershipLine}` : '') + '\n');
     };
     const progress: Partial<SearchLimits> = interval > 0 ? { onProgress: emit, progressMs: interval } : {};

@@ -84,6 +84,8 @@ export interface MoveInfo {
   prior: number;
   order: number;
   pv: number[];
+  /** Visits of the position after each move of `pv` (KataGo's pvVisits; the first is `visits`). */
+  pvVisits: number[];
 }
 
 /** Counters of the last run. */
@@ -689,14 +691,17 @@ export class Search {
         const variance = Math.max(this.W2[c]! / n - winrate * winrate, 0.0025);
         lcb = winrate - 1.96 * Math.sqrt(variance / n);
       }
-      out.push({ move: this.eMove[r.e]!, visits: n, winrate, lcb, prior: r.prior, order: out.length, pv: this.pv(r.e, pvLength) });
+      const { pv, pvVisits } = this.pv(r.e, pvLength);
+      out.push({ move: this.eMove[r.e]!, visits: n, winrate, lcb, prior: r.prior, order: out.length, pv, pvVisits });
     }
     return out;
   }
 
-  private pv(edge: number, max: number): number[] {
+  /** The principal variation from a root edge (most-visited children) and the visits of each position on it. */
+  private pv(edge: number, max: number): { pv: number[]; pvVisits: number[] } {
     const pv = [this.eMove[edge]!];
     let node = this.eChild[edge]!;
+    const pvVisits = [node >= 0 ? this.N[node]! : 0];
     while (node >= 0 && pv.length < max && this.state[node] === S_EXPANDED) {
       let best = -1;
       let bestN = 0;
@@ -710,9 +715,10 @@ export class Search {
       }
       if (best < 0) break;
       pv.push(this.eMove[best]!);
+      pvVisits.push(bestN);
       node = this.eChild[best]!;
     }
-    return pv;
+    return { pv, pvVisits };
   }
 
   /**

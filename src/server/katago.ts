@@ -51,6 +51,10 @@ export interface ParsedQuery {
   perspective: 'BLACK' | 'WHITE' | 'SIDETOMOVE';
   /** overrideSettings.maxTime in ms: a turn's search also stops after this long (null = visits only). */
   maxTimeMs: number | null;
+  /** includePVVisits: each moveInfo also carries pvVisits. */
+  includePVVisits: boolean;
+  /** overrideSettings.analysisPVLen: the longest pv reported (KataGo's setting; default PV_LENGTH). */
+  pvLength: number;
   /** Warning lines to send before the results. */
   warnings: KatagoWarning[];
 }
@@ -59,18 +63,22 @@ export interface ParsedQuery {
 const KNOWN_FIELDS = new Set([
   'id', 'moves', 'initialStones', 'initialPlayer', 'rules', 'komi', 'boardXSize', 'boardYSize', 'analyzeTurns', 'maxVisits',
   'includePolicy', 'includeOwnership', 'avoidMoves', 'allowMoves', 'reportDuringSearchEvery', 'priority', 'priorities', 'overrideSettings',
+  'includePVVisits',
 ]);
 // KataGo fields Tengen knows but cannot honour: accepted with a warning naming them.
 const IGNORED_FIELDS: Record<string, string> = {
   rootPolicyTemperature: 'rootPolicyTemperature is not supported by Tengen and was ignored',
   rootFpuReductionMax: 'rootFpuReductionMax is not supported by Tengen and was ignored',
   includeMovesOwnership: 'includeMovesOwnership is not supported by Tengen (only the root ownership is reported) and was ignored',
-  includePVVisits: 'includePVVisits is not supported by Tengen and was ignored',
   whiteHandicapBonus: 'whiteHandicapBonus is not supported by Tengen and was ignored (komi is used as given)',
   includeNoResultValue: 'includeNoResultValue is not supported by Tengen and was ignored',
 };
 
 const MOVE_INFOS = 10;
+/** Longest pv by default (KataGo's analysisPVLen defaults to 15; Tengen's analysis has reported 20 since it began). */
+const PV_LENGTH = 20;
+/** Longest pv overrideSettings.analysisPVLen may ask for. */
+const MAX_PV_LENGTH = 100;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -218,6 +226,7 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
     return fail('maxVisits', 'maxVisits must be a positive integer');
   }
   if (raw.includeOwnership !== undefined && typeof raw.includeOwnership !== 'boolean') return fail('includeOwnership', 'includeOwnership must be a boolean');
+  if (raw.includePVVisits !== undefined && typeof raw.includePVVisits !== 'boolean') return fail('includePVVisits', 'includePVVisits must be a boolean');
   let reportEvery = 0;
   if (raw.reportDuringSearchEvery !== undefined) {
     if (typeof raw.reportDuringSearchEvery !== 'number' || !(raw.reportDuringSearchEvery > 0) || !Number.isFinite(raw.reportDuringSearchEvery)) {
@@ -236,11 +245,13 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
   const warnings: KatagoWarning[] = [];
   let perspective: ParsedQuery['perspective'] = 'BLACK';
   let maxTimeMs: number | null = null;
+  let pvLength = PV_LENGTH;
   if (raw.overrideSettings !== undefined) {
     if (!isObject(raw.overrideSettings)) return fail('overrideSettings', 'overrideSettings must be an object');
     for (const [k, v] of Object.entries(raw.overrideSettings)) {
       if (k === 'reportAnalysisWinratesAs' && typeof v === 'string' && /^(black|white|sidetomove)$/i.test(v)) perspective = v.toUpperCase() as ParsedQuery['perspective'];
       else if (k === 'maxTime' && typeof v === 'number' && v > 0 && Number.isFinite(v)) maxTimeMs = v * 1000;
+      else if (k === 'analysisPVLen' && typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_PV_LENGTH) pvLength = v;
       else warnings.push({ warning: `overrideSettings.${k} is not supported by Tengen and was ignored`, field: 'overrideSettings', id });
     }
   }
@@ -309,6 +320,8 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
     maxVisits: (raw.maxVisits as number | undefined) ?? null,
     filters,
     includeOwnership: raw.includeOwnership === true,
+    includePVVisits: raw.includePVVisits === true,
+    pvLength,
     reportEvery,
     priorities,
     perspective,
@@ -363,7 +376,7 @@ export interface TurnExtras {
 export function turnResponse(q: ParsedQuery, turn: number, view: TurnView, search: Search, extras: TurnExtras, during: boolean): Record<string, unknown> {
   const flip = q.perspective === 'WHITE' ? view.toPlay === BLACK : q.perspective === 'BLACK' ? view.toPlay === WHITE : false;
   const wr = (w: number): number => (flip ? 1 - w : w);
-  const moveInfos = search.analysis({ minMoves: MOVE_INFOS }).map((m) => {
+  const moveInfos = search.analysis({ minMoves: MOVE_INFOS, pvLength: q.pvLength }).map((m) => {
     const w = wr(m.winrate);
     const lcb = flip ? 1 - m.lcb : m.lcb;
     const score = scoreFromWinrate(w);
@@ -379,6 +392,7 @@ export function turnResponse(q: ParsedQuery, turn: number, view: TurnView, searc
       scoreLead: score,
       scoreMean: score,
       pv: m.pv.map(pointToGtp),
+      ...(q.includePVVisits ? { pvVisits: m.pvVisits } : {}),
     };
   });
   const rootW = wr(search.rootWinrate);

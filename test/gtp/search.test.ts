@@ -198,6 +198,31 @@ describe('GTP with search', () => {
     }
   });
 
+  it('kata-analyze pvVisits true follows each pv with the visits of each position on it', async () => {
+    const g = live(searching({ visits: 0 }));
+    g.stdin.write('play b d4\nkata-analyze w 5 pvVisits true\n');
+    await g.until((o) => (o.split('\n\n')[1] ?? '').split('\ninfo ').length >= 3);
+    g.stdin.write('name\n');
+    g.stdin.end();
+    await g.done;
+    const line = responses(g.out)[1]!.split('\n').at(-1)!;
+    const groups = line.split(/(?=info move )/);
+    expect(groups.length).toBeGreaterThan(1);
+    let deep = 0;
+    for (const grp of groups) {
+      const m = /^info move (\S+) visits (\d+) .* pv ((?:[A-T]\d+ ?|pass ?)+) pvVisits ((?:\d+ ?)+)$/.exec(grp.trim());
+      if (!m) throw new Error(`no pv … pvVisits … in: ${grp}`);
+      const pv = m[3]!.trim().split(' ');
+      const visits = m[4]!.trim().split(' ').map(Number);
+      expect(pv[0]).toBe(m[1]);
+      expect(visits).toHaveLength(pv.length);
+      expect(visits[0]).toBe(Number(m[2]));
+      for (let i = 1; i < visits.length; i++) expect(visits[i]).toBeLessThanOrEqual(visits[i - 1]!);
+      if (pv.length > 1) deep++;
+    }
+    expect(deep).toBeGreaterThan(0);
+  });
+
   it('kata-genmove_analyze plays the move its last analysis line ranks first', async () => {
     const s = searching();
     const out = responses(await run('3 kata-genmove_analyze b 5\n', s))[0]!.split('\n');

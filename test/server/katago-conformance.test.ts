@@ -165,6 +165,21 @@ async function conformance(d: Driver): Promise<void> {
   expect(t2!.moveInfos.map((m: Line) => m.move)).not.toContain('D16'); // avoided for Black at turn 2
   expect(t2!.moveInfos.map((m: Line) => m.move)).not.toContain('Q4');
 
+  // includePVVisits: each moveInfo's pvVisits, one per pv move, the first its visits, never rising along the pv;
+  // overrideSettings.analysisPVLen caps the pv. A non-boolean includePVVisits is an error naming the field.
+  d.send({ id: 'pvv', moves: [['B', 'Q16']], ...base, maxVisits: 40, includePVVisits: true, overrideSettings: { analysisPVLen: 2 } });
+  d.send({ id: 'pvv-bad', moves: [], ...base, includePVVisits: 'yes' });
+  await until(d, (l) => finals(l, 'pvv').length === 1 && l.some((x) => x.id === 'pvv-bad'), 'pvVisits answer');
+  expect(d.lines.find((x) => x.id === 'pvv-bad')).toMatchObject({ field: 'includePVVisits', error: expect.stringMatching(/includePVVisits.*boolean/) });
+  expect(d.lines.filter((x) => x.id === 'pvv' && 'warning' in x)).toEqual([]);
+  const pvv = finals(d.lines, 'pvv')[0]!;
+  expect(Math.max(...pvv.moveInfos.map((m: Line) => m.pv.length))).toBe(2);
+  for (const m of pvv.moveInfos) {
+    expect(m.pvVisits).toHaveLength(m.pv.length);
+    expect(m.pvVisits[0]).toBe(m.visits);
+    for (let i = 1; i < m.pvVisits.length; i++) expect(m.pvVisits[i]).toBeLessThanOrEqual(m.pvVisits[i - 1]);
+  }
+
   // Partial answers, then terminate: the final answer comes early with what was searched.
   d.send({ id: 'long', moves: [['B', 'Q16']], ...base, maxVisits: 1_000_000, reportDuringSearchEvery: 0.1 });
   await until(d, (l) => l.some((x) => x.id === 'long' && x.isDuringSearch === true), 'a partial answer');
