@@ -1,18 +1,9 @@
 // Backend selection: explicit choice, environment override, fallback order and clear errors.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { createRequire } from 'node:module';
 import { selectBackend, parseBackend } from '../../src/model/backend.js';
+import { nativeLoads } from '../native-available.js';
 
-// Whether this install has a working native backend (npm ci builds it where it can; see scripts/native-tf.mjs).
-function nativeLoads(): boolean {
-  try {
-    createRequire(import.meta.url)('@tensorflow/tfjs-node');
-    return true;
-  } catch {
-    return false;
-  }
-}
 const native = nativeLoads();
 
 describe('selectBackend', () => {

@@ -4,7 +4,6 @@
 // step serves on WASM. Skipped, with the reason, where the native backend is not installed (npm ci says why).
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,15 +16,9 @@ import { loadModel, saveModel } from '../../src/model/io.js';
 import { seededUniform } from '../../src/random.js';
 import { trainingLoss } from '../../src/train/grad-engine.js';
 import { ResidentTrainer } from '../../src/train/native-engine.js';
+import { nativeLoads } from '../native-available.js';
 
-const native = (() => {
-  try {
-    createRequire(import.meta.url)('@tensorflow/tfjs-node');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const native = nativeLoads();
 
 const residual: ArchConfig = { depth: 4, width: 16, block: 'residual', planes: 7, valueHead: { channels: 8, hidden: 16 } };
 // Plain nets take the fused conv + bias + relu path on native TensorFlow.

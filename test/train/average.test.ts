@@ -2,7 +2,6 @@
 // (WASM) path and the native resident path, an exponential moving average of exactly the weights at every 10th step,
 // kept across --resume, scored at each validation and taken for best/ only when it scores better.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,15 +11,9 @@ import { train, type TrainOptions } from '../../src/train/trainer.js';
 import { SyntheticSource, SyntheticValidation } from '../../src/train/synthetic.js';
 import { AVERAGE_EVERY, WeightAverage } from '../../src/train/average.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
+import { nativeLoads } from '../native-available.js';
 
-const native = (() => {
-  try {
-    createRequire(import.meta.url)('@tensorflow/tfjs-node');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const native = nativeLoads();
 
 let tmp: string;
 beforeAll(() => {
