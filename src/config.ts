@@ -98,6 +98,14 @@ export function parseFraction(raw: string): number {
   return parseNumber(raw, { min: 0, max: 1, expected: 'a fraction in 0..1' });
 }
 
+/** Parses a switch: on/off, true/false, yes/no or 1/0 (any case). */
+export function parseOnOff(raw: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (['on', 'true', 'yes', '1'].includes(v)) return true;
+  if (['off', 'false', 'no', '0'].includes(v)) return false;
+  throw new Error(`expected on or off, got ${JSON.stringify(raw)}`);
+}
+
 /** Parses a TCP port 0..65535 (0 = any free port). */
 export function parsePort(raw: string): number {
   return parseNumber(raw, { min: 0, max: 65535, integer: true, expected: 'a port number 0..65535' });

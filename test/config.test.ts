@@ -8,6 +8,7 @@ import {
   parseNonNegativeInt,
   parseNonNegativeNumber,
   parseNumber,
+  parseOnOff,
   parsePort,
   parsePositiveInt,
   resolveFlagOption,
@@ -72,6 +73,14 @@ describe('named number parsers', () => {
     expect(parseFraction('1')).toBe(1);
     expect(() => parseFraction('2')).toThrow('expected a fraction in 0..1, got "2"');
     expect(() => parseFraction('-0.1')).toThrow('expected a fraction in 0..1, got "-0.1"');
+  });
+
+  it('parseOnOff: on/off, true/false, yes/no, 1/0 in any case', () => {
+    for (const v of ['on', 'TRUE', 'yes', '1', ' On ']) expect(parseOnOff(v)).toBe(true);
+    for (const v of ['off', 'False', 'NO', '0']) expect(parseOnOff(v)).toBe(false);
+    expect(() => parseOnOff('maybe')).toThrow('expected on or off, got "maybe"');
+    expect(() => resolveFlagOption('sometimes', '--early-stop', 'TENGEN_EARLY_STOP', true, parseOnOff, {})).toThrow(/--early-stop.*expected on or off, got "sometimes"/);
+    expect(resolveFlagOption(undefined, '--early-stop', 'TENGEN_EARLY_STOP', true, parseOnOff, { TENGEN_EARLY_STOP: 'off' })).toBe(false);
   });
 
   it('parsePort: integers 0..65535', () => {

@@ -55,6 +55,8 @@ export interface SearchSettings {
   resignMinVisits?: number;
   /** Analysis without search (pseudo-visits from the policy). */
   policyOnly?: boolean;
+  /** genmove stops once its choice is decided (SearchLimits.stopWhenDecided); default true. */
+  earlyStop?: boolean;
   /** Visits after which an analyze command stops searching and only repeats its result (memory bound). */
   analysisMaxVisits?: number;
   params?: Partial<SearchParams>;
@@ -216,6 +218,7 @@ export class GtpSession {
     if (ss.visits > 0) limits.maxVisits = Math.max(reused, 0) + ss.visits;
     if (time !== null) limits.maxTimeMs = time;
     if (limits.maxVisits === undefined && limits.maxTimeMs === undefined) limits.maxVisits = 400;
+    if (ss.earlyStop !== false) limits.stopWhenDecided = true;
     // Reused visits count towards the budget only through the extra visits above: each move gets `visits` new ones.
     const st = await s.run(limits);
     const best = s.bestMove();

@@ -72,6 +72,12 @@ export interface SearchLimits {
   onProgress?: (search: Search) => void;
   progressMs?: number;
   filters?: readonly MoveFilter[];
+  /**
+   * Stop as soon as no other root move can overtake the most visited one with the playouts the visit and time limits
+   * still allow (Leela Zero's and KataGo's time management): the move played is the one the full budget would choose,
+   * and the time left over stays on the clock. The time estimate uses this run's playout rate. Off by default.
+   */
+  stopWhenDecided?: boolean;
 }
 
 /** One root move as reported by analysis (winrates from the side to move at the root; root moves the run's filters forbid left out). */
@@ -97,6 +103,8 @@ export interface SearchStats {
   rounds: number;
   ms: number;
   reusedVisits: number;
+  /** The run ended early because its choice was decided (limits.stopWhenDecided). */
+  stoppedEarly: boolean;
 }
 
 const S_NEW = 0, S_PENDING = 1, S_EXPANDED = 2, S_TERMINAL = 3;
@@ -141,7 +149,7 @@ export class Search {
   private paths: Int32Array[] = [];
   // Per round slot: the candidate moves of the slot's new leaf, until its evaluation gives them priors.
   private cands: Int16Array[] = [];
-  private readonly lastStats: SearchStats = { playouts: 0, evaluations: 0, terminal: 0, collisions: 0, rounds: 0, ms: 0, reusedVisits: 0 };
+  private readonly lastStats: SearchStats = { playouts: 0, evaluations: 0, terminal: 0, collisions: 0, rounds: 0, ms: 0, reusedVisits: 0, stoppedEarly: false };
 
   constructor(
     readonly evaluator: Evaluator,
@@ -336,6 +344,7 @@ export class Search {
     const st = this.lastStats;
     st.playouts = st.evaluations = st.terminal = st.collisions = st.rounds = 0;
     st.reusedVisits = this.N[this.root]!;
+    st.stoppedEarly = false;
     const t0 = performance.now();
     let lastProgress = t0;
     let lastYield = t0;
@@ -384,6 +393,10 @@ export class Search {
           lastProgress = performance.now();
           limits.onProgress(this);
         }
+        if (limits.stopWhenDecided && this.decided(maxVisits, maxPlayouts, deadline, t0, filters)) {
+          st.stoppedEarly = true;
+          break;
+        }
       }
     } finally {
       this.running = false;
@@ -391,6 +404,36 @@ export class Search {
       st.ms = performance.now() - t0;
     }
     return { ...st };
+  }
+
+  /**
+   * True when the most visited root move leads every other by more visits than the limits still allow (visits left,
+   * playouts left, and the time left at this run's playout rate, once 50 ms of it give a rate worth trusting).
+   */
+  private decided(maxVisits: number, maxPlayouts: number, deadline: number, t0: number, filters: readonly MoveFilter[]): boolean {
+    const st = this.lastStats;
+    let left = Math.min(maxVisits - this.N[this.root]! - this.inFlight, maxPlayouts - st.playouts);
+    if (deadline !== Infinity) {
+      const now = performance.now();
+      if (now - t0 < 50 || st.playouts === 0) return false;
+      left = Math.min(left, Math.ceil((st.playouts / (now - t0)) * (deadline - now)));
+    }
+    if (left === Infinity) return false;
+    let first = 0;
+    let second = 0;
+    const s = this.eStart[this.root]!;
+    const toPlay = this.rootBoard!.toPlay;
+    for (let e = s; e < s + this.eCount[this.root]!; e++) {
+      if (this.ePrior[e]! < 0) continue;
+      if (filters.length > 0 && this.filtered(this.eMove[e]!, 0, toPlay, filters)) continue;
+      const c = this.eChild[e]!;
+      const n = c >= 0 ? this.N[c]! : 0;
+      if (n > first) {
+        second = first;
+        first = n;
+      } else if (n > second) second = n;
+    }
+    return first - second > left;
   }
 
   private inFlight = 0;

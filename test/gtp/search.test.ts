@@ -198,6 +198,23 @@ describe('GTP with search', () => {
     }
   });
 
+  it('genmove stops early once its choice is decided (default), and plays what the full budget plays', async () => {
+    const first: { move: string; rootVisits: number; stoppedEarly: boolean }[] = [];
+    for (const earlyStop of [true, false]) {
+      const logs: { move: string; rootVisits: number; stoppedEarly: boolean }[] = [];
+      const logger = { debug: (o: never, m: string) => void (m === 'search' && logs.push(o)), info() {}, warn() {}, error() {} };
+      const s = new GtpSession(new FakePolicy(), { search: { visits: 1500, earlyStop, params: { batchSize: 8 } }, logger: logger as never });
+      await s.generate(BLACK);
+      first.push(logs[0]!);
+    }
+    const [on, off] = first;
+    expect(on!.stoppedEarly).toBe(true);
+    expect(on!.rootVisits).toBeLessThan(1500);
+    expect(off!.stoppedEarly).toBe(false);
+    expect(off!.rootVisits).toBe(1500);
+    expect(on!.move).toBe(off!.move);
+  });
+
   it('kata-analyze pvVisits true follows each pv with the visits of each position on it', async () => {
     const g = live(searching({ visits: 0 }));
     g.stdin.write('play b d4\nkata-analyze w 5 pvVisits true\n');

@@ -33,6 +33,39 @@ describe('PUCT search', () => {
     expect(a[0]!.pv.length).toBeGreaterThan(1);
   });
 
+  it('stopWhenDecided: stops once the most visited move cannot be overtaken, and plays what the full budget plays', async () => {
+    const lure = new Map([[pt('K10'), 10_000]]); // one move with ~97% of the prior: the choice is clear early
+    const full = new Search(new MaterialEvaluator(lure), { batchSize: 8 });
+    full.setRoot(atariPosition(), 7.5);
+    const fst = await full.run({ maxVisits: 2000 });
+    expect(fst.stoppedEarly).toBe(false);
+    const early = new Search(new MaterialEvaluator(lure), { batchSize: 8 });
+    early.setRoot(atariPosition(), 7.5);
+    const est = await early.run({ maxVisits: 2000, stopWhenDecided: true });
+    expect(est.stoppedEarly).toBe(true);
+    expect(early.rootVisits).toBeLessThan(2000);
+    expect(early.bestMove().move).toBe(full.bestMove().move);
+    // The rule it stopped by: the leader's margin exceeds the visits the limit still allowed.
+    const [a, b] = early.analysis({ minMoves: 2 });
+    expect(a!.visits - b!.visits).toBeGreaterThan(2000 - early.rootVisits);
+    // A time limit: the same rule with the run's playout rate; it stops before the deadline.
+    const timed = new Search(new MaterialEvaluator(lure), { batchSize: 8 });
+    timed.setRoot(atariPosition(), 7.5);
+    const tst = await timed.run({ maxTimeMs: 1500, stopWhenDecided: true });
+    expect(tst.stoppedEarly).toBe(true);
+    expect(tst.ms).toBeLessThan(1500);
+    expect(pointToGtp(timed.bestMove().move)).toBe('K10');
+  });
+
+  it('stopWhenDecided never stops a search with no visit, playout or time limit (analysis until told)', async () => {
+    const s = new Search(new MaterialEvaluator(new Map([[pt('K10'), 10_000]])), { batchSize: 8 });
+    s.setRoot(atariPosition(), 7.5);
+    let rounds = 0;
+    const st = await s.run({ shouldStop: () => ++rounds > 60, stopWhenDecided: true });
+    expect(st.stoppedEarly).toBe(false);
+    expect(st.rounds).toBe(60);
+  });
+
   it('finds the capture that the policy ranks low (E4 takes D4)', async () => {
     // The "policy" prefers K10 and Q10 by far; the capture gets a small prior, as a real network might give it.
     const ev = new MaterialEvaluator(new Map([[pt('K10'), 60], [pt('Q10'), 40], [pt('E4'), 8]]));

@@ -1,7 +1,7 @@
 // `tengen gtp`: the GTP v2 engine on stdin/stdout for Sabaki, Lizzie, GoGui, KaTrain, gtp2ogs and match
 // tools. stdout carries GTP only; logs go to stderr (LOG_LEVEL, default "warn" here to keep GUIs quiet).
 import type { Command } from 'commander';
-import { parseFlag, parseNumber, resolveFlagOption, resolveOption } from '../../config.js';
+import { parseFlag, parseNumber, parseOnOff, resolveFlagOption, resolveOption } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { FakePolicy, type PolicySource } from '../../gtp/policy-source.js';
 import { serveGtp } from '../../gtp/serve.js';
@@ -22,6 +22,7 @@ interface GtpFlags {
   policyOnly?: boolean;
   resignThreshold?: string;
   batch?: string;
+  earlyStop?: string;
 }
 
 /** Registers `tengen gtp`. */
@@ -41,6 +42,7 @@ export function registerGtpCommand(program: Command): void {
     .option('--time <s>', 'most seconds per move (env TENGEN_TIME; the clock from time_settings/time_left may allow less)')
     .option('--policy-only', "no search at all: today's policy play and policy-only analysis")
     .option('--resign-threshold <p>', 'resign below this winrate after 100+ visits; 0 = never (env TENGEN_RESIGN, default 0.05 with a value head)')
+    .option('--early-stop <on|off>', 'genmove stops searching once no other move can overtake the most visited one within its visits and time; the rest stays on the clock (env TENGEN_EARLY_STOP, default on)')
     .option('--batch <n>', 'leaves per search round, sharing one forward pass (env TENGEN_SEARCH_BATCH, default 16)')
     .action(async (flags: GtpFlags) => {
       const logger = createLogger(process.env.LOG_LEVEL || 'warn', 'tengen-gtp');
@@ -70,6 +72,7 @@ export function registerGtpCommand(program: Command): void {
       // plays the policy unless --visits or --time asks for a search.
       const { visits, maxTimeSec } = resolveSearchLimits(flags.visits, flags.time, hasValue);
       const resignThreshold = resolveFlagOption(flags.resignThreshold, '--resign-threshold', 'TENGEN_RESIGN', hasValue ? 0.05 : 0, (raw) => parseNumber(raw, { min: 0, max: 0.5 }));
+      const earlyStop = resolveFlagOption(flags.earlyStop, '--early-stop', 'TENGEN_EARLY_STOP', true, parseOnOff);
       const batchSize = resolveFlagOption(flags.batch, '--batch', 'TENGEN_SEARCH_BATCH', 16, (raw) => parseNumber(raw, { min: 1, max: 256, integer: true }));
       const session = new GtpSession(source, {
         name: flags.name ?? 'Tengen',
@@ -80,7 +83,7 @@ export function registerGtpCommand(program: Command): void {
         komi: flags.komi === undefined ? 7.5 : parseFlag(flags.komi, '--komi', (raw) => parseNumber(raw, { min: -1000, max: 1000 })),
         // A policy-only model without --visits/--time analyses with the policy too (its search would value leaves by
         // the crude fallback estimate); --visits or --time turn the search on for both.
-        search: { visits, maxTimeSec, resignThreshold, policyOnly: flags.policyOnly === true || (!hasValue && visits === 0 && maxTimeSec === 0), params: { batchSize } },
+        search: { visits, maxTimeSec, resignThreshold, earlyStop, policyOnly: flags.policyOnly === true || (!hasValue && visits === 0 && maxTimeSec === 0), params: { batchSize } },
         logger,
       });
       logger.info({ source: source.name, hasValue, visits, maxTimeSec, policyOnly: flags.policyOnly === true }, 'GTP engine ready');
