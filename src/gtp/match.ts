@@ -52,6 +52,8 @@ export interface MatchOptions {
   openings?: readonly Opening[];
   logger?: Logger;
   onGame?: (g: GameResult) => void;
+  /** Aborted: no new game starts; the game being played finishes and the summary lists the games played. */
+  signal?: AbortSignal;
 }
 
 export interface GameResult {
@@ -506,6 +508,10 @@ export async function runMatch(opts: MatchOptions): Promise<MatchSummary> {
   try {
     for (const r of ['A', 'B'] as const) engines[r] = await start(r);
     for (let i = first - 1; i < first - 1 + opts.games; i++) {
+      if (opts.signal?.aborted) {
+        opts.logger?.warn({ played: games.length, next: i + 1 }, 'match stopped before its next game');
+        break;
+      }
       for (const r of ['A', 'B'] as const) {
         if (!engines[r]!.alive) {
           await engines[r]!.close();

@@ -121,6 +121,18 @@ describe('who decides a scored game (scripted GTP engines)', () => {
     await expect(quick({ black: a, white: b, firstGame: 0 })).rejects.toThrow(/firstGame must be a positive integer, got 0/);
   });
 
+  it('an aborted match (Ctrl-C) finishes the game being played, starts no other, and writes the summary of the games played', async () => {
+    const [a] = fake({ name: 'fakeA', finalScore: 'B+100' });
+    const [b] = fake({ name: 'fakeB', finalScore: 'B+100' });
+    const out = path.join(tmp, 'stopped');
+    const stop = new AbortController();
+    const s = await quick({ black: a, white: b, games: 5, outDir: out, signal: stop.signal, onGame: () => stop.abort() });
+    expect(s.games.map((g) => g.index)).toEqual([0]);
+    expect(s.games[0]!.reason).toBe('score'); // played to its end, not cut short
+    expect(readdirSync(out).sort()).toEqual(['game-001.sgf', 'summary.md']);
+    expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain('games 1 (1 distinct move sequences)');
+  });
+
   it('engines that disagree trigger a cleanup phase (kgs-genmove_cleanup, else genmove), then Tromp-Taylor', async () => {
     const [a, aLog] = fake({ name: 'fakeA', finalScore: 'B+11.5', knows: ['kgs-genmove_cleanup'], cleanup: { b: CAPTURE } });
     const [b, bLog] = fake({ name: 'fakeB', finalScore: 'W+157.5' });

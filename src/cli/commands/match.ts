@@ -71,7 +71,17 @@ export function registerMatchCommand(program: Command): void {
       const openingMoves = parseFlag(flags.openingMoves, '--opening-moves', parsePositiveInt);
       // Only as many openings as the games up to the last one use (a shard of a long match reads the same ones).
       const openings = flags.openings === undefined ? undefined : loadOpenings(listInputFiles([flags.openings]), openingMoves, openingsUsedBy(firstGame - 1 + games));
+      // Ctrl-C or SIGTERM: finish the game being played, write the summary of the games played, exit; a second one stops
+      // at once (the default action), losing only the game in progress. `--first-game` continues the match later.
+      const stop = new AbortController();
+      const onSignal = (sig: NodeJS.Signals): void => {
+        process.stderr.write(`match: ${sig}: stopping after the game being played (again to stop now)\n`);
+        stop.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       const summary = await runMatch({
+        signal: stop.signal,
         black: flags.black,
         white: flags.white,
         referee: flags.referee,
