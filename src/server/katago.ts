@@ -53,6 +53,8 @@ export interface ParsedQuery {
   maxTimeMs: number | null;
   /** includePVVisits: each moveInfo also carries pvVisits. */
   includePVVisits: boolean;
+  /** includeMovesOwnership: each moveInfo of a final answer carries the ownership after its move (ownership head). */
+  includeMovesOwnership: boolean;
   /** overrideSettings.analysisPVLen: the longest pv reported (KataGo's setting; default PV_LENGTH). */
   pvLength: number;
   /** Warning lines to send before the results. */
@@ -63,13 +65,12 @@ export interface ParsedQuery {
 const KNOWN_FIELDS = new Set([
   'id', 'moves', 'initialStones', 'initialPlayer', 'rules', 'komi', 'boardXSize', 'boardYSize', 'analyzeTurns', 'maxVisits',
   'includePolicy', 'includeOwnership', 'avoidMoves', 'allowMoves', 'reportDuringSearchEvery', 'priority', 'priorities', 'overrideSettings',
-  'includePVVisits',
+  'includePVVisits', 'includeMovesOwnership',
 ]);
 // KataGo fields Tengen knows but cannot honour: accepted with a warning naming them.
 const IGNORED_FIELDS: Record<string, string> = {
   rootPolicyTemperature: 'rootPolicyTemperature is not supported by Tengen and was ignored',
   rootFpuReductionMax: 'rootFpuReductionMax is not supported by Tengen and was ignored',
-  includeMovesOwnership: 'includeMovesOwnership is not supported by Tengen (only the root ownership is reported) and was ignored',
   whiteHandicapBonus: 'whiteHandicapBonus is not supported by Tengen and was ignored (komi is used as given)',
   includeNoResultValue: 'includeNoResultValue is not supported by Tengen and was ignored',
 };
@@ -227,6 +228,7 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
   }
   if (raw.includeOwnership !== undefined && typeof raw.includeOwnership !== 'boolean') return fail('includeOwnership', 'includeOwnership must be a boolean');
   if (raw.includePVVisits !== undefined && typeof raw.includePVVisits !== 'boolean') return fail('includePVVisits', 'includePVVisits must be a boolean');
+  if (raw.includeMovesOwnership !== undefined && typeof raw.includeMovesOwnership !== 'boolean') return fail('includeMovesOwnership', 'includeMovesOwnership must be a boolean');
   let reportEvery = 0;
   if (raw.reportDuringSearchEvery !== undefined) {
     if (typeof raw.reportDuringSearchEvery !== 'number' || !(raw.reportDuringSearchEvery > 0) || !Number.isFinite(raw.reportDuringSearchEvery)) {
@@ -321,6 +323,7 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
     filters,
     includeOwnership: raw.includeOwnership === true,
     includePVVisits: raw.includePVVisits === true,
+    includeMovesOwnership: raw.includeMovesOwnership === true,
     pvLength,
     reportEvery,
     priorities,
@@ -366,6 +369,8 @@ export interface TurnExtras {
   policy: Float32Array | null;
   /** Ownership in [-1, 1], Black positive (Monte-Carlo playouts). */
   ownership: Float32Array | null;
+  /** includeMovesOwnership: the ownership after each listed move, Black positive (the network's ownership head). */
+  movesOwnership?: Map<number, Float32Array>;
 }
 
 /**
@@ -376,7 +381,10 @@ export interface TurnExtras {
 export function turnResponse(q: ParsedQuery, turn: number, view: TurnView, search: Search, extras: TurnExtras, during: boolean): Record<string, unknown> {
   const flip = q.perspective === 'WHITE' ? view.toPlay === BLACK : q.perspective === 'BLACK' ? view.toPlay === WHITE : false;
   const wr = (w: number): number => (flip ? 1 - w : w);
+  // Ownership is kept in Black's view; the answer's perspective turns it (SIDETOMOVE: the turn's side to move).
+  const ownSign = q.perspective === 'WHITE' || (q.perspective === 'SIDETOMOVE' && view.toPlay === WHITE) ? -1 : 1;
   const moveInfos = search.analysis({ minMoves: MOVE_INFOS, pvLength: q.pvLength }).map((m) => {
+    const own = extras.movesOwnership?.get(m.move);
     const w = wr(m.winrate);
     const lcb = flip ? 1 - m.lcb : m.lcb;
     const score = scoreFromWinrate(w);
@@ -393,6 +401,7 @@ export function turnResponse(q: ParsedQuery, turn: number, view: TurnView, searc
       scoreMean: score,
       pv: m.pv.map(pointToGtp),
       ...(q.includePVVisits ? { pvVisits: m.pvVisits } : {}),
+      ...(own ? { ownership: Array.from(own, (v) => ownSign * v) } : {}),
     };
   });
   const rootW = wr(search.rootWinrate);
@@ -418,10 +427,7 @@ export function turnResponse(q: ParsedQuery, turn: number, view: TurnView, searc
     pol[NPOINTS] = 0; // the network has no pass output
     out.policy = pol;
   }
-  if (q.includeOwnership && extras.ownership) {
-    const sign = q.perspective === 'WHITE' || (q.perspective === 'SIDETOMOVE' && view.toPlay === WHITE) ? -1 : 1;
-    out.ownership = Array.from(extras.ownership, (v) => sign * v);
-  }
+  if (q.includeOwnership && extras.ownership) out.ownership = Array.from(extras.ownership, (v) => ownSign * v);
   return out;
 }
 
@@ -511,6 +517,10 @@ export async function analyzeQuery(engine: Engine, q: ParsedQuery, emit: (obj: R
   const limit = hooks.maxVisitsLimit ?? 100_000;
   let maxVisits = q.maxVisits ?? hooks.defaultMaxVisits ?? 1;
   for (const w of q.warnings) emit({ ...w });
+  if (q.includeMovesOwnership && !engine.hasOwnership) {
+    emit({ warning: `includeMovesOwnership needs a model with an ownership head; ${engine.model.id} has none, so it was ignored`, field: 'includeMovesOwnership', id: q.id });
+    q = { ...q, includeMovesOwnership: false };
+  }
   if (maxVisits > limit) {
     emit({ warning: `maxVisits ${maxVisits} is above this server's limit and was lowered to ${limit}`, field: 'maxVisits', id: q.id });
     maxVisits = limit;
@@ -564,7 +574,7 @@ async function searchTurn(
   const extras: TurnExtras = { policy: null, ownership: null };
   const rootToPlay = board.toPlay;
   // The caller may change `board` once this function awaits: the playout estimate below works on a copy.
-  const rootCopy = q.includeOwnership ? board.clone() : null;
+  const rootCopy = q.includeOwnership || q.includeMovesOwnership ? board.clone() : null;
   // The first evaluation of a fresh search is its root: keep its policy for includePolicy, and the network's
   // ownership (Black's view, as extras holds it) for includeOwnership when the model has an ownership head.
   const evaluator: Evaluator = {
@@ -600,5 +610,23 @@ async function searchTurn(
     // No ownership head: random playouts from the root (seeded by the position, so a query repeats).
     extras.ownership = new MonteCarloOwnership(seededUniform(0x5eed ^ rootCopy!.hashLo)).estimate(rootCopy!, q.komi, hooks.ownershipPlayouts ?? 64).ownership;
   }
+  if (q.includeMovesOwnership) extras.movesOwnership = await movesOwnership(search, rootCopy!, q, base);
   return turnResponse(q, turn, view, search, extras, false);
+}
+
+// The network's ownership after each move the answer lists (one batched evaluation of their child positions), Black's
+// view; moves whose evaluation carries no ownership are left out.
+async function movesOwnership(search: Search, root: Board, q: ParsedQuery, ev: Evaluator): Promise<Map<number, Float32Array>> {
+  const moves = search.analysis({ minMoves: MOVE_INFOS, pvLength: 1 }).map((m) => m.move);
+  const toPlay = root.toPlay;
+  const results = await Promise.all(
+    moves.map((mv) => {
+      const child = root.clone();
+      child.play(mv, toPlay);
+      return ev.evaluate(child, q.komi).then((r) => ({ mv, own: r.ownership, childToPlay: child.toPlay }));
+    }),
+  );
+  const out = new Map<number, Float32Array>();
+  for (const { mv, own, childToPlay } of results) if (own) out.set(mv, childToPlay === WHITE ? own.map((v) => -v) : own);
+  return out;
 }

@@ -139,4 +139,41 @@ describe('includeOwnership from an ownership head', () => {
       rmSync(root, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('includeMovesOwnership: each moveInfo carries the network\'s ownership after its move; a model without the head warns', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { saveRandomModel } = await import('../../src/model/random-model.js');
+    const { positionFromMoves } = await import('../../src/engine/index.js');
+    const { gtpToPoint } = await import('../../src/go/coords.js');
+    const root = mkdtempSync(path.join(os.tmpdir(), 'tengen-kata-mown-'));
+    const dir = path.join(root, 'own');
+    await saveRandomModel(dir, 'alphago49', { seed: 5, arch: { valueHead: { channels: 2, hidden: 4 }, ownershipHead: true } });
+    const f = await makeApp({}, { modelDir: dir });
+    const plain = await makeApp();
+    try {
+      const q = { id: 'm', moves: [['B', 'Q16'], ['W', 'D4'], ['B', 'Q4']], komi: 7.5, rules: 'tromp-taylor', boardXSize: 19, boardYSize: 19, maxVisits: 12, includeMovesOwnership: true };
+      // White to move: after a White move Black is to move, whose view the network gives, which is Black's view.
+      for (const [perspective, sign] of [['BLACK', 1], ['WHITE', -1], ['SIDETOMOVE', -1]] as const) {
+        const res = await f.app.inject({ method: 'POST', url: '/v1/katago-analysis', payload: { ...q, overrideSettings: { reportAnalysisWinratesAs: perspective } } });
+        const [o] = lines(res.body);
+        expect(o!.moveInfos.length).toBeGreaterThan(2);
+        for (const m of o!.moveInfos.slice(0, 3)) {
+          const child = positionFromMoves({ moves: ['Q16', 'D4', 'Q4', m.move] }).board;
+          const { ownership } = await f.engine.evaluate(child, { komi: 7.5 });
+          expect(m.ownership).toHaveLength(361);
+          for (const p of [0, gtpToPoint(m.move), 180, 360]) expect(m.ownership[p]).toBeCloseTo(sign * ownership![p]!, 5);
+        }
+      }
+      const res = await plain.app.inject({ method: 'POST', url: '/v1/katago-analysis', payload: q });
+      const out = lines(res.body);
+      expect(out[0]).toMatchObject({ field: 'includeMovesOwnership', id: 'm', warning: expect.stringMatching(/needs a model with an ownership head/) });
+      expect(out[1]!.moveInfos[0].ownership).toBeUndefined();
+    } finally {
+      await f.close();
+      await plain.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

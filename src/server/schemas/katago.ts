@@ -17,6 +17,7 @@ export const KatagoQuery = z
     includePolicy: z.boolean().optional(),
     maxVisits: z.number().optional().describe('visits of the PUCT search per turn (default: the server\'s, 1 = the network alone)'),
     includeOwnership: z.boolean().optional().describe('Monte-Carlo ownership, Black positive by default'),
+    includeMovesOwnership: z.boolean().optional().describe('each moveInfo of a final answer also carries the ownership after its move (models with an ownership head)'),
     includePVVisits: z.boolean().optional().describe('each moveInfo also carries pvVisits: the visits of each position on its pv'),
     avoidMoves: z.array(z.unknown()).optional(),
     allowMoves: z.array(z.unknown()).optional(),
