@@ -4,21 +4,14 @@
 // early stop fired; and how often the two choose the same move — beside how often two runs *without* it agree, since
 // two searches limited by time differ anyway.
 // Usage: npx tsx bench/early-stop.bench.ts [--quick] [--time 1] [--positions 30] [--model DIR] [--runtime auto|onnx|tfjs]
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Engine, positionFromMoves } from '../src/engine/index.js';
 import type { Board } from '../src/go/board.js';
 import { evaluatorFrom } from '../src/search/evaluator.js';
 import { Search } from '../src/search/search.js';
 import { devMoveLists } from './dev-positions.js';
+import { opt, quick, repo } from './args.js';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const opt = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const repo = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const modelDir = opt('--model') ?? path.join(repo, 'models/default');
 const timeMs = 1000 * Number(opt('--time') ?? (quick ? 0.25 : 1));
 const count = Number(opt('--positions') ?? (quick ? 6 : 30));

@@ -4,7 +4,6 @@
 // Usage: npx tsx bench/search.bench.ts [--quick] [--model DIR] [--backend NAME] [--runtime auto|onnx|tfjs]
 // (--runtime defaults to auto, what `tengen gtp` and `tengen analysis` run: ONNX Runtime when it loads)
 //        taskset -c 0 npx tsx bench/search.bench.ts   # one core, to compare with two
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Engine, positionFromMoves } from '../src/engine/index.js';
 import type { Board } from '../src/go/board.js';
@@ -12,14 +11,8 @@ import { NPOINTS } from '../src/go/constants.js';
 import { evaluatorFrom, type Evaluator } from '../src/search/evaluator.js';
 import { Search } from '../src/search/search.js';
 import { devMoveLists } from './dev-positions.js';
+import { opt, quick, repo } from './args.js';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const opt = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const repo = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const modelDir = opt('--model') ?? path.join(repo, 'models/default');
 const visits = quick ? 200 : 800;
 const positions: Board[] = devMoveLists(repo, quick ? 3 : 6, 60, 150).map((moves) => positionFromMoves({ moves }).board);

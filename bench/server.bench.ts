@@ -23,15 +23,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { load, quantile, statFields } from './loadgen.js';
+import { argv, opt, quick, repo } from './args.js';
 
 const here = fileURLToPath(import.meta.url);
-const repo = path.resolve(path.dirname(here), '..');
-const argv = process.argv.slice(2);
-const quick = argv.includes('--quick');
-const opt = (name: string): string | undefined => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
+
 const CLIENTS = [1, 64, 256];
 const DURATION_S = quick ? 5 : 15;
 const RAW_S = quick ? 4 : 10;
