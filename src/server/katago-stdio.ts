@@ -90,7 +90,7 @@ export async function serveKatagoStdio(input: Readable, output: Writable, opts: 
         return;
       }
     }
-    const q = parseQuery(raw, opts.maxMoves, opts.maxTurns);
+    const q = parseQuery(raw, opts.maxMoves, opts.maxTurns, { id: opts.engine.model.id, hasOwnership: opts.engine.hasOwnership });
     if ('error' in q) {
       send(q);
       return;

@@ -201,8 +201,18 @@ function parseMoveFilters(raw: unknown, field: 'avoidMoves' | 'allowMoves', fail
   return out;
 }
 
-/** Validates a query and replays its moves; returns KataGo's error object for the first bad field. At most `maxTurns` turns. */
-export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves + 1): ParsedQuery | KatagoError {
+/** What of the served model a query's fields depend on. */
+export interface QueryModel {
+  id: string;
+  hasOwnership: boolean;
+}
+
+/**
+ * Validates a query and replays its moves; returns KataGo's error object for the first bad field. At most `maxTurns`
+ * turns. With `model`, fields that model cannot answer (includeMovesOwnership without an ownership head) are turned
+ * off with a warning.
+ */
+export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves + 1, model?: QueryModel): ParsedQuery | KatagoError {
   if (!isObject(raw)) return { error: 'query must be a JSON object' };
   const id = raw.id;
   if (typeof id !== 'string') return { error: 'field "id" must be a string', field: 'id' };
@@ -260,6 +270,11 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
   for (const k of Object.keys(raw)) {
     if (KNOWN_FIELDS.has(k)) continue;
     warnings.push({ warning: IGNORED_FIELDS[k] ?? 'Unexpected or unused field, do you have a typo?', field: k, id });
+  }
+  let includeMovesOwnership = raw.includeMovesOwnership === true;
+  if (includeMovesOwnership && model && !model.hasOwnership) {
+    warnings.push({ warning: `includeMovesOwnership needs a model with an ownership head; ${model.id} has none, so it was ignored`, field: 'includeMovesOwnership', id });
+    includeMovesOwnership = false;
   }
   const rules = typeof raw.rules === 'string' ? raw.rules.toLowerCase() : isObject(raw.rules) ? String(raw.rules.ko ?? '').toLowerCase() : '';
   if (raw.rules !== undefined && typeof raw.rules !== 'string' && !isObject(raw.rules)) return fail('rules', 'rules must be a string or an object');
@@ -323,7 +338,7 @@ export function parseQuery(raw: unknown, maxMoves: number, maxTurns = maxMoves +
     filters,
     includeOwnership: raw.includeOwnership === true,
     includePVVisits: raw.includePVVisits === true,
-    includeMovesOwnership: raw.includeMovesOwnership === true,
+    includeMovesOwnership,
     pvLength,
     reportEvery,
     priorities,
@@ -517,10 +532,8 @@ export async function analyzeQuery(engine: Engine, q: ParsedQuery, emit: (obj: R
   const limit = hooks.maxVisitsLimit ?? 100_000;
   let maxVisits = q.maxVisits ?? hooks.defaultMaxVisits ?? 1;
   for (const w of q.warnings) emit({ ...w });
-  if (q.includeMovesOwnership && !engine.hasOwnership) {
-    emit({ warning: `includeMovesOwnership needs a model with an ownership head; ${engine.model.id} has none, so it was ignored`, field: 'includeMovesOwnership', id: q.id });
-    q = { ...q, includeMovesOwnership: false };
-  }
+  // parseQuery warns about this when it is given the model; a query parsed without it loses the field quietly.
+  if (q.includeMovesOwnership && !engine.hasOwnership) q = { ...q, includeMovesOwnership: false };
   if (maxVisits > limit) {
     emit({ warning: `maxVisits ${maxVisits} is above this server's limit and was lowered to ${limit}`, field: 'maxVisits', id: q.id });
     maxVisits = limit;

@@ -169,7 +169,13 @@ async function conformance(d: Driver): Promise<void> {
   // overrideSettings.analysisPVLen caps the pv. A non-boolean includePVVisits is an error naming the field.
   d.send({ id: 'pvv', moves: [['B', 'Q16']], ...base, maxVisits: 40, includePVVisits: true, overrideSettings: { analysisPVLen: 2 } });
   d.send({ id: 'pvv-bad', moves: [], ...base, includePVVisits: 'yes' });
-  await until(d, (l) => finals(l, 'pvv').length === 1 && l.some((x) => x.id === 'pvv-bad'), 'pvVisits answer');
+  // This model has no ownership head: includeMovesOwnership gets one warning for the query, however many turns.
+  d.send({ id: 'mo', moves: [['B', 'Q16']], ...base, analyzeTurns: [0, 1], maxVisits: 4, includeMovesOwnership: true });
+  await until(d, (l) => finals(l, 'pvv').length === 1 && l.some((x) => x.id === 'pvv-bad') && finals(l, 'mo').length === 2, 'pvVisits answer');
+  const moWarnings = d.lines.filter((x) => x.id === 'mo' && 'warning' in x);
+  expect(moWarnings).toHaveLength(1);
+  expect(moWarnings[0]).toMatchObject({ field: 'includeMovesOwnership', warning: expect.stringMatching(/needs a model with an ownership head/) });
+  for (const r of finals(d.lines, 'mo')) for (const m of r.moveInfos) expect(m.ownership).toBeUndefined();
   expect(d.lines.find((x) => x.id === 'pvv-bad')).toMatchObject({ field: 'includePVVisits', error: expect.stringMatching(/includePVVisits.*boolean/) });
   expect(d.lines.filter((x) => x.id === 'pvv' && 'warning' in x)).toEqual([]);
   const pvv = finals(d.lines, 'pvv')[0]!;

@@ -80,7 +80,7 @@ export function katagoRoutes(ctx: RouteContext) {
         }
         const action = actionReply(raw, { registry, models });
         if (action) return reply.code('error' in action ? 400 : 200).type(NDJSON).send(JSON.stringify(action) + '\n');
-        const q = parseQuery(raw, ctx.maxMoves, ctx.maxTurns);
+        const q = parseQuery(raw, ctx.maxMoves, ctx.maxTurns, { id: ctx.engine.model.id, hasOwnership: ctx.engine.hasOwnership });
         if ('error' in q) return reply.code(400).type(NDJSON).send(JSON.stringify(q) + '\n');
         // Admission: when the engine queue is already full the whole query is refused up front with 503; once the
         // answer has started, a turn the engine refuses becomes its own {error, id, turnNumber} line.
@@ -170,7 +170,7 @@ class KatagoConnection {
         ? actionReply(raw as Record<string, unknown>, { registry: this.registry, models: () => modelsOf(this.ctx.engine) })
         : null;
     if (action) return this.send(action);
-    const q = parseQuery(raw, this.ctx.maxMoves, this.ctx.maxTurns);
+    const q = parseQuery(raw, this.ctx.maxMoves, this.ctx.maxTurns, { id: this.ctx.engine.model.id, hasOwnership: this.ctx.engine.hasOwnership });
     if ('error' in q) return this.send(q);
     if (this.ctx.rateCheck) {
       const verdict = await this.ctx.rateCheck(this.req);
