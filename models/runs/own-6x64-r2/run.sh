@@ -12,6 +12,8 @@
 #               weights over about 2,000 steps, scored beside them at each validation; best/ keeps the better; the
 #               raw weights' trajectory is unchanged). run.sh --resume --time-budget 140m at nice 19, beside the 4 s
 #               match of issue 13 (nice 0) and its policy-only match (nice 19), so it had what those left.
+#               Ran steps 866-1886 (241,408 positions in all) at 13-17 positions/s until the time budget ended it at
+#               00:57 UTC; dev (4,096) top-1 42.5% (raw) and 42.9% (average, kept in best/) at step 1886.
 # Resume: mkdir -p $OUT && cp -r models/runs/own-6x64-r2/. $OUT/ && models/runs/own-6x64-r2/run.sh --resume --time-budget 2h
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
