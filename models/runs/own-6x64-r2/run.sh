@@ -14,6 +14,10 @@
 #               match of issue 13 (nice 0) and its policy-only match (nice 19), so it had what those left.
 #               Ran steps 866-1886 (241,408 positions in all) at 13-17 positions/s until the time budget ended it at
 #               00:57 UTC; dev (4,096) top-1 42.5% (raw) and 42.9% (average, kept in best/) at step 1886.
+#   session 13, from step 1886: run.sh --resume --time-budget 120m at nice 19, beside the 0.25 s and policy-only
+#               matches until 03:58 UTC, then alone: steps 1886-8830 (1,130,240 positions in all). The average at step
+#               3000 read 43.50% top-1 / 75.64% top-5 / log-loss 2.1228 on the 50,000-position dev sample (r1's best:
+#               43.73% / 75.55% / 2.122).
 # Resume: mkdir -p $OUT && cp -r models/runs/own-6x64-r2/. $OUT/ && models/runs/own-6x64-r2/run.sh --resume --time-budget 2h
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
