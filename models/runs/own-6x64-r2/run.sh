@@ -18,6 +18,7 @@
 #               matches until 03:58 UTC, then alone: steps 1886-8830 (1,130,240 positions in all). The average at step
 #               3000 read 43.50% top-1 / 75.64% top-5 / log-loss 2.1228 on the 50,000-position dev sample (r1's best:
 #               43.73% / 75.55% / 2.122).
+#               best/ at the end: step 6250, raw weights (4,096-sample top-1 43.58%), 43.29% / 75.13% / 2.1395 on the 50k sample.
 # Resume: mkdir -p $OUT && cp -r models/runs/own-6x64-r2/. $OUT/ && models/runs/own-6x64-r2/run.sh --resume --time-budget 2h
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
