@@ -38,7 +38,8 @@ export function formatReport(r: EvalReport): string {
   const f = r;
   const lines = [
     `model   ${r.model.id} (${r.model.architecture}, ${r.model.featureSet.name}@v${r.model.featureSet.version}, ` +
-      `${r.model.steps} steps, ${r.model.positionsSeen} positions seen, weights sha256 ${r.model.weightsSha256})`,
+      `${r.model.steps} steps, ${r.model.positionsSeen} positions seen` +
+      `${r.model.initFrom ? ` after the ${r.model.initFrom.positionsSeen} of ${r.model.initFrom.model}` : ''}, weights sha256 ${r.model.weightsSha256})`,
     `data    ${r.data.inputs.join(' ')}${r.data.builtFromSgf ? ' (SGF built into a temporary all-val dataset)' : ''}: ` +
       `${r.data.games} games, contentHash ${r.data.contentHash.slice(0, 16)}`,
     `sample  ${r.sample.count} of ${r.sample.population} labelled "${r.sample.split}" positions, seed ${r.sample.seed}, ` +

@@ -2,8 +2,9 @@
 // dashed, for a run with a value head its value accuracy dotted, for a run with a weight average its top-1 dash-dot), drawn as an SVG string and rasterised to PNG by resvg (a prebuilt binary inside its npm package, no
 // system libraries; text uses the system's fonts).
 import { Resvg } from '@resvg/resvg-js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { TENGEN_JSON, validateMetadata, type InitFromRecord } from '../model/metadata.js';
 
 export interface CurvePoint {
   step: number;
@@ -17,10 +18,16 @@ export interface CurvePoint {
 }
 
 export interface RunCurve {
-  /** Legend label: the run folder's name. */
+  /** Legend label: the run folder's name (and, for a warm restart drawn after its start, where it starts). */
   name: string;
   file: string;
   points: CurvePoint[];
+  /**
+   * For a run started from a saved model (`initFrom` in the run's checkpoint/ or best/ tengen.json): that model and
+   * the positions behind it. Unless drawn from zero, the run's points are shifted right by `positions`, so a warm
+   * restart continues the curve of the run it started from.
+   */
+  initFrom?: { model: string; positions: number; shifted: boolean };
 }
 
 export interface PlotOptions {
@@ -66,8 +73,26 @@ export function parseMetrics(text: string, file: string): CurvePoint[] {
   return points;
 }
 
-/** Reads RUN/metrics.jsonl; the run is named after its folder. Throws naming the file if missing or without validation lines. */
-export function readMetricsFile(file: string): RunCurve {
+/** The `initFrom` of a run folder's checkpoint/ (else best/) tengen.json, or null (none, unreadable or not a model). */
+export function runInitFrom(runDir: string): InitFromRecord | null {
+  for (const sub of ['checkpoint', 'best']) {
+    const f = path.join(runDir, sub, TENGEN_JSON);
+    if (!existsSync(f)) continue;
+    try {
+      return validateMetadata(JSON.parse(readFileSync(f, 'utf8')), f).initFrom ?? null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * Reads RUN/metrics.jsonl; the run is named after its folder. A warm restart (see RunCurve.initFrom) is shifted to
+ * continue after the positions of the model it started from, unless `fromZero`. Throws naming the file if missing or
+ * without validation lines.
+ */
+export function readMetricsFile(file: string, opts: { fromZero?: boolean } = {}): RunCurve {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -77,7 +102,19 @@ export function readMetricsFile(file: string): RunCurve {
   }
   const points = parseMetrics(text, file);
   if (points.length === 0) throw new Error(`--metrics ${file}: no validation lines (valTop1); was the run trained with --val-positions 0?`);
-  return { name: path.basename(path.dirname(path.resolve(file))), file, points };
+  const dir = path.dirname(path.resolve(file));
+  const name = path.basename(dir);
+  const init = runInitFrom(dir);
+  if (!init) return { name, file, points };
+  const shifted = !opts.fromZero;
+  const initFrom = { model: init.model, positions: init.positionsSeen, shifted };
+  if (!shifted) return { name, file, points, initFrom };
+  return {
+    name: `${name} (from ${formatCount(init.positionsSeen)})`,
+    file,
+    points: points.map((p) => ({ ...p, positions: p.positions + init.positionsSeen })),
+    initFrom,
+  };
 }
 
 /** Round tick step (1, 2 or 5 × 10^k) giving about `target` intervals over `span`. */

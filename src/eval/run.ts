@@ -56,6 +56,8 @@ export interface EvalReport extends EvaluateResult {
     featureSet: FeatureSetId;
     steps: number;
     positionsSeen: number;
+    /** For a warm restart (`tengen train --init-from`): the model it started from and the positions behind it. */
+    initFrom?: { model: string; positionsSeen: number };
     trainedOnData: string | null;
   };
   data: {
@@ -187,6 +189,7 @@ export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
           featureSet: m.featureSet,
           steps: m.steps,
           positionsSeen: m.positionsSeen,
+          ...(m.initFrom ? { initFrom: { model: m.initFrom.model, positionsSeen: m.initFrom.positionsSeen } } : {}),
           trainedOnData: m.dataManifestHash,
         },
         data: { inputs, builtFromSgf: data.built, contentHash: data.dataset.manifest.contentHash, games: data.dataset.gameCount },

@@ -7,12 +7,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { buildModel, getParams, setParams, INPUT_NAME } from './build.js';
 import { BOARD, type ArchConfig } from './config.js';
-import { validateMetadata, TENGEN_FORMAT, TENGEN_FORMAT_VERSION, type ModelMetadata } from './metadata.js';
+import { validateMetadata, TENGEN_FORMAT, TENGEN_FORMAT_VERSION, TENGEN_JSON, type ModelMetadata } from './metadata.js';
 import { writeDirAtomic, resolveDir } from './atomic-dir.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
-export const TENGEN_JSON = 'tengen.json';
+export { TENGEN_JSON };
 
 export type MetadataInput = Omit<ModelMetadata, 'format' | 'formatVersion' | 'architecture' | 'date'> & { date?: string };
 
@@ -97,6 +97,14 @@ function parseJson(buf: Buffer, file: string): unknown {
   } catch (err) {
     throw new Error(`${file}: corrupt JSON (${(err as Error).message})`);
   }
+}
+
+/** Reads and validates only a model directory's tengen.json (no weights); throws naming the file and field. */
+export async function loadModelMetadata(dir: string): Promise<ModelMetadata> {
+  const real = resolveDir(dir);
+  if (!real) throw new Error(`${path.resolve(dir)}: model directory does not exist`);
+  const file = path.join(real, TENGEN_JSON);
+  return validateMetadata(parseJson(await readFileNamed(real, TENGEN_JSON), file), file);
 }
 
 /** Loads and validates a model directory; throws naming the file and field on anything missing, corrupt or mismatched. */

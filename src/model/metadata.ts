@@ -3,6 +3,8 @@ import { validateArchConfig, type ArchConfig, type FeatureSetId } from './config
 
 export const TENGEN_FORMAT = 'tengen-model';
 export const TENGEN_FORMAT_VERSION = 1;
+/** The metadata file of a model directory (beside model.json and weights.bin). */
+export const TENGEN_JSON = 'tengen.json';
 
 export interface ModelMetadata {
   format: typeof TENGEN_FORMAT;
@@ -27,6 +29,58 @@ export interface ModelMetadata {
    * last optimiser step: the time constant in steps and how many samples it holds.
    */
   weightAverage?: { horizon: number; samples: number };
+  /**
+   * Present when the run started from a saved model (`tengen train --init-from`): `steps`, `positionsSeen` and
+   * `wallClockSeconds` above count this run only; these count everything behind the starting weights.
+   */
+  initFrom?: InitFromRecord;
+}
+
+/** The saved model a run started from; its counts are totals (its own run plus whatever that one started from). */
+export interface InitFromRecord {
+  /** The --init-from path as given. */
+  model: string;
+  steps: number;
+  positionsSeen: number;
+  wallClockSeconds: number;
+  dataManifestHash: string | null;
+}
+
+/** The InitFromRecord of a run started from model `dir` with metadata `m` (totals carried over a chain of restarts). */
+export function initFromRecord(dir: string, m: Pick<ModelMetadata, 'steps' | 'positionsSeen' | 'wallClockSeconds' | 'dataManifestHash' | 'initFrom'>): InitFromRecord {
+  return {
+    model: dir,
+    steps: m.steps + (m.initFrom?.steps ?? 0),
+    positionsSeen: m.positionsSeen + (m.initFrom?.positionsSeen ?? 0),
+    wallClockSeconds: Math.round((m.wallClockSeconds + (m.initFrom?.wallClockSeconds ?? 0)) * 10) / 10,
+    dataManifestHash: m.dataManifestHash,
+  };
+}
+
+/** Positions behind a model's weights in all: its run's and, for a warm restart, those of the model it started from. */
+export function totalPositionsSeen(m: Pick<ModelMetadata, 'positionsSeen' | 'initFrom'>): number {
+  return m.positionsSeen + (m.initFrom?.positionsSeen ?? 0);
+}
+
+/** Validates an `initFrom` record (tengen.json or a checkpoint's state.json); throws naming `where`. */
+export function validateInitFrom(raw: unknown, where: string): InitFromRecord {
+  const r = raw as Record<string, unknown> | null;
+  const ok =
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.model === 'string' &&
+    Number.isInteger(r.steps) &&
+    (r.steps as number) >= 0 &&
+    Number.isInteger(r.positionsSeen) &&
+    (r.positionsSeen as number) >= 0 &&
+    typeof r.wallClockSeconds === 'number' &&
+    r.wallClockSeconds >= 0 &&
+    (r.dataManifestHash === null || typeof r.dataManifestHash === 'string');
+  if (!ok) {
+    throw new Error(`${where}: field "initFrom" must be {model, steps, positionsSeen, wallClockSeconds, dataManifestHash}, got ${JSON.stringify(raw)}`);
+  }
+  const v = r as Record<string, unknown>;
+  return { model: v.model as string, steps: v.steps as number, positionsSeen: v.positionsSeen as number, wallClockSeconds: v.wallClockSeconds as number, dataManifestHash: v.dataManifestHash as string | null };
 }
 
 /** A rate with its 95% interval. */
@@ -152,5 +206,6 @@ export function validateMetadata(raw: unknown, file = 'tengen.json'): ModelMetad
     wallClockSeconds: r.wallClockSeconds as number,
     ...(r.evaluations !== undefined ? { evaluations: validateEvaluations(r.evaluations, file) } : {}),
     ...(r.weightAverage !== undefined ? { weightAverage: validateWeightAverage(r.weightAverage, file) } : {}),
+    ...(r.initFrom !== undefined ? { initFrom: validateInitFrom(r.initFrom, file) } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { validateArchConfig, type ArchConfig, type FeatureSetId } from '../model/config.js';
 import { modelFiles, type MetadataInput } from '../model/io.js';
+import { validateInitFrom, type InitFromRecord } from '../model/metadata.js';
 import { writeDirAtomic, resolveDir } from '../model/atomic-dir.js';
 import { paramSpecs, sizeOf } from '../model/params.js';
 import type { OptimizerState } from './optimizer.js';
@@ -27,6 +28,8 @@ export interface TrainState {
   best: BestRecord | null;
   evalsWithoutImprovement: number;
   elapsedSeconds: number;
+  /** The saved model the run started from (`--init-from`), carried into every tengen.json it writes. */
+  initFrom?: InitFromRecord;
 }
 
 export interface Checkpoint {
@@ -137,6 +140,7 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint | null> {
       best: (raw.best as BestRecord | null) ?? null,
       evalsWithoutImprovement: raw.evalsWithoutImprovement as number,
       elapsedSeconds: Number(raw.elapsedSeconds) || 0,
+      ...(raw.initFrom !== undefined ? { initFrom: validateInitFrom(raw.initFrom, stateFile) } : {}),
     },
   };
 }

@@ -9,7 +9,8 @@ import { preferOneDnn, selectBackend } from '../model/backend.js';
 import { describeArch, type ArchConfig, type FeatureSetId } from '../model/config.js';
 import { initParams, paramSpecs, valueHeadSpecs } from '../model/params.js';
 import { BN_MOMENTUM } from '../model/build.js';
-import { saveModel } from '../model/io.js';
+import { loadModelMetadata, saveModel } from '../model/io.js';
+import { initFromRecord, type InitFromRecord } from '../model/metadata.js';
 import { DEFAULT_OWNERSHIP_WEIGHT, DEFAULT_VALUE_WEIGHT, LocalGradEngine, type GradEngine, type LossWeights, type StepResult } from './grad-engine.js';
 import { ResidentTrainer, uploadedEvaluator } from './native-engine.js';
 import { WeightAverage } from './average.js';
@@ -267,15 +268,19 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
       if (!source.setCursor) throw new Error('--resume: the checkpoint has a data cursor but this data source cannot seek');
       source.setCursor(state.dataCursor);
     }
+    // Checkpoints written before runs recorded their starting model take it from the --init-from of the resume.
+    if (!state.initFrom && opts.initFrom) state.initFrom = initFromRecord(opts.initFrom, await loadModelMetadata(opts.initFrom));
     await truncateMetrics(metricsFile, state.step);
     log?.info({ step: state.step, positionsSeen: state.positionsSeen }, 'resumed from checkpoint');
   } else {
+    let initFrom: InitFromRecord | undefined;
     if (opts.initFrom) {
       const init = await loadInitParams(opts.initFrom, arch, opts.featureSet, () => rng.nextFloat());
       params = init.params;
       log?.info({ initFrom: init.dir, steps: init.meta.steps, positionsSeen: init.meta.positionsSeen, grown: init.grown }, 'initialised from a saved model');
+      initFrom = initFromRecord(opts.initFrom, init.meta);
     } else params = initParams(arch, () => rng.nextFloat());
-    state = { step: 0, positionsSeen: 0, rng: rng.getState(), dataCursor: null, best: null, evalsWithoutImprovement: 0, elapsedSeconds: 0 };
+    state = { step: 0, positionsSeen: 0, rng: rng.getState(), dataCursor: null, best: null, evalsWithoutImprovement: 0, elapsedSeconds: 0, ...(initFrom ? { initFrom } : {}) };
   }
   const resumedFrom = ck ? ck.state.step : null;
   await fs.mkdir(opts.out, { recursive: true });
@@ -319,6 +324,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     metrics,
     backend: `${choice.name}${opts.workers > 1 ? ` ×${opts.workers} workers` : ''}`,
     wallClockSeconds: Math.round(elapsed() * 10) / 10,
+    ...(state.initFrom ? { initFrom: state.initFrom } : {}),
   });
   const valMetrics = (v: ValMetrics | null): Record<string, number> =>
     v

@@ -58,6 +58,35 @@ describe('metrics parsing', () => {
     expect(svg).toContain('averaged top-1 of the weight average');
     expect(svg).not.toContain('plain top-1 of the weight average');
   });
+  it('continues a warm restart after the positions of the model it started from (its tengen.json initFrom), or from 0 if asked', () => {
+    const file = writeRun('restart', 3, 1);
+    const ck = path.join(path.dirname(file), 'checkpoint');
+    mkdirSync(ck, { recursive: true });
+    const meta = {
+      format: 'tengen-model',
+      formatVersion: 1,
+      architecture: { depth: 2, width: 8, block: 'plain', planes: 2 },
+      featureSet: { name: 'synthetic', version: 1, planes: 2 },
+      dataManifestHash: null,
+      steps: 300,
+      positionsSeen: 19200,
+      metrics: {},
+      backend: 'cpu',
+      date: '2026-12-03T00:00:00.000Z',
+      wallClockSeconds: 1,
+      initFrom: { model: 'runs/first/best', steps: 1000, positionsSeen: 2944000, wallClockSeconds: 9, dataManifestHash: null },
+    };
+    writeFileSync(path.join(ck, 'tengen.json'), JSON.stringify(meta));
+    const shifted = readMetricsFile(file);
+    expect(shifted.points.map((p) => p.positions)).toEqual([2950400, 2956800, 2963200]);
+    expect(shifted.name).toBe('restart (from 2.94M)');
+    expect(shifted.initFrom).toEqual({ model: 'runs/first/best', positions: 2944000, shifted: true });
+    const zero = readMetricsFile(file, { fromZero: true });
+    expect(zero.points.map((p) => p.positions)).toEqual([6400, 12800, 19200]);
+    expect(zero.name).toBe('restart');
+    // A run without initFrom is drawn as written.
+    expect(readMetricsFile(writeRun('plain-run', 2, 1)).points.map((p) => p.positions)).toEqual([6400, 12800]);
+  });
   it('names file and line of a corrupt line or field', () => {
     expect(() => parseMetrics('{"step":1}\n{oops', 'run/metrics.jsonl')).toThrow(/run\/metrics\.jsonl:2: not JSON/);
     expect(() => parseMetrics('{"step":1,"positionsSeen":"x","valTop1":0.1}', 'f')).toThrow(/f:1: field "positionsSeen"/);

@@ -145,6 +145,12 @@ describe('save/load', () => {
     const averaged = await loadModel(dir);
     expect(averaged.meta.weightAverage).toEqual({ horizon: 2000, samples: 30 });
     averaged.model.dispose();
+    edit((o) => (o.initFrom = { model: 'runs/a/best', steps: -1, positionsSeen: 10, wallClockSeconds: 1, dataManifestHash: null }));
+    await expect(loadModel(dir)).rejects.toThrow(/tengen\.json: field "initFrom" must be \{model, steps, positionsSeen/);
+    edit((o) => (o.initFrom = { model: 'runs/a/best', steps: 5, positionsSeen: 10, wallClockSeconds: 1, dataManifestHash: null }));
+    const restarted = await loadModel(dir);
+    expect(restarted.meta.initFrom).toEqual({ model: 'runs/a/best', steps: 5, positionsSeen: 10, wallClockSeconds: 1, dataManifestHash: null });
+    restarted.model.dispose();
     edit((o) => (o.formatVersion = 99));
     await expect(loadModel(dir)).rejects.toThrow(/formatVersion 99 is not supported/);
     writeFileSync(tj, '{ not json');

@@ -1,8 +1,20 @@
 // HTTP API happy paths: suggest (moves / SGF / move number / path), analyze, models, health, metrics, OpenAPI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gtpToPoint, sgfToPoint } from '../../src/go/coords.js';
-import { positionFromMoves } from '../../src/engine/index.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Engine, positionFromMoves } from '../../src/engine/index.js';
+import { buildApp } from '../../src/server/app.js';
+import { makeTinyModel } from '../engine/model-fixture.js';
 import { makeApp, type Fixture } from './fixture.js';
+
+/** An app over an existing model dir (inject only). */
+async function makeAppOver(modelDir: string) {
+  const engine = await Engine.load({ modelDir, backend: 'cpu' });
+  const app = await buildApp({ engine, maxEventLoopDelayMs: 0 });
+  await app.ready();
+  return { app, close: async () => (await app.close(), await engine.close()) };
+}
 
 let fx: Fixture;
 beforeAll(async () => {
@@ -89,6 +101,21 @@ describe('service routes', () => {
   it('GET /v1/models describes the served model', async () => {
     const body = (await fx.app.inject('/v1/models')).json();
     expect(body.models[0]).toMatchObject({ id: 'tiny-test', featureSet: { name: 'basic', planes: 9 }, backend: 'cpu', evaluations: [], hasValue: false, hasOwnership: false });
+  });
+  it('GET /v1/models says which model a warm-started model was trained from (tengen.json initFrom)', async () => {
+    const model = await makeTinyModel('basic', 8);
+    const file = path.join(model.dir, 'tengen.json');
+    const initFrom = { model: 'models/runs/own-6x64-r1/best', steps: 23000, positionsSeen: 2944000, wallClockSeconds: 35838.1, dataManifestHash: null };
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), initFrom }));
+    const other = await makeAppOver(model.dir);
+    try {
+      const m = (await other.app.inject('/v1/models')).json().models[0];
+      expect(m.initFrom).toEqual(initFrom);
+      expect((await fx.app.inject('/v1/models')).json().models[0]).not.toHaveProperty('initFrom');
+    } finally {
+      await other.close();
+      model.cleanup();
+    }
   });
   it('GET /healthz and /readyz', async () => {
     expect((await fx.app.inject('/healthz')).json()).toEqual({ status: 'ok' });

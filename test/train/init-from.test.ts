@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { presetConfig } from '../../src/model/config.js';
-import { loadModel, saveModel } from '../../src/model/io.js';
+import { loadModel, loadModelMetadata, saveModel } from '../../src/model/io.js';
 import { initParams } from '../../src/model/params.js';
 import { train, type TrainOptions } from '../../src/train/trainer.js';
 import { loadInitParams } from '../../src/train/init-from.js';
@@ -65,6 +65,36 @@ describe('--init-from', () => {
     const other = await loadModel(path.join(fresh, 'best'));
     other.model.dispose();
     expect(maxDiff(other.params, sourceParams)).toBeGreaterThan(1e-2);
+  });
+
+  it('records the starting model in every tengen.json of the run (totals over a chain of restarts), and a resume keeps it', async () => {
+    const first = path.join(tmp, 'chain-1');
+    await train(new SyntheticSource('stone', 2, 1), new SyntheticValidation('stone', 2, 32, 2), options(first, { initFrom: source, steps: 2 }));
+    const ck1 = await loadModelMetadata(path.join(first, 'checkpoint'));
+    expect(ck1.positionsSeen).toBe(32);
+    expect(ck1.initFrom).toEqual({ model: source, steps: 123, positionsSeen: 4567, wallClockSeconds: 1, dataManifestHash: null });
+    expect((await loadModelMetadata(path.join(first, 'best'))).initFrom).toEqual(ck1.initFrom);
+    // A restart from that run's checkpoint counts everything behind it: its 2 steps and 32 positions plus the source's.
+    const second = path.join(tmp, 'chain-2');
+    const ckDir = path.join(first, 'checkpoint');
+    await train(new SyntheticSource('stone', 2, 1), null, options(second, { initFrom: ckDir, steps: 1 }));
+    const m2 = await loadModelMetadata(path.join(second, 'checkpoint'));
+    expect(m2.initFrom).toMatchObject({ model: ckDir, steps: 125, positionsSeen: 4599 });
+    // Resumed (without --init-from on the command line), the run still says where it started.
+    await train(new SyntheticSource('stone', 2, 1), null, options(second, { resume: true, steps: 2 }));
+    const m3 = await loadModelMetadata(path.join(second, 'checkpoint'));
+    expect(m3.steps).toBe(2);
+    expect(m3.initFrom).toEqual(m2.initFrom);
+  });
+
+  it('a checkpoint from before initFrom was recorded takes it from the --init-from of its resume', async () => {
+    const out = path.join(tmp, 'backfill');
+    await train(new SyntheticSource('stone', 2, 1), null, options(out, { steps: 1 }));
+    expect((await loadModelMetadata(path.join(out, 'checkpoint'))).initFrom).toBeUndefined();
+    await train(new SyntheticSource('stone', 2, 1), null, options(out, { resume: true, steps: 2, initFrom: source }));
+    const m = await loadModelMetadata(path.join(out, 'checkpoint'));
+    expect(m.steps).toBe(2);
+    expect(m.initFrom).toMatchObject({ model: source, steps: 123, positionsSeen: 4567 });
   });
 
   it('refuses another architecture or feature set, naming both sides', async () => {

@@ -9,6 +9,7 @@ interface PlotFlags {
   title?: string;
   width: string;
   height: string;
+  fromZero?: boolean;
 }
 
 /** Registers `tengen plot`. */
@@ -20,8 +21,9 @@ export function registerPlotCommand(program: Command): void {
     .option('--title <text>', 'chart title', 'Validation accuracy')
     .option('--width <px>', 'image width', '1000')
     .option('--height <px>', 'image height', '600')
+    .option('--from-zero', 'draw a warm-started run (tengen train --init-from) from 0, not after the positions of the model it started from')
     .action(async (f: PlotFlags) => {
-      const runs = f.metrics.map((file) => readMetricsFile(file));
+      const runs = f.metrics.map((file) => readMetricsFile(file, { fromZero: f.fromZero === true }));
       const written = await writeLearningCurve(runs, f.out, {
         title: f.title ?? 'Validation accuracy',
         width: parseFlag(f.width, '--width', (raw) => parseNumber(raw, { min: 200, integer: true })),

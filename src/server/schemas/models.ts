@@ -18,7 +18,11 @@ export const ModelSummary = z.object({
   hasValue: z.boolean().describe('whether the model has a value head; false: win rates are neutral (50%) or null and the search uses a cheap estimate'),
   hasOwnership: z.boolean().describe('whether the model has an ownership head; false: ownership comes from Monte-Carlo playouts'),
   steps: z.number(),
-  positionsSeen: z.number(),
+  positionsSeen: z.number().describe("positions of the model's own training run (see initFrom for a warm restart)"),
+  initFrom: z
+    .object({ model: z.string(), steps: z.number(), positionsSeen: z.number(), wallClockSeconds: z.number(), dataManifestHash: z.string().nullable() })
+    .optional()
+    .describe('for a model trained from another saved model (tengen train --init-from): that model and everything behind it, so the total is positionsSeen + initFrom.positionsSeen'),
   metrics: z.record(z.string(), z.number()).describe("the trainer's last validation figures (its small fixed sample)"),
   evaluations: z
     .array(

@@ -18,6 +18,7 @@ export function modelsRoutes(ctx: RouteContext) {
             hasOwnership: ctx.engine.hasOwnership,
             steps: m.steps,
             positionsSeen: m.positionsSeen,
+            ...(m.initFrom ? { initFrom: m.initFrom } : {}),
             metrics: m.metrics,
             evaluations: m.evaluations ?? [],
             date: m.date,
