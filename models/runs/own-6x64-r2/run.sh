@@ -25,7 +25,12 @@
 #               0.000180), so the run anneals within this session and its result can be measured and shipped now:
 #               with the learning rate near its peak for 9,000 steps the weights stayed level with r1's best, and
 #               the three sessions the 40,000-step schedule still needed were not in sight. --steps 20000 is now part
-#               of the command below. Trained at 233 positions/s.
+#               of the command below. Steps 8,830-18,016 at 229 positions/s (1.18M positions in 1.6 h), stopped by SIGINT
+#               at 07:56 UTC (lr 8e-6; the cosine's last 2,000 steps are below 1e-5) to leave the session time for
+#               the promotion. best/ = step 17,500 raw weights (4,096-sample top-1 44.24%): on the 50,000-position
+#               dev sample 44.39% (43.95-44.83) top-1, 76.29% top-5, log-loss 2.082; it became models/default.
+#               tengen.json / state.json of checkpoint/ and best/ were given the initFrom record that today's trainer
+#               writes (r1 step 23,000, 2,944,000 positions, from --init-from), as a resume would have back-filled.
 # Resume: mkdir -p $OUT && cp -r models/runs/own-6x64-r2/. $OUT/ && models/runs/own-6x64-r2/run.sh --resume --time-budget 2h
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
