@@ -57,11 +57,6 @@ export function initFromRecord(dir: string, m: Pick<ModelMetadata, 'steps' | 'po
   };
 }
 
-/** Positions behind a model's weights in all: its run's and, for a warm restart, those of the model it started from. */
-export function totalPositionsSeen(m: Pick<ModelMetadata, 'positionsSeen' | 'initFrom'>): number {
-  return m.positionsSeen + (m.initFrom?.positionsSeen ?? 0);
-}
-
 /** Validates an `initFrom` record (tengen.json or a checkpoint's state.json); throws naming `where`. */
 export function validateInitFrom(raw: unknown, where: string): InitFromRecord {
   const r = raw as Record<string, unknown> | null;
