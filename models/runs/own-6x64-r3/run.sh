@@ -7,8 +7,11 @@
 # fell. Through r2's point, one point of top-1 per doubling of positions puts 45% near 7.9M positions in all
 # (models/README.md, "The run behind models/default"). Resume with --resume.
 # History:
-#   session 14, steps 0-: run.sh --time-budget 35m, quiet after the clean-clone check
-#               (TRAIN=/work/runs/tom9d-train DEV=/work/runs/tom9d-dev OUT=/work/runs/own-6x64-r3).
+#   session 14, steps 0-3045: run.sh --time-budget 30m, quiet after the clean-clone check
+#               (TRAIN=/work/runs/tom9d-train DEV=/work/runs/tom9d-dev OUT=/work/runs/own-6x64-r3), 08:27-08:58 UTC at
+#               236 positions/s; 389,760 positions. Dev (4,096) top-1 43.6-44.5% near the peak rate (best/: step
+#               1750, 44.53%; r2's best read 44.24% there). tengen.json records initFrom (r2 best: 40,500 steps,
+#               5,184,000 positions in all).
 # Resume: mkdir -p $OUT && cp -r models/runs/own-6x64-r3/. $OUT/ && models/runs/own-6x64-r3/run.sh --resume --time-budget 2h
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
