@@ -3,18 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gtpToPoint, sgfToPoint } from '../../src/go/coords.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Engine, positionFromMoves } from '../../src/engine/index.js';
-import { buildApp } from '../../src/server/app.js';
+import { positionFromMoves } from '../../src/engine/index.js';
 import { makeTinyModel } from '../engine/model-fixture.js';
-import { makeApp, type Fixture } from './fixture.js';
-
-/** An app over an existing model dir (inject only). */
-async function makeAppOver(modelDir: string) {
-  const engine = await Engine.load({ modelDir, backend: 'cpu' });
-  const app = await buildApp({ engine, maxEventLoopDelayMs: 0 });
-  await app.ready();
-  return { app, close: async () => (await app.close(), await engine.close()) };
-}
+import { makeApp, makeAppOver, type Fixture } from './fixture.js';
 
 let fx: Fixture;
 beforeAll(async () => {

@@ -17,17 +17,28 @@ export interface Fixture {
  */
 export async function makeApp(appOpts: Partial<AppOptions> = {}, engineOpts: Partial<EngineOptions> = {}, headScale?: number): Promise<Fixture> {
   const model = await makeTinyModel('basic', 7, headScale);
-  const engine = await Engine.load({ modelDir: model.dir, backend: 'cpu', ...engineOpts });
+  const fx = await makeAppOver(model.dir, appOpts, engineOpts);
+  return {
+    ...fx,
+    async close() {
+      await fx.close();
+      model.cleanup();
+    },
+  };
+}
+
+/** Builds an app over an existing model dir (the caller owns the dir); the same defaults as makeApp. */
+export async function makeAppOver(modelDir: string, appOpts: Partial<AppOptions> = {}, engineOpts: Partial<EngineOptions> = {}): Promise<Fixture> {
+  const engine = await Engine.load({ modelDir, backend: 'cpu', ...engineOpts });
   const app = await buildApp({ engine, maxEventLoopDelayMs: 0, ...appOpts });
   await app.ready();
   return {
     app,
     engine,
-    modelDir: model.dir,
+    modelDir,
     async close() {
       await app.close();
       await engine.close();
-      model.cleanup();
     },
   };
 }
