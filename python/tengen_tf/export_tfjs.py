@@ -143,6 +143,20 @@ def save_tengen_model(out_dir: str, model, arch: Arch, feature_set: dict, meta: 
     _write_dir_atomic(out_dir, files)
 
 
+def init_from_record(model_dir: str, meta: dict) -> dict:
+    """The top-level `initFrom` record of a run started from model folder `model_dir` whose tengen.json is `meta`:
+    that model and everything behind it, as totals over a chain of restarts. Mirrors initFromRecord in
+    src/model/metadata.ts (the one definition of the record; `tengen eval`, `tengen plot` and GET /v1/models read it)."""
+    prev = meta.get('initFrom') or {}
+    return {
+        'model': model_dir,
+        'steps': int(meta.get('steps', 0)) + int(prev.get('steps', 0)),
+        'positionsSeen': int(meta.get('positionsSeen', 0)) + int(prev.get('positionsSeen', 0)),
+        'wallClockSeconds': round(float(meta.get('wallClockSeconds', 0.0)) + float(prev.get('wallClockSeconds', 0.0)), 1),
+        'dataManifestHash': meta.get('dataManifestHash'),
+    }
+
+
 def _keras_version() -> str:
     import keras
     return keras.__version__

@@ -65,7 +65,7 @@ def main(argv=None) -> int:
     import keras
 
     from .data import make_dataset, open_export
-    from .export_tfjs import load_into, read_tengen_model, save_tengen_model
+    from .export_tfjs import init_from_record, load_into, read_tengen_model, save_tengen_model
     from .model import LOGITS_LAYER, VALUE_OUTPUT, ValueHead, arch_from_spec, build_model, count_trainable
 
     if args.threads > 0:
@@ -273,6 +273,9 @@ def main(argv=None) -> int:
         'metrics': metrics,
         'backend': f'tensorflow {tf.__version__} (python, MultiWorkerMirroredStrategy, {cluster_workers} workers, {workers} replicas)',
         'wallClockSeconds': train_secs,
+        # The run behind this one, as `tengen train --init-from` records it (its steps, positions and wall clock
+        # are not in the fields above, which count this run only).
+        **({'initFrom': init_from_record(args.init_from, init_meta)} if args.init_from else {}),
         'training': {
             'trainer': 'python/tengen_tf',
             'export': train_export.manifest['exportHash'],

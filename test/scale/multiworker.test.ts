@@ -2,11 +2,12 @@
 // MultiWorkerMirroredStrategy) train a small net for a bounded number of steps on a small export; the loss goes down,
 // the model folder loads in Tengen, and `tengen eval` on the same positions gives the trainer's own top-1.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../../src/data/dataset.js';
 import { exportDataset } from '../../src/data/export.js';
+import { loadModelMetadata } from '../../src/model/io.js';
 import { buildSampleDataset, repoRoot, runPython, runTengen, tensorflowMissing } from './helpers.js';
 
 const missing = tensorflowMissing();
@@ -64,16 +65,31 @@ describe.skipIf(missing !== null)('2-worker training on loopback (python/tengen_
     expect(meta.metrics.top1).toBeGreaterThan(0.02);
   });
 
-  it('--init-from continues from a Tengen model folder', () => {
-    const src = path.join(root, 'model-2w');
+  it('--init-from continues from a Tengen model folder and records it (initFrom, totals over a chain)', async () => {
+    // The starting model is itself a warm restart: its tengen.json says 1,000 steps came before it.
+    const src = path.join(root, 'model-2w-restarted');
+    cpSync(path.join(root, 'model-2w'), src, { recursive: true });
+    const srcMeta = JSON.parse(readFileSync(path.join(src, 'tengen.json'), 'utf8'));
+    const earlier = { model: 'earlier', steps: 1000, positionsSeen: 128_000, wallClockSeconds: 60.5, dataManifestHash: null };
+    writeFileSync(path.join(src, 'tengen.json'), JSON.stringify({ ...srcMeta, initFrom: earlier }));
     const out = path.join(root, 'model-cont');
-    const before = JSON.parse(readFileSync(path.join(src, 'tengen.json'), 'utf8')).metrics;
+    const before = srcMeta.metrics;
     const stdout = runPython('train', ['--data', exp, '--val-data', exp, '--out', out, '--init-from', src, '--steps', '2', '--batch', '16',
       '--lr', '1e-7', '--lr-schedule', 'constant', '--log-every', '1', '--threads', '2', '--val-positions', '100000']);
     const s = JSON.parse(stdout.trim().split('\n').pop()!) as { metrics: { top1: number; loss: number } };
     // Two steps at a negligible learning rate: the figures are the starting model's, not a fresh net's (~0.003).
     expect(Math.abs(s.metrics.top1 - before.top1)).toBeLessThan(0.01);
     expect(Math.abs(s.metrics.loss - before.loss)).toBeLessThan(0.02);
+    // The record `tengen train --init-from` writes, read back through Tengen's own validation.
+    const meta = await loadModelMetadata(out);
+    expect(meta.steps).toBe(2);
+    expect(meta.initFrom).toEqual({
+      model: src,
+      steps: srcMeta.steps + 1000,
+      positionsSeen: srcMeta.positionsSeen + 128_000,
+      wallClockSeconds: Math.round((srcMeta.wallClockSeconds + 60.5) * 10) / 10,
+      dataManifestHash: srcMeta.dataManifestHash,
+    });
   });
 });
 
