@@ -289,7 +289,6 @@ def main(argv=None) -> int:
             'valueWeight': args.value_weight,
             'augment': not args.no_augment,
             'positionsPerSecond': round(rate, 1),
-            'initFrom': os.path.abspath(args.init_from) if args.init_from else None,
         },
     })
     summary = {'out': os.path.abspath(args.out), 'steps': int(step_var.numpy()), 'workers': cluster_workers, 'replicas': workers, 'positionsPerSecond': round(rate, 1),
