@@ -34,6 +34,11 @@ export interface ModelMetadata {
    * `wallClockSeconds` above count this run only; these count everything behind the starting weights.
    */
   initFrom?: InitFromRecord;
+  /**
+   * Present when the run distilled a teacher (`tengen train --distill-from`): the teacher's dir, how many symmetries
+   * its policy was averaged over, and the share of the policy loss its soft target took.
+   */
+  distilledFrom?: { model: string; symmetries: number; weight: number };
 }
 
 /** The saved model a run started from; its counts are totals (its own run plus whatever that one started from). */
@@ -155,6 +160,14 @@ function validateWeightAverage(raw: unknown, file: string): { horizon: number; s
   return { horizon: a.horizon as number, samples: a.samples as number };
 }
 
+function validateDistilledFrom(raw: unknown, file: string): { model: string; symmetries: number; weight: number } {
+  const d = raw as Record<string, unknown> | null;
+  if (typeof d !== 'object' || d === null || typeof d.model !== 'string' || (d.symmetries !== 1 && d.symmetries !== 8) || typeof d.weight !== 'number' || !(d.weight >= 0 && d.weight <= 1)) {
+    throw new Error(`${file}: field "distilledFrom" must be {model: string, symmetries: 1 | 8, weight in [0, 1]}, got ${JSON.stringify(raw)}`);
+  }
+  return { model: d.model, symmetries: d.symmetries, weight: d.weight };
+}
+
 /** Validates parsed tengen.json contents; throws an Error naming `file` and the first bad field. */
 export function validateMetadata(raw: unknown, file = 'tengen.json'): ModelMetadata {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file}: expected a JSON object`);
@@ -202,5 +215,6 @@ export function validateMetadata(raw: unknown, file = 'tengen.json'): ModelMetad
     ...(r.evaluations !== undefined ? { evaluations: validateEvaluations(r.evaluations, file) } : {}),
     ...(r.weightAverage !== undefined ? { weightAverage: validateWeightAverage(r.weightAverage, file) } : {}),
     ...(r.initFrom !== undefined ? { initFrom: validateInitFrom(r.initFrom, file) } : {}),
+    ...(r.distilledFrom !== undefined ? { distilledFrom: validateDistilledFrom(r.distilledFrom, file) } : {}),
   };
 }

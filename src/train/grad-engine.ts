@@ -48,14 +48,31 @@ export const DEFAULT_VALUE_WEIGHT = 0.25;
 export const DEFAULT_OWNERSHIP_WEIGHT = 1.5;
 export const DEFAULT_LOSS_WEIGHTS: LossWeights = { value: DEFAULT_VALUE_WEIGHT, ownership: DEFAULT_OWNERSHIP_WEIGHT };
 
+/** A soft policy target (distillation, distill.ts): probabilities [N, 361] and the share of the policy loss they take. */
+export interface SoftTarget {
+  probs: tf.Tensor2D;
+  weight: number;
+}
+
 /**
  * The training loss: policy cross-entropy + valueWeight × value cross-entropy (valueLoss, on the pre-tanh logit).
  * Without value targets (e.g. synthetic data) the value head still enters with weight 0, so its gradients exist (as
- * zeros) and the parameter list stays uniform.
+ * zeros) and the parameter list stays uniform. With a soft target the policy term is (1 − w)·CE(played move) +
+ * w·CE(soft), the cross-entropy against the soft distribution −Σ p·log q.
  */
-export function trainingLoss(out: { logits: tf.Tensor2D; valueLogit: tf.Tensor1D | null; ownershipLogit: tf.Tensor2D | null }, y: tf.Tensor1D, batch: Batch, weights: LossWeights): tf.Scalar {
+export function trainingLoss(
+  out: { logits: tf.Tensor2D; valueLogit: tf.Tensor1D | null; ownershipLogit: tf.Tensor2D | null },
+  y: tf.Tensor1D,
+  batch: Batch,
+  weights: LossWeights,
+  soft?: SoftTarget,
+): tf.Scalar {
   const n = y.shape[0];
   let loss: tf.Scalar = crossEntropy(out.logits, y);
+  if (soft && soft.weight > 0) {
+    const softCe = tf.neg(tf.mean(tf.sum(tf.mul(soft.probs, tf.logSoftmax(out.logits)), 1)));
+    loss = tf.add(tf.mul(loss, 1 - soft.weight), tf.mul(softCe, soft.weight)) as tf.Scalar;
+  }
   if (out.valueLogit) {
     const v = batch.values ? tf.mul(valueLoss(out.valueLogit, tf.tensor1d(batch.values.subarray(0, n))), weights.value) : tf.mul(tf.sum(out.valueLogit), 0);
     loss = tf.add(loss, v) as tf.Scalar;

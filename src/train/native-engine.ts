@@ -10,6 +10,7 @@ import { BN_MOMENTUM } from '../model/build.js';
 import { forward } from '../model/forward.js';
 import { paramSpecs, type ParamSpec } from '../model/params.js';
 import { DEFAULT_LOSS_WEIGHTS, evaluateBatch, trainingLoss, type EvalResult, type LossWeights } from './grad-engine.js';
+import type { Teacher } from './distill.js';
 import type { OptimizerConfig, OptimizerState } from './optimizer.js';
 import type { Batch } from './types.js';
 
@@ -40,6 +41,8 @@ export class ResidentTrainer {
     readonly weights: LossWeights = DEFAULT_LOSS_WEIGHTS,
     /** Which trainable parameters are updated (default all); the others keep their weights (e.g. a frozen trunk). */
     updates: (s: ParamSpec) => boolean = () => true,
+    /** Distillation: the teacher whose (symmetry-averaged) policy is a soft target in every step (distill.ts). */
+    private readonly teacher: Teacher | null = null,
   ) {
     this.specs = paramSpecs(config);
     if (params.length !== this.specs.length) throw new Error(`ResidentTrainer: ${params.length} parameter arrays, architecture has ${this.specs.length}`);
@@ -71,12 +74,13 @@ export class ResidentTrainer {
       const y = tf.tensor1d(batch.labels.subarray(0, n), 'int32');
       let logits: tf.Tensor2D | null = null;
       let stats: tf.Tensor1D[] = [];
+      const soft = this.teacher ? { probs: this.teacher.policy(x), weight: this.teacher.cfg.weight } : undefined;
       const { value, grads } = tf.variableGrads(() => {
         const r = forward(c, this.vars, x, true, true);
         // keep(): the side outputs must survive variableGrads' own tidy; disposed below.
         logits = tf.keep(r.logits);
         stats = r.batchStats.map((t) => tf.keep(t));
-        return trainingLoss(r, y, batch, this.weights);
+        return trainingLoss(r, y, batch, this.weights, soft);
       }, this.varList);
       this.applyUpdate(grads, lr);
       // Moving batch-norm statistics follow Keras: moving = m·moving + (1−m)·batch.

@@ -9,7 +9,7 @@ import { preferOneDnn, selectBackend } from '../model/backend.js';
 import { describeArch, type ArchConfig, type FeatureSetId } from '../model/config.js';
 import { initParams, paramSpecs, valueHeadSpecs } from '../model/params.js';
 import { BN_MOMENTUM } from '../model/build.js';
-import { loadModelMetadata, saveModel } from '../model/io.js';
+import { loadModel, loadModelMetadata, saveModel } from '../model/io.js';
 import { initFromRecord, type InitFromRecord } from '../model/metadata.js';
 import { DEFAULT_OWNERSHIP_WEIGHT, DEFAULT_VALUE_WEIGHT, LocalGradEngine, type GradEngine, type LossWeights, type StepResult } from './grad-engine.js';
 import { ResidentTrainer, uploadedEvaluator } from './native-engine.js';
@@ -20,6 +20,7 @@ import { learningRate, type ScheduleKind } from './schedule.js';
 import { Random } from '../random.js';
 import { loadCheckpoint, saveCheckpoint, type BestRecord, type TrainState } from './checkpoint.js';
 import { loadInitParams } from './init-from.js';
+import { checkDistill, Teacher } from './distill.js';
 import type { BatchSource, ValidationSource } from './types.js';
 
 export interface TrainOptions {
@@ -62,6 +63,11 @@ export interface TrainOptions {
    * none). Each validation then also scores the average, and best/ takes whichever of the two scores better.
    */
   averageHorizon?: number;
+  /**
+   * Distillation (distill.ts): a teacher model dir whose policy, averaged over `symmetries` (1 or 8), takes `weight` of
+   * the policy loss as a soft target. Native backend in one thread only.
+   */
+  distill?: { model: string; symmetries: number; weight: number };
 }
 
 export interface ValMetrics {
@@ -164,6 +170,8 @@ function resolveCadence(source: BatchSource, val: ValidationSource | null, opts:
 /** The gradient machinery of a run: the native resident trainer, or a host-parameter engine (WASM, CPU). */
 interface Engines {
   resident: ResidentTrainer | null;
+  /** The distillation teacher resident beside it (--distill-from), freed with it. */
+  teacher?: Teacher | null;
   engine: GradEngine | null;
   evaluator: Pick<GradEngine, 'evaluate'>;
 }
@@ -179,12 +187,28 @@ async function createEngines(opts: TrainOptions, backend: string, params: Float3
   if (arch.ownershipHead && !(opts.workers <= 1)) throw new Error(`an ownership head trains in one thread (--workers 1); got ${opts.workers} workers`);
   if (opts.trainOnly === 'value-head' && !arch.valueHead) throw new Error('--train-only value-head: the architecture has no value head (--value-head)');
   const valueHeadLayers = new Set(valueHeadSpecs(arch).map((l) => (l.type === 'conv' || l.type === 'dense' ? l.name : '')));
+  if (opts.distill && !(backend === 'tensorflow' && opts.workers <= 1)) {
+    throw new Error(`--distill-from needs the native backend in one thread (got ${backend}, ${opts.workers} workers)`);
+  }
   if (backend === 'tensorflow' && opts.workers <= 1) {
-    const resident = new ResidentTrainer(arch, opts.optimizer, params, optimizerState, weights, opts.trainOnly ? (s) => valueHeadLayers.has(s.layer) : undefined);
-    return { resident, engine: null, evaluator: { evaluate: async (_p, b) => resident.evaluate(b) } };
+    const teacher = opts.distill ? await loadTeacher(opts.distill, opts.featureSet) : null;
+    const resident = new ResidentTrainer(arch, opts.optimizer, params, optimizerState, weights, opts.trainOnly ? (s) => valueHeadLayers.has(s.layer) : undefined, teacher);
+    return { resident, engine: null, evaluator: { evaluate: async (_p, b) => resident.evaluate(b) }, teacher };
   }
   const engine = opts.workers > 1 ? await WorkerPoolEngine.create(arch, opts.workers, backend, weights) : new LocalGradEngine(arch, backend, weights);
   return { resident: null, engine, evaluator: engine };
+}
+
+/** Loads a distillation teacher: any architecture, but the run's feature set (it reads the same planes). */
+async function loadTeacher(d: NonNullable<TrainOptions['distill']>, featureSet: FeatureSetId): Promise<Teacher> {
+  checkDistill(d.symmetries, d.weight);
+  const m = await loadModel(d.model);
+  m.model.dispose();
+  const f = m.meta.featureSet;
+  if (f.name !== featureSet.name || f.version !== featureSet.version || f.planes !== featureSet.planes) {
+    throw new Error(`--distill-from ${d.model}: its feature set is ${f.name} v${f.version} (${f.planes} planes), this run's is ${featureSet.name} v${featureSet.version} (${featureSet.planes} planes)`);
+  }
+  return new Teacher({ model: d.model, architecture: m.meta.architecture, params: m.params, symmetries: d.symmetries as 1 | 8, weight: d.weight });
 }
 
 /** One optimiser step on host-held parameters, then the batch-norm moving statistics (Keras: m·moving + (1−m)·batch). */
@@ -292,7 +316,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     if (ck && !kept) log?.info('the checkpoint has no weight average: it starts now');
   } else if (ck?.average) log?.warn('the checkpoint has a weight average; without --average-horizon this run drops it');
 
-  const { resident, engine, evaluator } = await createEngines(opts, choice.name, params, ck ? ck.optimizer : null);
+  const { resident, engine, evaluator, teacher } = await createEngines(opts, choice.name, params, ck ? ck.optimizer : null);
   // Brings the host copies up to date with the resident state (before validation, checkpoints and saves).
   const sync = (): void => {
     if (!resident) return;
@@ -325,6 +349,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     backend: `${choice.name}${opts.workers > 1 ? ` ×${opts.workers} workers` : ''}`,
     wallClockSeconds: Math.round(elapsed() * 10) / 10,
     ...(state.initFrom ? { initFrom: state.initFrom } : {}),
+    ...(teacher ? { distilledFrom: teacher.record() } : {}),
   });
   const valMetrics = (v: ValMetrics | null): Record<string, number> =>
     v
@@ -466,6 +491,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     bar?.stop();
     await engine?.close();
     resident?.dispose();
+    teacher?.dispose();
   }
   const result: TrainResult = {
     steps: state.step,
