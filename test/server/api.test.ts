@@ -93,16 +93,19 @@ describe('service routes', () => {
     const body = (await fx.app.inject('/v1/models')).json();
     expect(body.models[0]).toMatchObject({ id: 'tiny-test', featureSet: { name: 'basic', planes: 9 }, backend: 'cpu', evaluations: [], hasValue: false, hasOwnership: false });
   });
-  it('GET /v1/models says which model a warm-started model was trained from (tengen.json initFrom)', async () => {
+  it('GET /v1/models says which model a warm-started model was trained from and distilled (tengen.json initFrom, distilledFrom)', async () => {
     const model = await makeTinyModel('basic', 8);
     const file = path.join(model.dir, 'tengen.json');
     const initFrom = { model: 'models/runs/own-6x64-r1/best', steps: 23000, positionsSeen: 2944000, wallClockSeconds: 35838.1, dataManifestHash: null };
-    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), initFrom }));
+    const distilledFrom = { model: 'models/default', symmetries: 8, weight: 0.75 };
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), initFrom, distilledFrom }));
     const other = await makeAppOver(model.dir);
     try {
       const m = (await other.app.inject('/v1/models')).json().models[0];
       expect(m.initFrom).toEqual(initFrom);
+      expect(m.distilledFrom).toEqual(distilledFrom);
       expect((await fx.app.inject('/v1/models')).json().models[0]).not.toHaveProperty('initFrom');
+      expect((await fx.app.inject('/v1/models')).json().models[0]).not.toHaveProperty('distilledFrom');
     } finally {
       await other.close();
       model.cleanup();

@@ -19,6 +19,7 @@ export function modelsRoutes(ctx: RouteContext) {
             steps: m.steps,
             positionsSeen: m.positionsSeen,
             ...(m.initFrom ? { initFrom: m.initFrom } : {}),
+            ...(m.distilledFrom ? { distilledFrom: m.distilledFrom } : {}),
             metrics: m.metrics,
             evaluations: m.evaluations ?? [],
             date: m.date,
