@@ -88,7 +88,7 @@ describe('teacherPolicy', () => {
     expect(diff).toBeLessThan(1e-6);
     // The average is not the single pass (the check above could not pass by accident).
     expect(spread).toBeGreaterThan(1e-3);
-    for (let i = 0; i < n; i++) expect(got.slice(i * POINTS, (i + 1) * POINTS).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    for (let i = 0; i < n; i++) expect(Array.from(got.slice(i * POINTS, (i + 1) * POINTS)).reduce((a, b) => a + Number(b), 0)).toBeCloseTo(1, 5);
   });
 
   afterAll(() => tf.dispose(tensors));
