@@ -133,7 +133,7 @@ def save_tengen_model(out_dir: str, model, arch: Arch, feature_set: dict, meta: 
         'metrics': {k: float(v) for k, v in meta.get('metrics', {}).items()},
         'backend': meta.get('backend', 'tensorflow (python)'),
         'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='milliseconds').replace('+00:00', 'Z'),
-        'wallClockSeconds': round(float(meta.get('wallClockSeconds', 0.0)), 1),
+        'wallClockSeconds': round_tenth(float(meta.get('wallClockSeconds', 0.0))),
     }
     for k, v in meta.items():
         if k not in tengen and k not in ('metrics',):
@@ -141,6 +141,12 @@ def save_tengen_model(out_dir: str, model, arch: Arch, feature_set: dict, meta: 
     files = {'model.json': json.dumps(model_json).encode(), 'weights.bin': blob,
              'tengen.json': (json.dumps(tengen, indent=2) + '\n').encode()}
     _write_dir_atomic(out_dir, files)
+
+
+def round_tenth(x: float) -> float:
+    """x to a tenth as src/model/metadata.ts does (JS Math.round(x * 10) / 10: halves up), not Python's round (halves to
+    even), so both trainers write the same total for the same inputs."""
+    return math.floor(x * 10 + 0.5) / 10
 
 
 def init_from_record(model_dir: str, meta: dict) -> dict:
@@ -152,7 +158,7 @@ def init_from_record(model_dir: str, meta: dict) -> dict:
         'model': model_dir,
         'steps': int(meta.get('steps', 0)) + int(prev.get('steps', 0)),
         'positionsSeen': int(meta.get('positionsSeen', 0)) + int(prev.get('positionsSeen', 0)),
-        'wallClockSeconds': round(float(meta.get('wallClockSeconds', 0.0)) + float(prev.get('wallClockSeconds', 0.0)), 1),
+        'wallClockSeconds': round_tenth(float(meta.get('wallClockSeconds', 0.0)) + float(prev.get('wallClockSeconds', 0.0))),
         'dataManifestHash': meta.get('dataManifestHash'),
     }
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../../src/data/dataset.js';
 import { exportDataset } from '../../src/data/export.js';
 import { loadModelMetadata } from '../../src/model/io.js';
-import { buildSampleDataset, repoRoot, runPython, runTengen, tensorflowMissing } from './helpers.js';
+import { buildSampleDataset, python, pythonDir, repoRoot, runPython, runTengen, tensorflowMissing } from './helpers.js';
 
 const missing = tensorflowMissing();
 const STEPS = 80;
@@ -90,6 +90,19 @@ describe.skipIf(missing !== null)('2-worker training on loopback (python/tengen_
       wallClockSeconds: Math.round((srcMeta.wallClockSeconds + 60.5) * 10) / 10,
       dataManifestHash: srcMeta.dataManifestHash,
     });
+  });
+
+  it('rounds seconds to a tenth as the TypeScript side does (halves up, not to even)', () => {
+    const xs = [0.25, 0.35, 2.65, 12.05, 57827.65, 60.5, 0.04, 1e-9];
+    const got = JSON.parse(
+      spawnSync(python, ['-c', `import json; from tengen_tf.export_tfjs import round_tenth; print(json.dumps([round_tenth(x) for x in ${JSON.stringify(xs)}]))`], {
+        cwd: pythonDir,
+        encoding: 'utf8',
+        env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+        timeout: 120_000,
+      }).stdout,
+    ) as number[];
+    expect(got).toEqual(xs.map((x) => Math.round(x * 10) / 10));
   });
 });
 
