@@ -38,7 +38,17 @@ export interface ModelMetadata {
    * Present when the run distilled a teacher (`tengen train --distill-from`): the teacher's dir, how many symmetries
    * its policy was averaged over, and the share of the policy loss its soft target took.
    */
-  distilledFrom?: { model: string; symmetries: number; weight: number };
+  distilledFrom?: DistilledFromRecord;
+}
+
+/** The teacher of a distilled run (`tengen train --distill-from`), as tengen.json records it. */
+export interface DistilledFromRecord {
+  /** The teacher's model dir as given on the command line. */
+  model: string;
+  /** 1 or 8: board symmetries its policy was averaged over. */
+  symmetries: number;
+  /** Share of the policy loss its soft target took, in [0, 1]. */
+  weight: number;
 }
 
 /** The saved model a run started from; its counts are totals (its own run plus whatever that one started from). */
@@ -160,7 +170,7 @@ function validateWeightAverage(raw: unknown, file: string): { horizon: number; s
   return { horizon: a.horizon as number, samples: a.samples as number };
 }
 
-function validateDistilledFrom(raw: unknown, file: string): { model: string; symmetries: number; weight: number } {
+function validateDistilledFrom(raw: unknown, file: string): DistilledFromRecord {
   const d = raw as Record<string, unknown> | null;
   if (typeof d !== 'object' || d === null || typeof d.model !== 'string' || (d.symmetries !== 1 && d.symmetries !== 8) || typeof d.weight !== 'number' || !(d.weight >= 0 && d.weight <= 1)) {
     throw new Error(`${file}: field "distilledFrom" must be {model: string, symmetries: 1 | 8, weight in [0, 1]}, got ${JSON.stringify(raw)}`);

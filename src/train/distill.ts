@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BOARD, POINTS, type ArchConfig } from '../model/config.js';
 import { forward } from '../model/forward.js';
+import type { DistilledFromRecord } from '../model/metadata.js';
 import { paramSpecs } from '../model/params.js';
 
 /** What a run distils from: the teacher's architecture and weights, how many symmetries it averages, the soft-target weight. */
@@ -20,13 +21,6 @@ export interface DistillConfig {
   /** 1 (the teacher's single pass) or 8 (the average over the dihedral group). */
   symmetries: 1 | 8;
   /** Share of the policy loss taken by the soft target: (1 − w)·CE(played move) + w·CE(teacher). In [0, 1]. */
-  weight: number;
-}
-
-/** The record of a distilled run in tengen.json. */
-export interface DistillRecord {
-  model: string;
-  symmetries: number;
   weight: number;
 }
 
@@ -84,7 +78,8 @@ export class Teacher {
     return teacherPolicy(this.cfg.architecture, this.tensors, x, this.cfg.symmetries);
   }
 
-  record(): DistillRecord {
+  /** What the run's tengen.json records as `distilledFrom`. */
+  record(): DistilledFromRecord {
     return { model: this.cfg.model, symmetries: this.cfg.symmetries, weight: this.cfg.weight };
   }
 
