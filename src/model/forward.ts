@@ -104,10 +104,12 @@ export function forward(c: ArchConfig, params: readonly tf.Tensor[], x: tf.Tenso
 
 /** Mean softmax cross-entropy of logits [N,361] against point labels (int32 [N]). */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const oneHot = tf.oneHot(labels, POINTS);
-    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
-  });
+  return tf.tidy(() => softCrossEntropy(logits, tf.oneHot(labels, POINTS) as tf.Tensor2D));
+}
+
+/** Mean softmax cross-entropy of logits [N,361] against target distributions [N,361]: −mean Σ p·log q. */
+export function softCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), 1))) as tf.Scalar);
 }
 
 /**

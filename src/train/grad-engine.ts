@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ArchConfig } from '../model/config.js';
 import { BOARD, POINTS } from '../model/config.js';
-import { forward, crossEntropy, ownershipLoss, valueLoss } from '../model/forward.js';
+import { forward, crossEntropy, ownershipLoss, softCrossEntropy, valueLoss } from '../model/forward.js';
 import { paramSpecs, type ParamSpec } from '../model/params.js';
 import type { Batch } from './types.js';
 
@@ -70,8 +70,7 @@ export function trainingLoss(
   const n = y.shape[0];
   let loss: tf.Scalar = crossEntropy(out.logits, y);
   if (soft && soft.weight > 0) {
-    const softCe = tf.neg(tf.mean(tf.sum(tf.mul(soft.probs, tf.logSoftmax(out.logits)), 1)));
-    loss = tf.add(tf.mul(loss, 1 - soft.weight), tf.mul(softCe, soft.weight)) as tf.Scalar;
+    loss = tf.add(tf.mul(loss, 1 - soft.weight), tf.mul(softCrossEntropy(out.logits, soft.probs), soft.weight)) as tf.Scalar;
   }
   if (out.valueLogit) {
     const v = batch.values ? tf.mul(valueLoss(out.valueLogit, tf.tensor1d(batch.values.subarray(0, n))), weights.value) : tf.mul(tf.sum(out.valueLogit), 0);

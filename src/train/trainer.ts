@@ -18,6 +18,7 @@ import { WorkerPoolEngine } from './worker-pool.js';
 import { Optimizer, type OptimizerConfig, type OptimizerState } from './optimizer.js';
 import { learningRate, type ScheduleKind } from './schedule.js';
 import { Random } from '../random.js';
+import { assertFeatureSetCompatible } from '../features/registry.js';
 import { loadCheckpoint, saveCheckpoint, type BestRecord, type TrainState } from './checkpoint.js';
 import { loadInitParams } from './init-from.js';
 import { checkDistill, Teacher } from './distill.js';
@@ -204,11 +205,12 @@ async function loadTeacher(d: NonNullable<TrainOptions['distill']>, featureSet: 
   checkDistill(d.symmetries, d.weight);
   const m = await loadModel(d.model);
   m.model.dispose();
-  const f = m.meta.featureSet;
-  if (f.name !== featureSet.name || f.version !== featureSet.version || f.planes !== featureSet.planes) {
-    throw new Error(`--distill-from ${d.model}: its feature set is ${f.name} v${f.version} (${f.planes} planes), this run's is ${featureSet.name} v${featureSet.version} (${featureSet.planes} planes)`);
+  try {
+    assertFeatureSetCompatible(m.meta.featureSet, featureSet);
+  } catch (e) {
+    throw new Error(`--distill-from ${d.model}: ${(e as Error).message}`);
   }
-  return new Teacher({ model: d.model, architecture: m.meta.architecture, params: m.params, symmetries: d.symmetries as 1 | 8, weight: d.weight });
+  return new Teacher({ model: d.model, architecture: m.meta.architecture, params: m.params, symmetries: d.symmetries, weight: d.weight });
 }
 
 /** One optimiser step on host-held parameters, then the batch-norm moving statistics (Keras: m·moving + (1−m)·batch). */

@@ -94,14 +94,14 @@ describe.skipIf(missing !== null)('2-worker training on loopback (python/tengen_
 
   it('rounds seconds to a tenth as the TypeScript side does (halves up, not to even)', () => {
     const xs = [0.25, 0.35, 2.65, 12.05, 57827.65, 60.5, 0.04, 1e-9];
-    const got = JSON.parse(
-      spawnSync(python, ['-c', `import json; from tengen_tf.export_tfjs import round_tenth; print(json.dumps([round_tenth(x) for x in ${JSON.stringify(xs)}]))`], {
-        cwd: pythonDir,
-        encoding: 'utf8',
-        env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
-        timeout: 120_000,
-      }).stdout,
-    ) as number[];
+    const r = spawnSync(python, ['-c', `import json; from tengen_tf.export_tfjs import round_tenth; print(json.dumps([round_tenth(x) for x in ${JSON.stringify(xs)}]))`], {
+      cwd: pythonDir,
+      encoding: 'utf8',
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+      timeout: 120_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const got = JSON.parse(r.stdout) as number[];
     expect(got).toEqual(xs.map((x) => Math.round(x * 10) / 10));
   });
 });

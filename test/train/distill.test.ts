@@ -13,6 +13,7 @@ import { validateMetadata } from '../../src/model/metadata.js';
 import { initParams, paramSpecs } from '../../src/model/params.js';
 import { transformPlanes, transformPoint } from '../../src/features/symmetry.js';
 import { teacherPolicy } from '../../src/train/distill.js';
+import { softmaxInto } from '../../src/eval/score.js';
 import { trainingLoss } from '../../src/train/grad-engine.js';
 import { train, type TrainOptions } from '../../src/train/trainer.js';
 import { SyntheticSource, SyntheticValidation } from '../../src/train/synthetic.js';
@@ -31,14 +32,13 @@ function boards(n: number, seed: number): Float32Array {
   return x;
 }
 
+/** Row-wise softmax of n rows of 361 logits, through the evaluator's softmaxInto. */
 function softmaxRows(logits: Float32Array, n: number): Float32Array {
   const out = new Float32Array(logits.length);
+  const row = new Float64Array(POINTS);
   for (let i = 0; i < n; i++) {
-    let m = -Infinity;
-    for (let p = 0; p < POINTS; p++) m = Math.max(m, logits[i * POINTS + p]!);
-    let z = 0;
-    for (let p = 0; p < POINTS; p++) z += out[i * POINTS + p] = Math.exp(logits[i * POINTS + p]! - m);
-    for (let p = 0; p < POINTS; p++) out[i * POINTS + p]! /= z;
+    softmaxInto(logits, i * POINTS, row);
+    out.set(row, i * POINTS);
   }
   return out;
 }
@@ -106,13 +106,8 @@ describe('the policy loss with a soft target', () => {
       const y = tf.tensor1d(labels, 'int32');
       return trainingLoss(out, y, { inputs: new Float32Array(0), labels, size: n }, { value: 0, ownership: 0 }, { probs: tf.tensor2d(probs, [n, POINTS]), weight: w }).dataSync()[0]!;
     });
-  const logq = (i: number, p: number): number => {
-    let m = -Infinity;
-    for (let k = 0; k < POINTS; k++) m = Math.max(m, logitsData[i * POINTS + k]!);
-    let z = 0;
-    for (let k = 0; k < POINTS; k++) z += Math.exp(logitsData[i * POINTS + k]! - m);
-    return logitsData[i * POINTS + p]! - m - Math.log(z);
-  };
+  // log q = logit − ln Σ exp(logits): softmaxInto returns the log-normaliser.
+  const logq = (i: number, p: number): number => logitsData[i * POINTS + p]! - softmaxInto(logitsData, i * POINTS, new Float64Array(POINTS));
   let hard = 0, softCe = 0;
   for (let i = 0; i < n; i++) {
     hard -= logq(i, labels[i]!) / n;
@@ -213,7 +208,7 @@ describe('tengen train --distill-from', () => {
     if (!native) return;
     const other = path.join(tmp, 'other-planes');
     await saveModel(other, presetConfig('tiny', 3), initParams(presetConfig('tiny', 3), seededUniform(1)), { featureSet: { name: 'synthetic', version: 1, planes: 3 }, dataManifestHash: null, steps: 0, positionsSeen: 0, metrics: {}, backend: 'cpu', wallClockSeconds: 0 });
-    await expect(run({ distill: { model: other, symmetries: 8, weight: 0.5 } })).rejects.toThrow(/--distill-from .*other-planes: its feature set is synthetic v1 \(3 planes\), this run's is synthetic v1 \(2 planes\)/);
+    await expect(run({ distill: { model: other, symmetries: 8, weight: 0.5 } })).rejects.toThrow(/--distill-from .*other-planes: feature set mismatch: the model was trained on synthetic@v1 \(3 planes\) but the encoder is synthetic@v1 \(2 planes\): planes 3 != 2/);
     await expect(run({ distill: { model: teacher, symmetries: 4, weight: 0.5 } })).rejects.toThrow(/--distill-symmetries must be 1 or 8, got 4/);
     await expect(run({ distill: { model: teacher, symmetries: 8, weight: 2 } })).rejects.toThrow(/--distill-weight must be in \[0, 1\], got 2/);
   });
