@@ -137,6 +137,31 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** The curves drawn for each run: what they show, the value read from a point, and the dash pattern ('' = solid). */
+const SERIES: readonly { label: string; get: (p: CurvePoint) => number | null; dashed: string }[] = [
+  { label: 'top-1', get: (p) => p.top1, dashed: '' },
+  { label: 'top-5', get: (p) => p.top5, dashed: '8 5' },
+  { label: 'value accuracy', get: (p) => p.value, dashed: '2 4' },
+  { label: 'top-1 of the weight average', get: (p) => p.avgTop1 ?? null, dashed: '10 4 2 4' },
+];
+
+/** Colour of the legend's dash-pattern rows when runs are told apart by colour alone. */
+const KEY_GREY = '#555555';
+
+/**
+ * Legend rows. One run: a row per curve ("run top-5"). Several runs: one row per run (its colour, solid) and one per
+ * kind of curve drawn (its dash pattern, in grey), so the legend grows with runs + kinds, not runs × kinds, and stays
+ * in the corner instead of covering the curves.
+ */
+function legendRows(runs: readonly RunCurve[], used: ReadonlySet<string>): { label: string; colour: string; dashed: string }[] {
+  const kinds = SERIES.filter((s) => used.has(s.label));
+  if (runs.length === 1) return kinds.map((s) => ({ label: `${runs[0].name} ${s.label}`, colour: RUN_COLOURS[0], dashed: s.dashed }));
+  return [
+    ...runs.map((r, i) => ({ label: r.name, colour: RUN_COLOURS[i % RUN_COLOURS.length], dashed: '' })),
+    ...kinds.map((s) => ({ label: s.label, colour: KEY_GREY, dashed: s.dashed })),
+  ];
+}
+
 /** The chart as an SVG document of opts.width × opts.height pixels. */
 export function learningCurveSvg(runs: readonly RunCurve[], opts: PlotOptions): string {
   if (runs.length === 0) throw new Error('learningCurveSvg: no runs to plot');
@@ -181,32 +206,27 @@ export function learningCurveSvg(runs: readonly RunCurve[], opts: PlotOptions): 
     `<text x="18" y="${m.top + ph / 2}" font-size="14" text-anchor="middle" fill="#222222" transform="rotate(-90 18 ${m.top + ph / 2})">validation accuracy (%)</text>`,
   );
   // Curves.
-  const legend: { label: string; colour: string; dashed: string }[] = [];
+  const used = new Set<string>();
   runs.forEach((r, i) => {
     const colour = RUN_COLOURS[i % RUN_COLOURS.length];
     const pts = [...r.points].sort((a, b) => a.positions - b.positions);
-    const series: [string, (p: CurvePoint) => number | null, string][] = [
-      ['top-1', (p) => p.top1, ''],
-      ['top-5', (p) => p.top5, '8 5'],
-      ['value accuracy', (p) => p.value, '2 4'],
-      ['top-1 of the weight average', (p) => p.avgTop1 ?? null, '10 4 2 4'],
-    ];
-    for (const [label, get, dashed] of series) {
+    for (const s of SERIES) {
       const xy = pts.flatMap((p) => {
-        const v = get(p);
+        const v = s.get(p);
         return v === null ? [] : [`${sx(p.positions).toFixed(1)},${sy(100 * v).toFixed(1)}`];
       });
       if (xy.length === 0) continue;
-      const dash = dashed ? ` stroke-dasharray="${dashed}"` : '';
+      used.add(s.label);
+      const dash = s.dashed ? ` stroke-dasharray="${s.dashed}"` : '';
       out.push(`<polyline points="${xy.join(' ')}" fill="none" stroke="${colour}" stroke-width="2.5" stroke-linejoin="round"${dash}/>`);
       // Markers only when they stay apart; a lone point needs one to be visible at all.
       if (xy.length <= 40) for (const c of xy) {
         const [cx, cy] = c.split(',');
         out.push(`<circle cx="${cx}" cy="${cy}" r="3" fill="${colour}"/>`);
       }
-      legend.push({ label: `${r.name} ${label}`, colour, dashed });
     }
   });
+  const legend = legendRows(runs, used);
   // Legend in the lower right corner of the plot, where rising curves rarely are.
   const rowH = 20;
   const lw = 44 + Math.max(...legend.map((l) => l.label.length)) * 7.5;

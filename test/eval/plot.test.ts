@@ -55,8 +55,32 @@ describe('metrics parsing', () => {
     const run = (name: string, avg: boolean) => ({ name, file: name, points: [1, 2].map((k) => ({ step: k, positions: 64 * k, top1: 0.1 * k, top5: null, value: null, avgTop1: avg ? 0.12 * k : null })) });
     const svg = learningCurveSvg([run('plain', false), run('averaged', true)], { width: 800, height: 500, title: 't' });
     expect(svg.match(/stroke-dasharray="10 4 2 4"/g)).toHaveLength(2); // one polyline + its legend line
-    expect(svg).toContain('averaged top-1 of the weight average');
-    expect(svg).not.toContain('plain top-1 of the weight average');
+    const avgCurves = [...svg.matchAll(/<polyline [^>]*stroke="(#[0-9a-f]{6})"[^>]*stroke-dasharray="10 4 2 4"/g)].map((m) => m[1]);
+    expect(avgCurves).toEqual([RUN_COLOURS[1]]); // the second run's colour: "averaged"
+    // Several runs: a legend row per run and per kind of curve, not per run × kind.
+    expect(svg).toContain('>averaged<');
+    expect(svg).toContain('>top-1 of the weight average<');
+    expect(svg).not.toContain('averaged top-1');
+  });
+  it('keeps the legend off the curves of four runs with all four kinds of curve at the default size', () => {
+    // Rising curves as training gives them: top-1 38 → 45%, top-5 70 → 77%, value 60 → 66%, the average just above top-1.
+    const runs = [0, 1, 2, 3].map((k) => ({
+      name: `own-6x64-run${k} (from ${k}M)`,
+      file: `r${k}`,
+      points: Array.from({ length: 60 }, (_, j) => {
+        const f = (k * 60 + j) / 240;
+        return { step: j, positions: 7e6 * f, top1: 0.38 + 0.07 * f, top5: 0.7 + 0.07 * f, value: 0.6 + 0.06 * f, avgTop1: 0.385 + 0.07 * f };
+      }),
+    }));
+    const svg = learningCurveSvg(runs, { width: 1000, height: 600, title: 't' });
+    const box = svg.match(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="#ffffff" fill-opacity/);
+    expect(box).not.toBeNull();
+    const [x, y, w, h] = box!.slice(1).map(Number);
+    expect(svg.match(/<text x="[\d.]+" y="[\d.]+" font-size="12" fill="#222222">/g)).toHaveLength(8); // 4 runs + 4 kinds
+    const inside = [...svg.matchAll(/<polyline points="([^"]+)"/g)]
+      .flatMap((m) => m[1].split(' ').map((c) => c.split(',').map(Number)))
+      .filter(([px, py]) => px >= x && px <= x + w && py >= y && py <= y + h);
+    expect(inside).toEqual([]);
   });
   it('continues a warm restart after the positions of the model it started from (its tengen.json initFrom), or from 0 if asked', () => {
     const file = writeRun('restart', 3, 1);
