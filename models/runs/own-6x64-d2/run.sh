@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Issue 12, toward 45% single-pass top-1: a second distillation, from the current models/default into itself.
+# models/default (own-6x64-d1's best/) reads 44.66% top-1 single-pass and 45.46% averaged over the 8 symmetries on the
+# 50,000-position dev sample. Student: those weights (--init-from models/runs/own-6x64-d1/best). Teacher: the same
+# weights, their policy averaged over the 8 symmetries (src/train/distill.ts), now at 0.9 of the policy loss beside the
+# played move (0.1); value and ownership targets as before. Adam starts fresh; lr 0.0001 with a cosine over this
+# invocation's time budget; weight average over ~1,000 steps.
+# Unlike d1, validation (and so the choice of best/) uses tom9d/train's own held-out split (no --val-data), so the
+# 50,000-position dev sample that the goal is measured on chooses nothing.
+# History:
+#   session 17: run.sh --time-budget 125m (started 14:27 UTC).
+# Resume: mkdir -p $OUT && cp -r models/runs/own-6x64-d2/. $OUT/ && models/runs/own-6x64-d2/run.sh --resume --time-budget 2h
+#   (a resume restarts the cosine over its own budget; give --steps to fix the schedule's length instead).
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+TRAIN=${TRAIN:-/work/runs/tom9d-train}
+OUT=${OUT:-/work/runs/own-6x64-d2}
+exec node bin/tengen.js train --data "$TRAIN" --features alphago49 \
+  --preset default --depth 6 --width 64 --block plain --value-head 32x64 --ownership-head \
+  --value-weight 1 --ownership-weight 1.5 --init-from models/runs/own-6x64-d1/best \
+  --distill-from models/runs/own-6x64-d1/best --distill-symmetries 8 --distill-weight 0.9 \
+  --batch 128 --lr 0.0001 --lr-schedule cosine --warmup 100 \
+  --eval-every 250 --val-positions 4096 --average-horizon 1000 \
+  --backend tensorflow --no-progress --seed 17 --out "$OUT" "$@"
