@@ -116,6 +116,14 @@ export function parseMilliseconds(raw: string): number {
   return parseNumber(raw, { min: 0, expected: 'a number of milliseconds ≥ 0' });
 }
 
+/** A number of seconds as parseDuration reads it back: `45.5s`, `15m`, `2h5m`, `1h0m30s` (whole seconds from a minute). */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds * 10) / 10}s`;
+  const total = Math.round(seconds);
+  const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+  return `${h ? `${h}h` : ''}${h && s ? `${m}m` : m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+}
+
 /** Parses a duration such as `90s`, `15m`, `2h`, `1h30m` or a plain number of seconds; returns seconds. */
 export function parseDuration(raw: string): number {
   const s = raw.trim();

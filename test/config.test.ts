@@ -1,6 +1,7 @@
 // The shared option parsers of src/config.ts: accepted values, boundaries, and the messages of bad input.
 import { describe, expect, it } from 'vitest';
 import {
+  formatDuration,
   parseDuration,
   parseFlag,
   parseFraction,
@@ -100,6 +101,10 @@ describe('named number parsers', () => {
     expect(parseDuration('1h30m')).toBe(5400);
     expect(parseDuration('2m5s')).toBe(125);
     expect(() => parseDuration('5 minutes')).toThrow('got "5 minutes"');
+  });
+  it('formatDuration writes what parseDuration reads back', () => {
+    expect([0, 3, 45.54, 60, 125, 3600, 3630, 7500, 7205].map(formatDuration)).toEqual(['0s', '3s', '45.5s', '1m', '2m5s', '1h', '1h0m30s', '2h5m', '2h0m5s']);
+    for (const s of [3, 45.5, 125, 3630, 7500, 7205, 86_399]) expect(parseDuration(formatDuration(s))).toBe(s);
   });
 });
 

@@ -30,6 +30,17 @@ export interface TrainState {
   elapsedSeconds: number;
   /** The saved model the run started from (`--init-from`), carried into every tengen.json it writes. */
   initFrom?: InitFromRecord;
+  /**
+   * A schedule over time (cosine or step decay, no step count): its length and the seconds of it trained so far, so
+   * that `--resume` continues it rather than starting a new one. Absent in checkpoints of step schedules and of runs
+   * written before it existed.
+   */
+  timeSchedule?: TimeSchedule;
+}
+
+export interface TimeSchedule {
+  budgetSeconds: number;
+  doneSeconds: number;
 }
 
 export interface Checkpoint {
@@ -141,6 +152,16 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint | null> {
       evalsWithoutImprovement: raw.evalsWithoutImprovement as number,
       elapsedSeconds: Number(raw.elapsedSeconds) || 0,
       ...(raw.initFrom !== undefined ? { initFrom: validateInitFrom(raw.initFrom, stateFile) } : {}),
+      ...(raw.timeSchedule !== undefined ? { timeSchedule: validateTimeSchedule(raw.timeSchedule, stateFile) } : {}),
     },
   };
+}
+
+function validateTimeSchedule(raw: unknown, file: string): TimeSchedule {
+  const t = raw as Partial<TimeSchedule> | null;
+  const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  if (!t || typeof t !== 'object' || !ok(t.budgetSeconds) || t.budgetSeconds === 0 || !ok(t.doneSeconds)) {
+    throw new Error(`${file}: field "timeSchedule" must be {budgetSeconds > 0, doneSeconds >= 0}, got ${JSON.stringify(raw)}`);
+  }
+  return { budgetSeconds: t.budgetSeconds, doneSeconds: t.doneSeconds };
 }

@@ -18,8 +18,9 @@ import { WorkerPoolEngine } from './worker-pool.js';
 import { Optimizer, type OptimizerConfig, type OptimizerState } from './optimizer.js';
 import { learningRate, type ScheduleKind } from './schedule.js';
 import { Random } from '../random.js';
+import { formatDuration } from '../config.js';
 import { assertFeatureSetCompatible } from '../features/registry.js';
-import { loadCheckpoint, saveCheckpoint, type BestRecord, type TrainState } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, type BestRecord, type TimeSchedule, type TrainState } from './checkpoint.js';
 import { loadInitParams } from './init-from.js';
 import { checkDistill, Teacher } from './distill.js';
 import type { BatchSource, ValidationSource } from './types.js';
@@ -160,12 +161,50 @@ function resolveCadence(source: BatchSource, val: ValidationSource | null, opts:
     if (!stepsPerEpoch) throw new Error('--epochs needs a data source that knows its size; use --steps instead');
     totalSteps = opts.epochs * stepsPerEpoch;
   }
-  if (totalSteps === undefined && opts.timeBudgetSeconds === undefined) throw new Error('give --steps, --epochs or --time-budget');
-  // Without a step count, a time budget is the schedule's length: cosine/step decay over this invocation's budget.
+  // A resume may instead continue the time schedule its checkpoint records (checked once it is loaded).
+  if (totalSteps === undefined && opts.timeBudgetSeconds === undefined && !opts.resume) throw new Error('give --steps, --epochs or --time-budget');
+  // Without a step count, a time budget is the schedule's length: cosine/step decay over the budget of the invocation
+  // that starts the run, which the checkpoint records so that a resume continues it.
   const scheduleByTime = totalSteps === undefined && opts.schedule !== 'constant';
   const evalEvery = opts.evalEvery > 0 ? opts.evalEvery : (stepsPerEpoch ?? Number.POSITIVE_INFINITY);
   const checkpointEvery = opts.checkpointEvery ?? (Number.isFinite(evalEvery) ? evalEvery : 100);
   return { stepsPerEpoch, totalSteps, scheduleByTime, evalEvery, checkpointEvery };
+}
+
+/**
+ * The time schedule a run follows (undefined: a step schedule or a constant rate), recorded in `state` for its
+ * checkpoints. A fresh run's is its --time-budget; a resume continues the one its checkpoint records (its --time-budget
+ * then only boxes the invocation); a checkpoint from before schedules were recorded starts one over the new budget.
+ * Throws when a resume has nothing to end it, or its schedule is already over.
+ */
+function resolveTimeSchedule(
+  state: TrainState,
+  resumed: boolean,
+  scheduleByTime: boolean,
+  totalSteps: number | undefined,
+  opts: TrainOptions,
+  log: TrainOptions['logger'],
+): TimeSchedule | undefined {
+  const kept = state.timeSchedule;
+  if (!scheduleByTime) {
+    if (kept) log?.info({ step: state.step, totalSteps: totalSteps ?? null }, 'the run leaves its time schedule for the schedule of this invocation');
+    delete state.timeSchedule;
+    if (totalSteps === undefined && opts.timeBudgetSeconds === undefined) throw new Error('--resume: give --steps, --epochs or --time-budget (the checkpoint has no time schedule to continue)');
+    return undefined;
+  }
+  if (resumed && kept) {
+    if (kept.doneSeconds >= kept.budgetSeconds) {
+      throw new Error(
+        `--resume: the run's time schedule (${formatDuration(kept.budgetSeconds)}) is complete at step ${state.step}; give --steps for a step schedule, or start a new run with --init-from`,
+      );
+    }
+    log?.info({ budget: formatDuration(kept.budgetSeconds), done: formatDuration(kept.doneSeconds), invocationBudget: opts.timeBudgetSeconds ?? null }, 'continuing the run\'s time schedule');
+    return kept;
+  }
+  if (opts.timeBudgetSeconds === undefined) throw new Error('--resume: give --steps, --epochs or --time-budget (the checkpoint has no time schedule to continue)');
+  if (resumed) log?.info({ budget: formatDuration(opts.timeBudgetSeconds) }, 'the checkpoint records no time schedule: a new one starts over this --time-budget');
+  state.timeSchedule = { budgetSeconds: opts.timeBudgetSeconds, doneSeconds: 0 };
+  return state.timeSchedule;
 }
 
 /** The gradient machinery of a run: the native resident trainer, or a host-parameter engine (WASM, CPU). */
@@ -308,6 +347,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     } else params = initParams(arch, () => rng.nextFloat());
     state = { step: 0, positionsSeen: 0, rng: rng.getState(), dataCursor: null, best: null, evalsWithoutImprovement: 0, elapsedSeconds: 0, ...(initFrom ? { initFrom } : {}) };
   }
+  const timeSchedule = resolveTimeSchedule(state, ck !== null, scheduleByTime, totalSteps, opts, log);
   const resumedFrom = ck ? ck.state.step : null;
   await fs.mkdir(opts.out, { recursive: true });
   let average: WeightAverage | null = null;
@@ -329,11 +369,14 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
   const bnIdx = specs.flatMap((s, i) => (s.kind === 'movingMean' ? [i] : []));
   const startWall = performance.now() - state.elapsedSeconds * 1000;
   const elapsed = (): number => (performance.now() - startWall) / 1000;
-  // The budget boxes this invocation (a session), not the run's total: `--resume --time-budget 2h` trains 2 more hours.
+  // The budget boxes this invocation (a session), not the run's total: `--resume --time-budget 2h` trains 2 more hours
+  // (and no further than the end of a time schedule the run is continuing).
   const invocationStart = performance.now();
   const invocationSeconds = (): number => (performance.now() - invocationStart) / 1000;
-  // The learning rate of `step`: over the steps, or over this invocation's share of its time budget.
-  const lrAt = (step: number): number => (scheduleByTime ? learningRate(sched, step, invocationSeconds() / opts.timeBudgetSeconds!) : learningRate(sched, step));
+  const scheduleDoneAtStart = timeSchedule?.doneSeconds ?? 0;
+  const scheduleSeconds = (): number => scheduleDoneAtStart + invocationSeconds();
+  // The learning rate of `step`: over the steps, or over the share of the time schedule trained so far.
+  const lrAt = (step: number): number => (timeSchedule ? learningRate(sched, step, scheduleSeconds() / timeSchedule.budgetSeconds) : learningRate(sched, step));
   let trainSeconds = 0;
   let trainPositions = 0;
   let dataWaitSeconds = 0;
@@ -368,6 +411,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     state.rng = rng.getState();
     state.dataCursor = source.getCursor ? source.getCursor() : null;
     state.elapsedSeconds = elapsed();
+    if (timeSchedule) state.timeSchedule = { budgetSeconds: timeSchedule.budgetSeconds, doneSeconds: Math.min(timeSchedule.budgetSeconds, scheduleSeconds()) };
     const avg = average?.params();
     await saveCheckpoint(
       ckDir,
@@ -435,7 +479,7 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
 
   try {
     while (totalSteps === undefined || state.step < totalSteps) {
-      if (opts.timeBudgetSeconds !== undefined && invocationSeconds() >= opts.timeBudgetSeconds) {
+      if ((opts.timeBudgetSeconds !== undefined && invocationSeconds() >= opts.timeBudgetSeconds) || (timeSchedule && scheduleSeconds() >= timeSchedule.budgetSeconds)) {
         stopReason = 'time-budget';
         break;
       }
@@ -486,7 +530,9 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     // A --time-budget stop falls between evaluations, and when the schedule runs over the budget those last steps
     // are its most annealed ones: validate the weights the run ends with, so that they can become best/.
     if (stopReason === 'time-budget' && Number.isFinite(evalEvery) && trainPositions > 0 && evaluatedAt !== state.step) await evaluate();
-    if (savedAt !== state.step) await checkpoint();
+    // A time schedule that ended just after a checkpoint step must still be recorded as over.
+    const scheduleOver = timeSchedule !== undefined && scheduleSeconds() >= timeSchedule.budgetSeconds && state.timeSchedule!.doneSeconds < timeSchedule.budgetSeconds;
+    if (savedAt !== state.step || scheduleOver) await checkpoint();
     sync();
     if (!val) await saveModel(path.join(opts.out, 'best'), arch, params, meta({}));
   } finally {

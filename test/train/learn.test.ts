@@ -83,6 +83,49 @@ describe('tiny net learns toy rules', () => {
     expect(again.steps).toBeGreaterThan(t.steps);
   });
 
+  it('continues a time schedule on --resume instead of starting a new one, and refuses to resume one that is over', async () => {
+    const out = path.join(tmp, 'time-schedule');
+    const metrics = (): { step: number; lr: number }[] => readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const state = (): { timeSchedule?: { budgetSeconds: number; doneSeconds: number } } => JSON.parse(readFileSync(path.join(out, 'checkpoint', 'state.json'), 'utf8'));
+    // An 8-second cosine (room for a busy machine), interrupted (as by SIGINT) once the data source has served 20 batches.
+    const stop = new AbortController();
+    const interrupting = new SyntheticSource('stone', 2, 1);
+    const next = interrupting.next.bind(interrupting);
+    let served = 0;
+    interrupting.next = (n) => {
+      if (++served === 20) stop.abort();
+      return next(n);
+    };
+    const cosine = { steps: undefined, schedule: 'cosine' as const, lr: 0.01, evalEvery: 10 };
+    const val = (): SyntheticValidation => new SyntheticValidation('stone', 2, 16, 2);
+    const first = await train(interrupting, val(), options(out, { ...cosine, timeBudgetSeconds: 8, signal: stop.signal }));
+    expect(first.stopReason).toBe('aborted');
+    expect(first.steps).toBe(20);
+    const kept = state().timeSchedule!;
+    expect(kept.budgetSeconds).toBe(8);
+    expect(kept.doneSeconds).toBeGreaterThan(0);
+    expect(kept.doneSeconds).toBeLessThan(8);
+    const lrBefore = metrics().at(-1)!.lr;
+    // Resumed without --time-budget: the rate goes on falling from where it was, and the run ends with the schedule.
+    const second = await train(new SyntheticSource('stone', 2, 1), val(), options(out, { ...cosine, resume: true }));
+    expect(second.stopReason).toBe('time-budget');
+    expect(second.steps).toBeGreaterThan(first.steps);
+    const after = metrics().filter((l) => l.step > first.steps);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after[0].lr).toBeLessThanOrEqual(lrBefore); // a new schedule would start again at the full 0.01
+    expect(after.at(-1)!.lr).toBeLessThan(0.01 * 0.2);
+    expect(state().timeSchedule).toEqual({ budgetSeconds: 8, doneSeconds: 8 });
+    await expect(train(new SyntheticSource('stone', 2, 1), val(), options(out, { ...cosine, resume: true, timeBudgetSeconds: 5 }))).rejects.toThrow(
+      /time schedule \(8s\) is complete at step \d+; give --steps/,
+    );
+    // A step schedule takes over when asked, and the checkpoint forgets the time schedule.
+    const third = await train(new SyntheticSource('stone', 2, 1), val(), options(out, { ...cosine, resume: true, steps: second.steps + 5 }));
+    expect(third.steps).toBe(second.steps + 5);
+    expect(state().timeSchedule).toBeUndefined();
+    // With neither a step count nor a recorded time schedule, a resume has nothing to end it.
+    await expect(train(new SyntheticSource('stone', 2, 1), val(), options(out, { ...cosine, resume: true }))).rejects.toThrow(/give --steps, --epochs or --time-budget/);
+  });
+
   it('validates the weights a time budget ends with, between evaluations, so they can become best/', async () => {
     const out = path.join(tmp, 'budget-val');
     const r = await train(new SyntheticSource('stone', 2, 1), new SyntheticValidation('stone', 2, 64, 2), options(out, { steps: undefined, schedule: 'cosine', timeBudgetSeconds: 1, evalEvery: 1_000_000 }));

@@ -10,7 +10,8 @@
 # History:
 #   session 17: run.sh --time-budget 125m (started 14:27 UTC).
 # Resume: mkdir -p $OUT && cp -r models/runs/own-6x64-d2/. $OUT/ && models/runs/own-6x64-d2/run.sh --resume --time-budget 2h
-#   (a resume restarts the cosine over its own budget; give --steps to fix the schedule's length instead).
+#   (its checkpoints come from a trainer that did not record time schedules yet: a resume starts a new cosine over
+#   its own --time-budget; give --steps to fix the schedule's length instead).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/work/runs/tom9d-train}

@@ -105,7 +105,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--val-positions <n>', 'fixed validation positions (0 = none)', '4096')
     .option('--val-data <dir>', 'validate on this whole dataset (e.g. tom9d/dev built with --split all-val) instead of --data\'s val split')
     .option('--val-seed <n>', 'seed of the fixed validation sample (the same for every run by default)', '0')
-    .option('--time-budget <dur>', 'stop cleanly after this much wall time in this invocation (e.g. 90m, 2h; with --resume: more time), checkpoint, exit 0')
+    .option('--time-budget <dur>', 'stop cleanly after this much wall time in this invocation (e.g. 90m, 2h), checkpoint, exit 0; without --steps also the length of the cosine/step schedule, which --resume continues (then this only boxes the invocation)')
     .option('--patience <n>', 'early stop after N validations without a better top-1')
     .option('--resume', 'continue from <out>/checkpoint')
     .option('--average-horizon <steps>', 'also keep an exponential moving average of the weights over about this many steps (0 = none); validations score both, best/ keeps the better', '0')
