@@ -8,7 +8,12 @@
 # continues it); weight average over ~1,000 steps. Validation (the choice of best/) uses tom9d/train's own held-out
 # split, so the 50,000-position dev sample chooses nothing.
 # History:
-#   session 17: run.sh --time-budget 75m (started 15:14 UTC).
+#   session 17: run.sh --time-budget 75m, 15:14-16:30 UTC at 66-73 positions/s; cosine over the 75 min to lr 0;
+#               2,381 steps, 304,768 positions. On the 4,096 positions of train's held-out split the weight average
+#               read 45.26% at step 500 (best/) and fell to 44.53% by the end; the raw weights 44.3-45.1%. On the
+#               50,000-position dev sample: best/ 44.55% top-1 (44.11-44.99), 76.41% top-5, log-loss 2.071; the last
+#               checkpoint 44.18%, 76.49%, 2.076; its start (models/default) 44.66%, 76.47%, 2.069. Not better than
+#               its start: not promoted; only run.sh and metrics.jsonl are kept.
 # Resume: mkdir -p $OUT && cp -r models/runs/own-6x64-d3/. $OUT/ && models/runs/own-6x64-d3/run.sh --resume
 #   (continues the recorded cosine; add --time-budget to box a session).
 set -euo pipefail
