@@ -13,7 +13,11 @@
 #   TRAIN: dataset from `tengen data build` + `tengen data ownership` (models/README.md; contentHash 3954c436...).
 #   mkdir -p $OUT && cp -r models/runs/own-6x64-s2/. $OUT/ && models/runs/own-6x64-s2/run.sh --resume --time-budget 2h
 # History:
-#   session 17: run.sh --time-budget 40m (TRAIN=/work/runs/tom9d-train OUT=/work/runs/own-6x64-s2), started 16:33 UTC.
+#   session 17, steps 0-3,069: run.sh --time-budget 40m (TRAIN=/work/runs/tom9d-train OUT=/work/runs/own-6x64-s2),
+#               16:33-17:05 UTC, stopped by SIGINT for the end of the session; 392,832 positions at 184-211
+#               positions/s (beside a clean-clone CI for its first 8 minutes); lr 0.00100 (the cosine is at 4% of its
+#               80,000 steps); train's held-out 4,096: top-1 36.8% (best, step 3,000), top-5 67.7%, value 52.9%.
+#               Checked: a copy of this folder resumed from the repository (OUT=/tmp/..., --resume) at step 1,000.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/work/runs/tom9d-train}
