@@ -121,7 +121,7 @@ export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds * 10) / 10}s`;
   const total = Math.round(seconds);
   const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
-  return `${h ? `${h}h` : ''}${h && s ? `${m}m` : m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+  return `${h ? `${h}h` : ''}${m || (h && s) ? `${m}m` : ''}${s ? `${s}s` : ''}`;
 }
 
 /** Parses a duration such as `90s`, `15m`, `2h`, `1h30m` or a plain number of seconds; returns seconds. */

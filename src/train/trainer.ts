@@ -186,13 +186,16 @@ function resolveTimeSchedule(
   log: TrainOptions['logger'],
 ): TimeSchedule | undefined {
   const kept = state.timeSchedule;
+  const continuing = scheduleByTime && resumed && kept !== undefined;
+  if (totalSteps === undefined && opts.timeBudgetSeconds === undefined && !continuing) {
+    throw new Error('--resume: give --steps, --epochs or --time-budget (the checkpoint has no time schedule to continue)');
+  }
   if (!scheduleByTime) {
     if (kept) log?.info({ step: state.step, totalSteps: totalSteps ?? null }, 'the run leaves its time schedule for the schedule of this invocation');
     delete state.timeSchedule;
-    if (totalSteps === undefined && opts.timeBudgetSeconds === undefined) throw new Error('--resume: give --steps, --epochs or --time-budget (the checkpoint has no time schedule to continue)');
     return undefined;
   }
-  if (resumed && kept) {
+  if (continuing) {
     if (kept.doneSeconds >= kept.budgetSeconds) {
       throw new Error(
         `--resume: the run's time schedule (${formatDuration(kept.budgetSeconds)}) is complete at step ${state.step}; give --steps for a step schedule, or start a new run with --init-from`,
@@ -201,9 +204,10 @@ function resolveTimeSchedule(
     log?.info({ budget: formatDuration(kept.budgetSeconds), done: formatDuration(kept.doneSeconds), invocationBudget: opts.timeBudgetSeconds ?? null }, 'continuing the run\'s time schedule');
     return kept;
   }
-  if (opts.timeBudgetSeconds === undefined) throw new Error('--resume: give --steps, --epochs or --time-budget (the checkpoint has no time schedule to continue)');
-  if (resumed) log?.info({ budget: formatDuration(opts.timeBudgetSeconds) }, 'the checkpoint records no time schedule: a new one starts over this --time-budget');
-  state.timeSchedule = { budgetSeconds: opts.timeBudgetSeconds, doneSeconds: 0 };
+  // A time schedule has no step count, so the check above has made sure of a --time-budget.
+  const budgetSeconds = opts.timeBudgetSeconds!;
+  if (resumed) log?.info({ budget: formatDuration(budgetSeconds) }, 'the checkpoint records no time schedule: a new one starts over this --time-budget');
+  state.timeSchedule = { budgetSeconds, doneSeconds: 0 };
   return state.timeSchedule;
 }
 
@@ -530,9 +534,8 @@ export async function train(source: BatchSource, val: ValidationSource | null, o
     // A --time-budget stop falls between evaluations, and when the schedule runs over the budget those last steps
     // are its most annealed ones: validate the weights the run ends with, so that they can become best/.
     if (stopReason === 'time-budget' && Number.isFinite(evalEvery) && trainPositions > 0 && evaluatedAt !== state.step) await evaluate();
-    // A time schedule that ended just after a checkpoint step must still be recorded as over.
-    const scheduleOver = timeSchedule !== undefined && scheduleSeconds() >= timeSchedule.budgetSeconds && state.timeSchedule!.doneSeconds < timeSchedule.budgetSeconds;
-    if (savedAt !== state.step || scheduleOver) await checkpoint();
+    // A time schedule's progress moves on after the last step's checkpoint too (and may have reached its end): record it.
+    if (savedAt !== state.step || timeSchedule) await checkpoint();
     sync();
     if (!val) await saveModel(path.join(opts.out, 'best'), arch, params, meta({}));
   } finally {
