@@ -1,6 +1,6 @@
 // The human-readable `tengen eval` report: a header naming model, data and sample, then a markdown table of the
 // figures and one of top-1/5/10 per game phase.
-import type { EvalReport } from './run.js';
+import type { EvalModelInfo, EvalReport } from './run.js';
 import type { Proportion } from './score.js';
 
 const pct = (x: number): string => (100 * x).toFixed(2);
@@ -33,13 +33,20 @@ function valueLines(r: EvalReport): string[] {
   ];
 }
 
+function modelLine(m: EvalModelInfo): string {
+  return (
+    `${m.id} (${m.architecture}, ${m.featureSet.name}@v${m.featureSet.version}, ${m.steps} steps, ${m.positionsSeen} positions seen` +
+    `${m.initFrom ? ` after the ${m.initFrom.positionsSeen} of ${m.initFrom.model}` : ''}, weights sha256 ${m.weightsSha256})`
+  );
+}
+
 /** Renders an EvalReport as text (header lines + markdown table), ending with a newline. */
 export function formatReport(r: EvalReport): string {
   const f = r;
   const lines = [
-    `model   ${r.model.id} (${r.model.architecture}, ${r.model.featureSet.name}@v${r.model.featureSet.version}, ` +
-      `${r.model.steps} steps, ${r.model.positionsSeen} positions seen` +
-      `${r.model.initFrom ? ` after the ${r.model.initFrom.positionsSeen} of ${r.model.initFrom.model}` : ''}, weights sha256 ${r.model.weightsSha256})`,
+    ...(r.ensemble
+      ? [`ensemble of ${r.ensemble.length} models (softmaxes${r.value ? ' and values' : ''} averaged):`, ...r.ensemble.map((m) => `  ${modelLine(m)}`)]
+      : [`model   ${modelLine(r.model)}`]),
     `data    ${r.data.inputs.join(' ')}${r.data.builtFromSgf ? ' (SGF built into a temporary all-val dataset)' : ''}: ` +
       `${r.data.games} games, contentHash ${r.data.contentHash.slice(0, 16)}`,
     `sample  ${r.sample.count} of ${r.sample.population} labelled "${r.sample.split}" positions, seed ${r.sample.seed}, ` +

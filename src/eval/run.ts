@@ -15,15 +15,17 @@ import type { FeatureSet } from '../features/types.js';
 import { selectBackend } from '../model/backend.js';
 import { LOGITS_LAYER, VALUE_OUTPUT_LAYER } from '../model/build.js';
 import { describeArch, type FeatureSetId } from '../model/config.js';
-import { loadModel, weightsDigest } from '../model/io.js';
+import { loadModel, weightsDigest, type LoadedModel } from '../model/io.js';
 import type { EvaluationRecord } from '../model/metadata.js';
+import { ensembleLogits } from './ensemble.js';
 import { evaluateSample, type EvaluateResult, type LogitsFn } from './evaluate.js';
 
 export const ACCURACY_NOTE =
   'top-1/top-5/top-10 and log-loss use all 361 outputs of the raw softmax (no legal masking); top-1 (legal) masks occupied, suicide, ko and superko points';
 
 export interface EvalRunOptions {
-  modelDir: string;
+  /** A model directory, or several: an ensemble whose softmaxes (and values) are averaged (eval/ensemble.ts). */
+  modelDir: string | readonly string[];
   /** One dataset folder (has manifest.json), or one or more SGF inputs (.sgf / .sgf.gz files or folders). */
   data: string | readonly string[];
   /** Sample size (`--sample`, alias `--positions`); the whole split if at least its size. */
@@ -47,19 +49,10 @@ export interface EvalRunOptions {
  * [lo, hi] its 95% Wilson interval. `positions`, `top1`, `top5`, `top10`, `phases` are at the top level.
  */
 export interface EvalReport extends EvaluateResult {
-  model: {
-    id: string;
-    dir: string;
-    /** First 16 hex digits of the sha256 of weights.bin: tells two models with the same name apart. */
-    weightsSha256: string;
-    architecture: string;
-    featureSet: FeatureSetId;
-    steps: number;
-    positionsSeen: number;
-    /** For a warm restart (`tengen train --init-from`): the model it started from and the positions behind it. */
-    initFrom?: { model: string; positionsSeen: number };
-    trainedOnData: string | null;
-  };
+  /** The model evaluated; for an ensemble its first member (all of them in `ensemble`). */
+  model: EvalModelInfo;
+  /** Only for an ensemble (several --model dirs): every member, in the order given. */
+  ensemble?: EvalModelInfo[];
   data: {
     /** The --data paths as given. */
     inputs: string[];
@@ -73,6 +66,21 @@ export interface EvalReport extends EvaluateResult {
   batch: number;
   backend: string;
   note: string;
+}
+
+/** What a report says of one model: name, weights, architecture and what trained it. */
+export interface EvalModelInfo {
+  id: string;
+  dir: string;
+  /** First 16 hex digits of the sha256 of weights.bin: tells two models with the same name apart. */
+  weightsSha256: string;
+  architecture: string;
+  featureSet: FeatureSetId;
+  steps: number;
+  positionsSeen: number;
+  /** For a warm restart (`tengen train --init-from`): the model it started from and the positions behind it. */
+  initFrom?: { model: string; positionsSeen: number };
+  trainedOnData: string | null;
 }
 
 /**
@@ -150,18 +158,34 @@ function modelFeatureSet(recorded: FeatureSetId, dir: string): FeatureSet {
   }
 }
 
-/** Evaluates a saved model on a fixed seeded sample of `data`; throws naming the model dir, data path or flag at fault. */
+/** Evaluates a saved model (or an ensemble of them) on a fixed seeded sample of `data`; throws naming the model dir, data path or flag at fault. */
 export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
   if (!Number.isInteger(o.positions) || o.positions < 1) throw new Error(`--sample (--positions): expected a positive integer, got ${o.positions}`);
   if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error(`--seed: expected a non-negative integer, got ${o.seed}`);
   if (o.symmetries !== 1 && o.symmetries !== 8) throw new Error(`--symmetries: expected 1 or 8, got ${String(o.symmetries)}`);
   if (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 4096) throw new Error(`--batch: expected an integer in 1..4096, got ${o.batch}`);
+  const dirs = typeof o.modelDir === 'string' ? [o.modelDir] : [...o.modelDir];
+  if (dirs.length === 0) throw new Error('--model: no model directory given');
   const backend = await selectBackend(o.backend);
-  const loaded = await loadModel(o.modelDir);
-  const runner = logitsOf(loaded.model);
+  const members: { loaded: LoadedModel; runner: ReturnType<typeof logitsOf> }[] = [];
   try {
-    const features = modelFeatureSet(loaded.meta.featureSet, loaded.dir);
-    const weightsSha256 = await weightsDigest(loaded.dir);
+    for (const dir of dirs) {
+      const loaded = await loadModel(dir);
+      members.push({ loaded, runner: logitsOf(loaded.model) });
+    }
+    const first = members[0]!.loaded;
+    const features = modelFeatureSet(first.meta.featureSet, first.dir);
+    for (const { loaded } of members.slice(1)) {
+      try {
+        assertFeatureSetCompatible(loaded.meta.featureSet, features);
+      } catch (err) {
+        throw new Error(`--model ${loaded.dir}: cannot join an ensemble with ${first.dir}: ${(err as Error).message}`);
+      }
+    }
+    // An ensemble's value is the members' mean, so it has one only when every member has a value head.
+    const withValue = members.every(({ loaded }) => loaded.meta.architecture.valueHead !== undefined);
+    const infos = await Promise.all(members.map(({ loaded }) => modelInfo(loaded)));
+    const logits = ensembleLogits(members.map((m) => m.runner.fn), withValue && members.length > 1);
     const inputs = typeof o.data === 'string' ? [o.data] : [...o.data];
     const data = await openEvalData(inputs, o.onBuildProgress, o.signal);
     try {
@@ -169,29 +193,19 @@ export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
       const population = data.dataset.labelledPositions(split).length;
       if (population === 0) throw new Error(`--data ${inputs.join(' ')}: no labelled positions in the "${split}" split`);
       const sample = validationPositions(data.dataset, { count: o.positions, seed: o.seed, split, features });
-      const figures = await evaluateSample(sample, runner.fn, {
+      const figures = await evaluateSample(sample, logits, {
         symmetries: o.symmetries,
         batch: o.batch,
         legal: o.legal ?? true,
-        value: loaded.meta.architecture.valueHead !== undefined,
+        value: withValue,
         onProgress: o.onProgress,
         signal: o.signal,
       });
-      const m = loaded.meta;
       // Figures first, so `--json` opens with positions, top1, top5, top10 and phases.
       return {
         ...figures,
-        model: {
-          id: path.basename(loaded.dir).replace(/\.old$/, ''),
-          dir: loaded.dir,
-          weightsSha256,
-          architecture: describeArch(m.architecture),
-          featureSet: m.featureSet,
-          steps: m.steps,
-          positionsSeen: m.positionsSeen,
-          ...(m.initFrom ? { initFrom: { model: m.initFrom.model, positionsSeen: m.initFrom.positionsSeen } } : {}),
-          trainedOnData: m.dataManifestHash,
-        },
+        model: infos[0]!,
+        ...(infos.length > 1 ? { ensemble: infos } : {}),
         data: { inputs, builtFromSgf: data.built, contentHash: data.dataset.manifest.contentHash, games: data.dataset.gameCount },
         sample: { split, seed: o.seed, count: sample.count, population },
         symmetries: o.symmetries,
@@ -203,8 +217,24 @@ export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
       data.cleanup();
     }
   } finally {
-    runner.dispose();
+    for (const m of members) m.runner.dispose();
   }
+}
+
+/** A loaded model as a report names it. */
+async function modelInfo(loaded: LoadedModel): Promise<EvalModelInfo> {
+  const m = loaded.meta;
+  return {
+    id: path.basename(loaded.dir).replace(/\.old$/, ''),
+    dir: loaded.dir,
+    weightsSha256: await weightsDigest(loaded.dir),
+    architecture: describeArch(m.architecture),
+    featureSet: m.featureSet,
+    steps: m.steps,
+    positionsSeen: m.positionsSeen,
+    ...(m.initFrom ? { initFrom: { model: m.initFrom.model, positionsSeen: m.initFrom.positionsSeen } } : {}),
+    trainedOnData: m.dataManifestHash,
+  };
 }
 
 /** The part of a report that `tengen eval --record` stores in tengen.json. */

@@ -43,8 +43,10 @@ export interface ModelMetadata {
 
 /** The teacher of a distilled run (`tengen train --distill-from`), as tengen.json records it. */
 export interface DistilledFromRecord {
-  /** The teacher's model dir as given on the command line. */
+  /** The teacher's model dir as given on the command line (an ensemble's first network). */
   model: string;
+  /** An ensemble teacher (several --distill-from dirs): all its networks' dirs, `model` first; absent for one network. */
+  ensemble?: string[];
   /** 1 or 8: board symmetries its policy was averaged over. */
   symmetries: number;
   /** Share of the policy loss its soft target took, in [0, 1]. */
@@ -172,10 +174,14 @@ function validateWeightAverage(raw: unknown, file: string): { horizon: number; s
 
 function validateDistilledFrom(raw: unknown, file: string): DistilledFromRecord {
   const d = raw as Record<string, unknown> | null;
-  if (typeof d !== 'object' || d === null || typeof d.model !== 'string' || (d.symmetries !== 1 && d.symmetries !== 8) || typeof d.weight !== 'number' || !(d.weight >= 0 && d.weight <= 1)) {
-    throw new Error(`${file}: field "distilledFrom" must be {model: string, symmetries: 1 | 8, weight in [0, 1]}, got ${JSON.stringify(raw)}`);
+  const ensembleOk = (e: unknown): e is string[] => Array.isArray(e) && e.length >= 2 && e.every((m) => typeof m === 'string') && e[0] === (d as Record<string, unknown>).model;
+  if (
+    typeof d !== 'object' || d === null || typeof d.model !== 'string' || (d.ensemble !== undefined && !ensembleOk(d.ensemble)) ||
+    (d.symmetries !== 1 && d.symmetries !== 8) || typeof d.weight !== 'number' || !(d.weight >= 0 && d.weight <= 1)
+  ) {
+    throw new Error(`${file}: field "distilledFrom" must be {model: string, ensemble?: [model, string, ...], symmetries: 1 | 8, weight in [0, 1]}, got ${JSON.stringify(raw)}`);
   }
-  return { model: d.model, symmetries: d.symmetries, weight: d.weight };
+  return { model: d.model, ...(d.ensemble !== undefined ? { ensemble: [...(d.ensemble as string[])] } : {}), symmetries: d.symmetries, weight: d.weight };
 }
 
 /** Validates parsed tengen.json contents; throws an Error naming `file` and the first bad field. */

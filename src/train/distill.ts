@@ -1,6 +1,7 @@
-// Distillation (`tengen train --distill-from DIR`): a fixed teacher network's policy, averaged over the board's
+// Distillation (`tengen train --distill-from DIR...`): a fixed teacher network's policy, averaged over the board's
 // symmetries, as a soft target beside the played move. The 8-symmetry average of a net predicts the 9-dan move more
-// often than its single pass (models/README.md); training on it moves that gain into one forward pass.
+// often than its single pass (models/README.md); training on it moves that gain into one forward pass. Several dirs
+// make an ensemble teacher: the mean of the members' (symmetry-averaged) policies, as `tengen eval --model A B` scores it.
 //
 // The teacher runs on the training backend inside each step, so the symmetries are tensor ops here (flips and a
 // transpose of the NHWC batch and of the 19×19 policy maps) rather than the host tables of features/symmetry.ts,
@@ -12,12 +13,16 @@ import { forward } from '../model/forward.js';
 import type { DistilledFromRecord } from '../model/metadata.js';
 import { paramSpecs } from '../model/params.js';
 
-/** What a run distils from: the teacher's architecture and weights, how many symmetries it averages, the soft-target weight. */
-export interface DistillConfig {
-  /** The teacher model directory as given on the command line (recorded in tengen.json). */
+/** One network of a teacher: its model directory as given on the command line (recorded in tengen.json) and weights. */
+export interface TeacherNet {
   model: string;
   architecture: ArchConfig;
   params: readonly Float32Array[];
+}
+
+/** What a run distils from: the teacher's networks (several = an ensemble), how many symmetries it averages, the soft-target weight. */
+export interface DistillConfig {
+  teachers: readonly TeacherNet[];
   /** 1 (the teacher's single pass) or 8 (the average over the dihedral group). */
   symmetries: 1 | 8;
   /** Share of the policy loss taken by the soft target: (1 − w)·CE(played move) + w·CE(teacher). In [0, 1]. */
@@ -66,24 +71,37 @@ export function teacherPolicy(config: ArchConfig, params: readonly tf.Tensor[], 
 
 /** The teacher's weights uploaded once for a run; `policy` per batch, `dispose` at the end. */
 export class Teacher {
-  private readonly tensors: tf.Tensor[];
+  private readonly tensors: tf.Tensor[][];
 
   constructor(readonly cfg: DistillConfig) {
-    const specs = paramSpecs(cfg.architecture);
-    if (cfg.params.length !== specs.length) throw new Error(`distillation teacher ${cfg.model}: ${cfg.params.length} parameter arrays, its architecture has ${specs.length}`);
-    this.tensors = specs.map((s, i) => tf.tensor(cfg.params[i], s.shape, 'float32'));
+    if (cfg.teachers.length === 0) throw new Error('distillation: no teacher model');
+    this.tensors = [];
+    try {
+      for (const t of cfg.teachers) {
+        const specs = paramSpecs(t.architecture);
+        if (t.params.length !== specs.length) throw new Error(`distillation teacher ${t.model}: ${t.params.length} parameter arrays, its architecture has ${specs.length}`);
+        this.tensors.push(specs.map((s, i) => tf.tensor(t.params[i], s.shape, 'float32')));
+      }
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
   }
 
+  /** The soft target [N, 361]: the teacher's policy, or the mean of its networks' policies for an ensemble. */
   policy(x: tf.Tensor4D): tf.Tensor2D {
-    return teacherPolicy(this.cfg.architecture, this.tensors, x, this.cfg.symmetries);
+    const { teachers, symmetries } = this.cfg;
+    if (teachers.length === 1) return teacherPolicy(teachers[0]!.architecture, this.tensors[0]!, x, symmetries);
+    return tf.tidy(() => tf.div(tf.addN(teachers.map((t, k) => teacherPolicy(t.architecture, this.tensors[k]!, x, symmetries))), teachers.length) as tf.Tensor2D);
   }
 
-  /** What the run's tengen.json records as `distilledFrom`. */
+  /** What the run's tengen.json records as `distilledFrom` (`model` the first network, `ensemble` all of several). */
   record(): DistilledFromRecord {
-    return { model: this.cfg.model, symmetries: this.cfg.symmetries, weight: this.cfg.weight };
+    const models = this.cfg.teachers.map((t) => t.model);
+    return { model: models[0]!, ...(models.length > 1 ? { ensemble: models } : {}), symmetries: this.cfg.symmetries, weight: this.cfg.weight };
   }
 
   dispose(): void {
-    tf.dispose(this.tensors);
+    for (const t of this.tensors) tf.dispose(t);
   }
 }

@@ -22,7 +22,7 @@ import { formatDuration } from '../config.js';
 import { assertFeatureSetCompatible } from '../features/registry.js';
 import { loadCheckpoint, saveCheckpoint, type BestRecord, type TimeSchedule, type TrainState } from './checkpoint.js';
 import { loadInitParams } from './init-from.js';
-import { checkDistill, Teacher } from './distill.js';
+import { checkDistill, Teacher, type TeacherNet } from './distill.js';
 import type { BatchSource, ValidationSource } from './types.js';
 
 export interface TrainOptions {
@@ -66,10 +66,11 @@ export interface TrainOptions {
    */
   averageHorizon?: number;
   /**
-   * Distillation (distill.ts): a teacher model dir whose policy, averaged over `symmetries` (1 or 8), takes `weight` of
-   * the policy loss as a soft target. Native backend in one thread only.
+   * Distillation (distill.ts): teacher model dirs (several = an ensemble, their policies averaged) whose policy,
+   * averaged over `symmetries` (1 or 8), takes `weight` of the policy loss as a soft target. Native backend in one
+   * thread only.
    */
-  distill?: { model: string; symmetries: number; weight: number };
+  distill?: { models: readonly string[]; symmetries: number; weight: number };
 }
 
 export interface ValMetrics {
@@ -243,17 +244,22 @@ async function createEngines(opts: TrainOptions, backend: string, params: Float3
   return { resident: null, engine, evaluator: engine };
 }
 
-/** Loads a distillation teacher: any architecture, but the run's feature set (it reads the same planes). */
+/** Loads a distillation teacher (one network or an ensemble): any architectures, but the run's feature set (they read the same planes). */
 async function loadTeacher(d: NonNullable<TrainOptions['distill']>, featureSet: FeatureSetId): Promise<Teacher> {
   checkDistill(d.symmetries, d.weight);
-  const m = await loadModel(d.model);
-  m.model.dispose();
-  try {
-    assertFeatureSetCompatible(m.meta.featureSet, featureSet);
-  } catch (e) {
-    throw new Error(`--distill-from ${d.model}: ${(e as Error).message}`);
+  if (d.models.length === 0) throw new Error('--distill-from: no teacher model directory given');
+  const teachers: TeacherNet[] = [];
+  for (const model of d.models) {
+    const m = await loadModel(model);
+    m.model.dispose();
+    try {
+      assertFeatureSetCompatible(m.meta.featureSet, featureSet);
+    } catch (e) {
+      throw new Error(`--distill-from ${model}: ${(e as Error).message}`);
+    }
+    teachers.push({ model, architecture: m.meta.architecture, params: m.params });
   }
-  return new Teacher({ model: d.model, architecture: m.meta.architecture, params: m.params, symmetries: d.symmetries, weight: d.weight });
+  return new Teacher({ teachers, symmetries: d.symmetries, weight: d.weight });
 }
 
 /** One optimiser step on host-held parameters, then the batch-norm moving statistics (Keras: m·moving + (1−m)·batch). */

@@ -12,7 +12,7 @@ import { loadModel, loadModelMetadata, saveModel } from '../../src/model/io.js';
 import { validateMetadata } from '../../src/model/metadata.js';
 import { initParams, paramSpecs } from '../../src/model/params.js';
 import { transformPlanes, transformPoint } from '../../src/features/symmetry.js';
-import { teacherPolicy } from '../../src/train/distill.js';
+import { Teacher, teacherPolicy } from '../../src/train/distill.js';
 import { softmaxInto } from '../../src/eval/score.js';
 import { trainingLoss } from '../../src/train/grad-engine.js';
 import { train, type TrainOptions } from '../../src/train/trainer.js';
@@ -94,6 +94,43 @@ describe('teacherPolicy', () => {
   afterAll(() => tf.dispose(tensors));
 });
 
+describe('an ensemble teacher (several --distill-from dirs)', () => {
+  it("is the mean of its networks' policies, each on its own architecture; tengen.json records them all", () => {
+    // Two networks of different shapes, so a network paired with the other's weights would throw or differ.
+    const archB = { ...ARCH, depth: 4, width: 6 };
+    const pa = initParams(ARCH, seededUniform(31));
+    const pb = initParams(archB, seededUniform(32));
+    for (const [arch, p] of [[ARCH, pa], [archB, pb]] as const) {
+      const head = paramSpecs(arch).findIndex((s) => s.layer === 'policy' && s.kind === 'kernel');
+      for (let i = 0; i < p[head]!.length; i++) p[head]![i]! *= 6;
+    }
+    const n = 2;
+    const x = tf.tensor4d(boards(n, 13), [n, BOARD, BOARD, PLANES]);
+    const alone = (arch: typeof ARCH, p: Float32Array[]): Float32Array => {
+      const t = new Teacher({ teachers: [{ model: 'one', architecture: arch, params: p }], symmetries: 8, weight: 0.5 });
+      const out = t.policy(x).dataSync() as Float32Array;
+      t.dispose();
+      return out;
+    };
+    const a = alone(ARCH, pa), b = alone(archB, pb);
+    const both = new Teacher({ teachers: [{ model: 'A', architecture: ARCH, params: pa }, { model: 'B', architecture: archB, params: pb }], symmetries: 8, weight: 0.5 });
+    const got = both.policy(x).dataSync();
+    let diff = 0, spread = 0;
+    for (let i = 0; i < got.length; i++) {
+      diff = Math.max(diff, Math.abs(got[i]! - (a[i]! + b[i]!) / 2));
+      spread = Math.max(spread, Math.abs(a[i]! - b[i]!));
+    }
+    expect(diff).toBeLessThan(1e-6);
+    expect(spread).toBeGreaterThan(1e-3); // the two networks disagree, so the mean is neither
+    expect(both.record()).toEqual({ model: 'A', ensemble: ['A', 'B'], symmetries: 8, weight: 0.5 });
+    both.dispose();
+    x.dispose();
+    expect(() => new Teacher({ teachers: [{ model: 'A', architecture: ARCH, params: pa }, { model: 'B', architecture: ARCH, params: pb }], symmetries: 1, weight: 0.5 })).toThrow(
+      /distillation teacher B: .* parameter arrays, its architecture has/,
+    );
+  });
+});
+
 describe('the policy loss with a soft target', () => {
   const n = 4;
   const u = seededUniform(3);
@@ -134,6 +171,10 @@ describe('distilledFrom in tengen.json', () => {
     expect(validateMetadata({ ...base, distilledFrom: { model: 'models/default', symmetries: 8, weight: 0.75 } }).distilledFrom).toEqual({ model: 'models/default', symmetries: 8, weight: 0.75 });
     expect(() => validateMetadata({ ...base, distilledFrom: { model: 'm', symmetries: 4, weight: 0.5 } }, 'x/tengen.json')).toThrow(/x\/tengen.json: field "distilledFrom"/);
     expect(() => validateMetadata({ ...base, distilledFrom: { model: 'm', symmetries: 8, weight: 1.5 } })).toThrow(/distilledFrom/);
+    const ens = { model: 'a', ensemble: ['a', 'b'], symmetries: 8, weight: 0.5 };
+    expect(validateMetadata({ ...base, distilledFrom: ens }).distilledFrom).toEqual(ens);
+    expect(() => validateMetadata({ ...base, distilledFrom: { ...ens, ensemble: ['b', 'a'] } })).toThrow(/distilledFrom/); // model must be the first
+    expect(() => validateMetadata({ ...base, distilledFrom: { ...ens, ensemble: ['a'] } })).toThrow(/distilledFrom/);
   });
 });
 
@@ -168,7 +209,7 @@ describe('tengen train --distill-from', () => {
     workers: 1,
     backend,
     progress: false,
-    distill: { model: teacher, symmetries: 8, weight: 1 },
+    distill: { models: [teacher], symmetries: 8, weight: 1 },
     ...over,
   });
 
@@ -201,6 +242,14 @@ describe('tengen train --distill-from', () => {
     expect((await loadModelMetadata(path.join(out, 'best'))).distilledFrom).toEqual(meta.distilledFrom);
   });
 
+  it.skipIf(!native)('trains from an ensemble teacher and records all its networks (native backend)', async () => {
+    const second = path.join(tmp, 'teacher2');
+    await saveModel(second, presetConfig('tiny', 2), initParams(presetConfig('tiny', 2), seededUniform(22)), { featureSet: FS, dataManifestHash: null, steps: 0, positionsSeen: 0, metrics: {}, backend: 'cpu', wallClockSeconds: 0 });
+    const out = path.join(tmp, 'student-of-two');
+    await train(new SyntheticSource('stone', 2, 1), null, options(out, 'tensorflow', { steps: 4, evalEvery: 4, distill: { models: [teacher, second], symmetries: 1, weight: 0.5 } }));
+    expect((await loadModelMetadata(path.join(out, 'checkpoint'))).distilledFrom).toEqual({ model: teacher, ensemble: [teacher, second], symmetries: 1, weight: 0.5 });
+  });
+
   it('refuses a backend that does not train on the device, a teacher over other planes, and bad numbers', async () => {
     const run = (over: Partial<TrainOptions>, backend = 'tensorflow'): Promise<unknown> =>
       train(new SyntheticSource('stone', 2, 1), null, options(path.join(tmp, 'refused'), backend, { steps: 1, ...over }));
@@ -208,8 +257,9 @@ describe('tengen train --distill-from', () => {
     if (!native) return;
     const other = path.join(tmp, 'other-planes');
     await saveModel(other, presetConfig('tiny', 3), initParams(presetConfig('tiny', 3), seededUniform(1)), { featureSet: { name: 'synthetic', version: 1, planes: 3 }, dataManifestHash: null, steps: 0, positionsSeen: 0, metrics: {}, backend: 'cpu', wallClockSeconds: 0 });
-    await expect(run({ distill: { model: other, symmetries: 8, weight: 0.5 } })).rejects.toThrow(/--distill-from .*other-planes: feature set mismatch: the model was trained on synthetic@v1 \(3 planes\) but the encoder is synthetic@v1 \(2 planes\): planes 3 != 2/);
-    await expect(run({ distill: { model: teacher, symmetries: 4, weight: 0.5 } })).rejects.toThrow(/--distill-symmetries must be 1 or 8, got 4/);
-    await expect(run({ distill: { model: teacher, symmetries: 8, weight: 2 } })).rejects.toThrow(/--distill-weight must be in \[0, 1\], got 2/);
+    await expect(run({ distill: { models: [teacher, other], symmetries: 8, weight: 0.5 } })).rejects.toThrow(/--distill-from .*other-planes: feature set mismatch: the model was trained on synthetic@v1 \(3 planes\) but the encoder is synthetic@v1 \(2 planes\): planes 3 != 2/);
+    await expect(run({ distill: { models: [teacher], symmetries: 4, weight: 0.5 } })).rejects.toThrow(/--distill-symmetries must be 1 or 8, got 4/);
+    await expect(run({ distill: { models: [teacher], symmetries: 8, weight: 2 } })).rejects.toThrow(/--distill-weight must be in \[0, 1\], got 2/);
+    await expect(run({ distill: { models: [], symmetries: 8, weight: 0.5 } })).rejects.toThrow(/--distill-from: no teacher model directory given/);
   });
 });

@@ -11,7 +11,7 @@ import { evaluationRecord, runEval } from '../../eval/run.js';
 import { recordEvaluation } from '../../model/record-evaluation.js';
 
 interface EvalFlags {
-  model?: string;
+  model?: string[];
   data: string[];
   sample?: string;
   positions?: string;
@@ -31,7 +31,7 @@ interface EvalFlags {
 export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
-    .option('--model <dir>', 'model directory (model.json, weights.bin, tengen.json); env TENGEN_MODEL, default models/default')
+    .option('--model <dirs...>', 'model directory (model.json, weights.bin, tengen.json); several = an ensemble (softmaxes and values averaged); env TENGEN_MODEL, default models/default')
     .requiredOption('--data <paths...>', 'one dataset folder, or SGF inputs (.sgf/.sgf.gz files or folders) built together into a temporary all-val dataset')
     .option('--sample <n>', 'positions in the sample (the whole split if larger; default 50000)')
     .option('--positions <n>', 'alias of --sample')
@@ -50,6 +50,8 @@ export function registerEvalCommand(program: Command): void {
       if (symmetries !== 1 && symmetries !== 8) throw new Error(`--symmetries: expected 1 or 8, got ${JSON.stringify(f.symmetries)}`);
       if (f.split !== 'val' && f.split !== 'train' && f.split !== 'all') throw new Error(`--split: expected val, train or all, got ${JSON.stringify(f.split)}`);
       const sample = resolveSampleFlag(f.sample, f.positions);
+      const models = f.model ?? [resolveOption(undefined, 'TENGEN_MODEL', 'models/default', String)];
+      if (f.record && models.length > 1) throw new Error(`--record: an ensemble of ${models.length} models has no one tengen.json to record in; evaluate each model alone to record it`);
       const tty = f.progress && process.stderr.isTTY === true;
       const buildBar = tty ? createProgressBar() : null;
       const bar = tty
@@ -65,7 +67,7 @@ export function registerEvalCommand(program: Command): void {
       process.once('SIGTERM', onSignal);
       try {
         const report = await runEval({
-          modelDir: resolveOption(f.model, 'TENGEN_MODEL', 'models/default', String),
+          modelDir: models,
           data: f.data,
           positions: sample,
           seed: parseFlag(f.seed, '--seed', parseNonNegativeInt),
@@ -89,8 +91,9 @@ export function registerEvalCommand(program: Command): void {
         bar?.stop();
         process.stdout.write(f.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
         if (f.calibrationPlot) {
-          if (!report.value) throw new Error(`--calibration-plot: ${report.model.dir} has no value head`);
-          await writeFile(f.calibrationPlot, svgToPng(calibrationSvg([{ label: `${report.model.id} value head`, bins: report.value.calibration }], `Value calibration: ${report.value.positions} dev positions`)));
+          if (!report.value) throw new Error(`--calibration-plot: ${report.ensemble ? 'a member of the ensemble' : report.model.dir} has no value head`);
+          const label = report.ensemble ? `ensemble of ${report.ensemble.map((m) => m.id).join(' + ')}` : `${report.model.id} value head`;
+          await writeFile(f.calibrationPlot, svgToPng(calibrationSvg([{ label, bins: report.value.calibration }], `Value calibration: ${report.value.positions} dev positions`)));
           process.stderr.write(`calibration plot written to ${f.calibrationPlot}\n`);
         }
         if (f.record) {

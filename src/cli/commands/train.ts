@@ -37,7 +37,7 @@ interface TrainFlags {
   patience?: string;
   resume?: boolean;
   initFrom?: string;
-  distillFrom?: string;
+  distillFrom?: string[];
   distillSymmetries: string;
   distillWeight: string;
   workers?: string;
@@ -110,7 +110,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--resume', 'continue from <out>/checkpoint')
     .option('--average-horizon <steps>', 'also keep an exponential moving average of the weights over about this many steps (0 = none); validations score both, best/ keeps the better', '0')
     .option('--init-from <dir>', 'fine-tune: start from this model dir (same architecture and feature set); ignored by --resume')
-    .option('--distill-from <dir>', 'distil this model: its policy (averaged over --distill-symmetries) is a soft target beside the played move (native backend)')
+    .option('--distill-from <dirs...>', 'distil this model: its policy (averaged over --distill-symmetries) is a soft target beside the played move; several = an ensemble teacher, their policies averaged (native backend)')
     .option('--distill-symmetries <n>', '1 or 8: board symmetries the teacher\'s policy is averaged over', '8')
     .option('--distill-weight <x>', 'share of the policy loss taken by the teacher\'s soft target, in [0, 1]', '0.5')
     .option('--workers <n>', 'gradient worker threads (env TENGEN_TRAIN_WORKERS, default 1)')
@@ -179,7 +179,7 @@ export function registerTrainCommand(program: Command): void {
           ownershipWeight: parseFlag(f.ownershipWeight, '--ownership-weight', parseNonNegativeNumber),
           trainOnly: parseTrainOnly(f.trainOnly),
           distill: f.distillFrom !== undefined
-            ? { model: f.distillFrom, symmetries: parseFlag(f.distillSymmetries, '--distill-symmetries', parsePositiveInt), weight: parseFlag(f.distillWeight, '--distill-weight', parseNonNegativeNumber) }
+            ? { models: f.distillFrom, symmetries: parseFlag(f.distillSymmetries, '--distill-symmetries', parsePositiveInt), weight: parseFlag(f.distillWeight, '--distill-weight', parseNonNegativeNumber) }
             : undefined,
           workers,
           backend: f.backend,

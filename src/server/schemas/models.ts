@@ -24,9 +24,9 @@ export const ModelSummary = z.object({
     .optional()
     .describe('for a model trained from another saved model (tengen train --init-from): that model and everything behind it, so the total is positionsSeen + initFrom.positionsSeen'),
   distilledFrom: z
-    .object({ model: z.string(), symmetries: z.number(), weight: z.number() })
+    .object({ model: z.string(), ensemble: z.array(z.string()).optional(), symmetries: z.number(), weight: z.number() })
     .optional()
-    .describe("for a model distilled from a teacher (tengen train --distill-from): the teacher, how many board symmetries its policy was averaged over, and the share of the policy loss it took"),
+    .describe("for a model distilled from a teacher (tengen train --distill-from): the teacher (an ensemble: all its networks, model first), how many board symmetries its policy was averaged over, and the share of the policy loss it took"),
   metrics: z.record(z.string(), z.number()).describe("the trainer's last validation figures (its small fixed sample)"),
   evaluations: z
     .array(
