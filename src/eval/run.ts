@@ -221,11 +221,17 @@ export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
   }
 }
 
+/** A model's name in reports: its folder's, with the run's for a run's `best/` or `checkpoint/` (else every run's would read "best"). */
+export function modelId(dir: string): string {
+  const base = path.basename(dir).replace(/\.old$/, '');
+  return base === 'best' || base === 'checkpoint' ? `${path.basename(path.dirname(dir))}/${base}` : base;
+}
+
 /** A loaded model as a report names it. */
 async function modelInfo(loaded: LoadedModel): Promise<EvalModelInfo> {
   const m = loaded.meta;
   return {
-    id: path.basename(loaded.dir).replace(/\.old$/, ''),
+    id: modelId(loaded.dir),
     dir: loaded.dir,
     weightsSha256: await weightsDigest(loaded.dir),
     architecture: describeArch(m.architecture),

@@ -10,7 +10,7 @@ import { validationPositions } from '../../src/data/loader.js';
 import { Replayer } from '../../src/data/replay.js';
 import { ensembleLogits } from '../../src/eval/ensemble.js';
 import { formatReport } from '../../src/eval/format.js';
-import { runEval } from '../../src/eval/run.js';
+import { modelId, runEval } from '../../src/eval/run.js';
 import { selectBackend } from '../../src/model/backend.js';
 import { loadModel } from '../../src/model/io.js';
 import { saveRandomModel } from '../../src/model/random-model.js';
@@ -168,5 +168,12 @@ describe('tengen eval --model A B', () => {
     const rec = spawnSync(process.execPath, [bin, 'eval', '--model', a, b, '--data', dsDir, '--record'], { encoding: 'utf8' });
     expect(rec.status).toBe(1);
     expect(rec.stderr).toMatch(/--record: an ensemble of 2 models has no one tengen\.json/);
+  });
+
+  it("names a run's best/ and checkpoint/ with the run's folder", () => {
+    expect(modelId('models/runs/own-6x64-r3/checkpoint')).toBe('own-6x64-r3/checkpoint');
+    expect(modelId('/x/r2/best')).toBe('r2/best');
+    expect(modelId('models/default')).toBe('default');
+    expect(modelId('models/default.old')).toBe('default');
   });
 });
