@@ -18,8 +18,9 @@
 #               positions/s (beside a clean-clone CI for its first 8 minutes); lr 0.00100 (the cosine is at 4% of its
 #               80,000 steps); train's held-out 4,096: top-1 36.8% (best, step 3,000), top-5 67.7%, value 52.9%.
 #               Checked: a copy of this folder resumed from the repository (OUT=/tmp/..., --resume) at step 1,000.
-#   session 18, steps 3,069-13,000+: run.sh --resume --time-budget 2h20m, from 17:26 UTC (safety commit at step 13,000,
-#               1,664,000 positions; the run goes on this session).
+#   session 18, steps 3,069-18,101: run.sh --resume --time-budget 2h20m, 17:26-19:47 UTC, ended by its budget;
+#               2,316,928 positions in all, 209-240 positions/s (235 over the invocation); lr 0.00090 (cosine at 23%);
+#               train's held-out 4,096: best 43.5% top-1 (weight average, step 17,000), raw 42.7% at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/work/runs/tom9d-train}
