@@ -7,12 +7,12 @@ import type { LogitsFn } from './evaluate.js';
 import { softmaxInto } from './score.js';
 
 /**
- * One LogitsFn over `members` (at least one): per row the log of the members' mean softmax; values the members' mean
- * when `withValues` (every member then must return values), else none.
+ * One LogitsFn over `members` (at least one; one is returned as it is): per row the log of the members' mean softmax;
+ * values the members' mean when `withValues` (every member then must return values), else none.
  */
 export function ensembleLogits(members: readonly LogitsFn[], withValues: boolean): LogitsFn {
   if (members.length === 0) throw new Error('ensemble: no member networks');
-  if (members.length === 1 && !withValues) return members[0]!;
+  if (members.length === 1) return members[0]!;
   const probs = new Float64Array(NPOINTS);
   return async (inputs, rows) => {
     const mean = new Float64Array(rows * NPOINTS);

@@ -185,7 +185,7 @@ export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
     // An ensemble's value is the members' mean, so it has one only when every member has a value head.
     const withValue = members.every(({ loaded }) => loaded.meta.architecture.valueHead !== undefined);
     const infos = await Promise.all(members.map(({ loaded }) => modelInfo(loaded)));
-    const logits = ensembleLogits(members.map((m) => m.runner.fn), withValue && members.length > 1);
+    const logits = ensembleLogits(members.map((m) => m.runner.fn), withValue);
     const inputs = typeof o.data === 'string' ? [o.data] : [...o.data];
     const data = await openEvalData(inputs, o.onBuildProgress, o.signal);
     try {
