@@ -21,6 +21,9 @@
 #   session 18, steps 3,069-18,101: run.sh --resume --time-budget 2h20m, 17:26-19:47 UTC, ended by its budget;
 #               2,316,928 positions in all, 209-240 positions/s (235 over the invocation); lr 0.00090 (cosine at 23%);
 #               train's held-out 4,096: best 43.5% top-1 (weight average, step 17,000), raw 42.7% at the end.
+#   session 19 (a new machine: datasets rebuilt, same content hashes), from step 18,101: run.sh --resume
+#               --time-budget 2h, from 21:09 UTC (in progress; this commit is its checkpoint at step 25,000, 3.2M
+#               positions, a safety copy halfway through the session).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/work/runs/tom9d-train}
