@@ -22,8 +22,9 @@
 #               2,316,928 positions in all, 209-240 positions/s (235 over the invocation); lr 0.00090 (cosine at 23%);
 #               train's held-out 4,096: best 43.5% top-1 (weight average, step 17,000), raw 42.7% at the end.
 #   session 19 (a new machine: datasets rebuilt, same content hashes), from step 18,101: run.sh --resume
-#               --time-budget 2h, from 21:09 UTC (in progress; this commit is its checkpoint at step 25,000, 3.2M
-#               positions, a safety copy halfway through the session).
+#               --time-budget 2h, 21:09-23:09 UTC, ended by its budget at step 29,231; 3,741,568 positions in all,
+#               237 positions/s quiet (203 over the invocation, beside a clean-clone CI and evaluations); lr 0.00071
+#               (cosine at 37%); train's held-out 4,096: best 44.9% top-1 (weight average, step 29,231), raw 43.7%.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/work/runs/tom9d-train}
