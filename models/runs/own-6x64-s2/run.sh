@@ -27,8 +27,9 @@
 #               (cosine at 37%); train's held-out 4,096: best 44.9% top-1 (weight average, step 29,231), raw 43.7%.
 #   session 20: lost (no answer at its minute 184); nothing of it landed.
 #   session 21 (a new machine: datasets rebuilt, same content hashes), from step 29,231: run.sh --resume
-#               --time-budget 1h58m, from 02:55 UTC; safety copy at step 35,000 (4,480,000 positions), 221-238
-#               positions/s; lr 0.00060 (cosine at 44%); train's held-out 4,096: best 45.3% top-1 (weight average).
+#               --time-budget 1h58m, 02:55-04:53 UTC, ended by its budget at step 41,301 (5,286,528 positions),
+#               221-238 positions/s; lr 0.00048 (cosine at 52%); train's held-out 4,096: best 45.5% top-1 (weight
+#               average, step 37,000), raw 44.4% at the end. Safety copy at step 35,000 mid-session.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/work/runs/tom9d-train}
