@@ -8,6 +8,7 @@ export const integrationFiles = [
   'test/data/dataset.test.ts',
   'test/docker/docker-sim.test.ts',
   'test/eval/eval.test.ts',
+  'test/eval/calibrate-value.test.ts',
   'test/gtp/child-process.test.ts',
   'test/install/**/*.test.ts',
   'test/gtp/match.test.ts',

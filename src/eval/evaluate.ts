@@ -25,6 +25,11 @@ export interface EvaluateOptions {
   legal?: boolean;
   /** The model has a value head: compute the value figures' area-count baseline too (default false). */
   value?: boolean;
+  /**
+   * With `value`: called for every position whose game names a winner, in sample order, with the value (tanh, side
+   * to move's view; the mean over symmetries) and whether the side to move won (`tengen model calibrate-value` fits on these).
+   */
+  onValue?: (value: number, won: boolean) => void;
   /** Called after each batch with positions done and total. */
   onProgress?: (done: number, total: number) => void;
   /** Aborting stops between batches with an Error (the caller cleans up). */
@@ -120,6 +125,7 @@ export async function evaluateSample(sample: EvalSample, logits: LogitsFn, opts:
         let v = 0;
         for (let s = 0; s < sym; s++) v += values[i * sym + s]! / sym;
         valueAcc.add(phaseOf[i], (v + 1) / 2, margin[i], won[i] === 1);
+        opts.onValue?.(v, won[i] === 1);
         sawValues = true;
       }
     }

@@ -39,6 +39,8 @@ export interface EvalRunOptions {
   split?: Split;
   /** Score top-1 among legal points too (default true). */
   legal?: boolean;
+  /** Each sampled position with a value target: the value and whether the side to move won (see EvaluateOptions). */
+  onValue?: (value: number, won: boolean) => void;
   onBuildProgress?: (e: BuildProgressEvent) => void;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -198,6 +200,7 @@ export async function runEval(o: EvalRunOptions): Promise<EvalReport> {
         batch: o.batch,
         legal: o.legal ?? true,
         value: withValue,
+        onValue: o.onValue,
         onProgress: o.onProgress,
         signal: o.signal,
       });

@@ -39,6 +39,31 @@ export interface ModelMetadata {
    * its policy was averaged over, and the share of the policy loss its soft target took.
    */
   distilledFrom?: DistilledFromRecord;
+  /**
+   * Present when the value head was temperature-scaled after training (`tengen model calibrate-value`): value_fc2's
+   * kernel and bias carry the factor, so every consumer reads the calibrated value.
+   */
+  valueCalibration?: ValueCalibrationRecord;
+}
+
+/**
+ * A temperature scaling of the value head. `scale` is cumulative, relative to the trained weights (calibrating a
+ * calibrated model multiplies it); the other fields describe the latest fit, whose log-losses are relative to the
+ * weights it started from.
+ */
+export interface ValueCalibrationRecord {
+  /** k > 0: the value is tanh(k·z) for the trained net's pre-tanh z. */
+  scale: number;
+  /** contentHash of the dataset fitted on. */
+  data: string;
+  split: string;
+  seed: number;
+  /** Positions fitted (sampled positions whose game names a winner). */
+  positions: number;
+  /** Mean log-loss (nats) of P(side to move wins) on those positions before and after the latest fit. */
+  logLossBefore: number;
+  logLossAfter: number;
+  date: string;
 }
 
 /** The teacher of a distilled run (`tengen train --distill-from`), as tengen.json records it. */
@@ -184,6 +209,31 @@ function validateDistilledFrom(raw: unknown, file: string): DistilledFromRecord 
   return { model: d.model, ...(d.ensemble !== undefined ? { ensemble: [...(d.ensemble as string[])] } : {}), symmetries: d.symmetries, weight: d.weight };
 }
 
+function validateValueCalibration(raw: unknown, file: string): ValueCalibrationRecord {
+  const where = `${file}: field "valueCalibration"`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${where} must be an object, got ${JSON.stringify(raw)}`);
+  const r = raw as Record<string, unknown>;
+  const bad = (f: string, want: string): never => {
+    throw new Error(`${where}: "${f}" ${r[f] === undefined ? 'is missing' : `must be ${want}, got ${JSON.stringify(r[f])}`}`);
+  };
+  if (typeof r.scale !== 'number' || !(r.scale > 0) || !Number.isFinite(r.scale)) bad('scale', 'a positive number');
+  for (const f of ['data', 'split']) if (typeof r[f] !== 'string') bad(f, 'a string');
+  if (!Number.isInteger(r.seed) || (r.seed as number) < 0) bad('seed', 'a non-negative integer');
+  if (!Number.isInteger(r.positions) || (r.positions as number) < 1) bad('positions', 'a positive integer');
+  for (const f of ['logLossBefore', 'logLossAfter']) if (typeof r[f] !== 'number' || !((r[f] as number) >= 0) || !Number.isFinite(r[f])) bad(f, 'a non-negative number');
+  if (typeof r.date !== 'string' || Number.isNaN(Date.parse(r.date))) bad('date', 'an ISO-8601 date string');
+  return {
+    scale: r.scale as number,
+    data: r.data as string,
+    split: r.split as string,
+    seed: r.seed as number,
+    positions: r.positions as number,
+    logLossBefore: r.logLossBefore as number,
+    logLossAfter: r.logLossAfter as number,
+    date: r.date as string,
+  };
+}
+
 /** Validates parsed tengen.json contents; throws an Error naming `file` and the first bad field. */
 export function validateMetadata(raw: unknown, file = 'tengen.json'): ModelMetadata {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file}: expected a JSON object`);
@@ -216,6 +266,7 @@ export function validateMetadata(raw: unknown, file = 'tengen.json'): ModelMetad
   for (const [k, v] of Object.entries(r.metrics as object)) {
     if (typeof v !== 'number') throw new Error(`${file}: field "metrics.${k}" must be a number, got ${JSON.stringify(v)}`);
   }
+  if (r.valueCalibration !== undefined && !architecture.valueHead) throw new Error(`${file}: field "valueCalibration" on a model without a value head (architecture.valueHead is missing)`);
   return {
     format: TENGEN_FORMAT,
     formatVersion: TENGEN_FORMAT_VERSION,
@@ -232,5 +283,6 @@ export function validateMetadata(raw: unknown, file = 'tengen.json'): ModelMetad
     ...(r.weightAverage !== undefined ? { weightAverage: validateWeightAverage(r.weightAverage, file) } : {}),
     ...(r.initFrom !== undefined ? { initFrom: validateInitFrom(r.initFrom, file) } : {}),
     ...(r.distilledFrom !== undefined ? { distilledFrom: validateDistilledFrom(r.distilledFrom, file) } : {}),
+    ...(r.valueCalibration !== undefined ? { valueCalibration: validateValueCalibration(r.valueCalibration, file) } : {}),
   };
 }

@@ -135,3 +135,15 @@ export function initParams(c: ArchConfig, uniform: () => number): Float32Array[]
     return a;
   });
 }
+
+/**
+ * A copy of `params` whose value output is tanh(k·z) for the original pre-tanh z: value_fc2's kernel and bias times
+ * k (tanh(k(w·h + b)) = tanh((k·w)·h + k·b)), every other array shared as is. Throws for a net without a value head.
+ */
+export function scaleValueOutput(c: ArchConfig, params: readonly Float32Array[], k: number): Float32Array[] {
+  if (!c.valueHead) throw new Error('scaleValueOutput: the architecture has no value head');
+  if (!(k > 0 && Number.isFinite(k))) throw new Error(`scaleValueOutput: scale must be a positive finite number, got ${k}`);
+  const specs = paramSpecs(c);
+  if (params.length !== specs.length) throw new Error(`scaleValueOutput: expected ${specs.length} arrays, got ${params.length}`);
+  return params.map((p, i) => (specs[i]!.layer === VALUE_FC2 ? p.map((w) => w * k) : p));
+}

@@ -1,10 +1,12 @@
 // HTTP API happy paths: suggest (moves / SGF / move number / path), analyze, models, health, metrics, OpenAPI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gtpToPoint, sgfToPoint } from '../../src/go/coords.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { positionFromMoves } from '../../src/engine/index.js';
 import { makeTinyModel } from '../engine/model-fixture.js';
+import { saveRandomModel } from '../../src/model/random-model.js';
 import { makeApp, makeAppOver, type Fixture } from './fixture.js';
 
 let fx: Fixture;
@@ -109,6 +111,24 @@ describe('service routes', () => {
     } finally {
       await other.close();
       model.cleanup();
+    }
+  });
+  it('GET /v1/models shows a value head\'s temperature scaling (tengen.json valueCalibration)', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'tengen-api-'));
+    const dir = path.join(root, 'calibrated');
+    await saveRandomModel(dir, 'basic', { arch: { valueHead: { channels: 4, hidden: 8 } } });
+    const file = path.join(dir, 'tengen.json');
+    const valueCalibration = { scale: 1.3, data: 'abc', split: 'val', seed: 1, positions: 500, logLossBefore: 0.6, logLossAfter: 0.58, date: '2026-12-04T00:00:00.000Z' };
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), valueCalibration }));
+    const other = await makeAppOver(dir);
+    try {
+      const res = await other.app.inject('/v1/models');
+      expect(res.statusCode).toBe(200);
+      expect(res.json().models[0]).toMatchObject({ hasValue: true, valueCalibration });
+      expect((await fx.app.inject('/v1/models')).json().models[0]).not.toHaveProperty('valueCalibration');
+    } finally {
+      await other.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
   it('GET /healthz and /readyz', async () => {

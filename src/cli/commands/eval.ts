@@ -1,8 +1,7 @@
 // `tengen eval`: a model's figures on a fixed seeded sample of a dataset or SGF input.
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { parseFlag, parseNonNegativeInt, parsePositiveInt, resolveOption } from '../../config.js';
-import { createProgressBar } from '../../data/progress.js';
+import { evalProgressBars } from '../eval-progress.js';
 import type { Split } from '../../data/dataset.js';
 import { formatReport } from '../../eval/format.js';
 import { calibrationSvg, svgToPng } from '../../eval/plot.js';
@@ -52,15 +51,7 @@ export function registerEvalCommand(program: Command): void {
       const sample = resolveSampleFlag(f.sample, f.positions);
       const models = f.model ?? [resolveOption(undefined, 'TENGEN_MODEL', 'models/default', String)];
       if (f.record && models.length > 1) throw new Error(`--record: an ensemble of ${models.length} models has no one tengen.json to record in; evaluate each model alone to record it`);
-      const tty = f.progress && process.stderr.isTTY === true;
-      const buildBar = tty ? createProgressBar() : null;
-      const bar = tty
-        ? new cliProgress.SingleBar(
-            { stream: process.stderr, format: 'eval [{bar}] {value}/{total} positions | ETA {eta_formatted}', hideCursor: null, fps: 5, etaBuffer: 20 },
-            cliProgress.Presets.shades_classic,
-          )
-        : null;
-      let barStarted = false;
+      const progress = evalProgressBars(f.progress, 'eval');
       const abort = new AbortController();
       const onSignal = (): void => abort.abort();
       process.once('SIGINT', onSignal);
@@ -76,19 +67,11 @@ export function registerEvalCommand(program: Command): void {
           split: f.split as Split,
           backend: f.backend,
           legal: f.legal,
-          onBuildProgress: buildBar ? (e) => buildBar.update(e) : undefined,
-          onProgress: bar
-            ? (done, total) => {
-                buildBar?.stop();
-                if (!barStarted) {
-                  bar.start(total, done);
-                  barStarted = true;
-                } else bar.update(done);
-              }
-            : undefined,
+          onBuildProgress: progress.onBuildProgress,
+          onProgress: progress.onProgress,
           signal: abort.signal,
         });
-        bar?.stop();
+        progress.stop();
         process.stdout.write(f.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
         if (f.calibrationPlot) {
           if (!report.value) throw new Error(`--calibration-plot: ${report.ensemble ? 'a member of the ensemble' : report.model.dir} has no value head`);
@@ -101,8 +84,7 @@ export function registerEvalCommand(program: Command): void {
           process.stderr.write(`recorded in ${report.model.dir}/tengen.json (${n} evaluation${n === 1 ? '' : 's'})\n`);
         }
       } catch (err) {
-        buildBar?.stop();
-        bar?.stop();
+        progress.stop();
         if (abort.signal.aborted) process.exitCode = 130;
         throw err;
       } finally {

@@ -39,7 +39,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'model',
-    summary: 'model tools: export-onnx writes the network as an ONNX graph',
+    summary: 'model tools: export-onnx writes the network as an ONNX graph; calibrate-value temperature-scales the value head',
     load: async () => (await import('./model.js')).registerModelCommand,
   },
   {

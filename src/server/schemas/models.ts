@@ -27,6 +27,21 @@ export const ModelSummary = z.object({
     .object({ model: z.string(), ensemble: z.array(z.string()).optional(), symmetries: z.number(), weight: z.number() })
     .optional()
     .describe("for a model distilled from a teacher (tengen train --distill-from): the teacher (an ensemble: all its networks, model first), how many board symmetries its policy was averaged over, and the share of the policy loss it took"),
+  valueCalibration: z
+    .object({
+      scale: z.number(),
+      data: z.string().describe('contentHash of the dataset fitted on'),
+      split: z.string(),
+      seed: z.number(),
+      positions: z.number(),
+      logLossBefore: z.number(),
+      logLossAfter: z.number(),
+      date: z.string(),
+    })
+    .optional()
+    .describe(
+      'for a value head temperature-scaled after training (tengen model calibrate-value): the value is tanh(scale · z) for the trained pre-tanh z (scale cumulative over calibrations), fitted by log-loss on that sample; the log-losses are of the latest fit',
+    ),
   metrics: z.record(z.string(), z.number()).describe("the trainer's last validation figures (its small fixed sample)"),
   evaluations: z
     .array(

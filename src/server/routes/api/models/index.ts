@@ -20,6 +20,7 @@ export function modelsRoutes(ctx: RouteContext) {
             positionsSeen: m.positionsSeen,
             ...(m.initFrom ? { initFrom: m.initFrom } : {}),
             ...(m.distilledFrom ? { distilledFrom: m.distilledFrom } : {}),
+            ...(m.valueCalibration ? { valueCalibration: m.valueCalibration } : {}),
             metrics: m.metrics,
             evaluations: m.evaluations ?? [],
             date: m.date,
