@@ -5,6 +5,9 @@
 #   3. its policy (argmax, no search) against GnuGo level 1 (20 games) and level 10 (20 games, two shards of 10 run
 #      at once, summed by --rescore), openings from the dev games, GnuGo level 10 with Chinese rules as referee;
 #   4. game-by-game comparisons with the matches of the model it would replace (--compare), when that tag is given.
+# Promotion itself is by hand: `tengen model calibrate-value CANDIDATE_DIR --data <train dataset> --out models/default`
+# (temperature-scales the value head on train's held-out games; the policy, so the matches, are unchanged), then the
+# two evals above again on models/default with --record (and --calibration-plot models/default/calibration.png).
 # Usage (from the repository root; the dev dataset built as models/README.md says, GnuGo from Debian's gnugo):
 #   scripts/promote.sh CANDIDATE_DIR TAG [PREVIOUS_TAG]
 #   e.g. scripts/promote.sh models/runs/own-6x64-s2/best pv6x64-s2 pv6x64-d1
@@ -13,7 +16,7 @@
 # (default /usr/games/gnugo) may be set. Takes about an hour on two quiet cores.
 set -euo pipefail
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
-  sed -n '2,13p' "$0" >&2
+  sed -n '2,16p' "$0" >&2
   exit 2
 fi
 CAND=$1
