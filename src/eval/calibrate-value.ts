@@ -17,7 +17,7 @@ export interface CalibrateValueOptions {
   modelDir: string;
   /** As `tengen eval --data`: one dataset folder, or SGF inputs built into a temporary all-val dataset. */
   data: string | readonly string[];
-  /** Folder to write; may be `modelDir` itself (replaced atomically, its other files kept). */
+  /** Folder to write; may be `modelDir` itself or another model folder (replaced atomically, its other files kept). */
   out: string;
   /** Positions sampled (those whose game names no winner are then left out of the fit). */
   positions: number;
@@ -45,7 +45,7 @@ export interface CalibrateValueReport {
   data: { inputs: string[]; contentHash: string };
   /** Evaluations of the input left out of the output (they measured the old value head). */
   droppedEvaluations: number;
-  /** In place: the folder's other files, carried over unchanged. */
+  /** The other files of the model folder replaced (in place, or an existing --out model folder), carried over unchanged. */
   keptFiles: string[];
   backend: string;
 }
@@ -78,11 +78,13 @@ export async function calibrateValue(o: CalibrateValueOptions): Promise<Calibrat
     throw new Error(`${path.resolve(o.modelDir)}: no value head (${describeArch(meta.architecture)}); calibrate-value scales a value head's output`);
   }
   const inPlace = sameDir(o.out, o.modelDir);
-  // Checked before the sampling too, so a folder that cannot be rewritten fails at once.
-  if (inPlace) otherFiles(resolveDir(o.out) ?? o.out);
-  else if (existsSync(o.out) && (!statSync(o.out).isDirectory() || (readdirSync(o.out).length > 0 && !existsSync(path.join(o.out, TENGEN_JSON))))) {
+  if (!inPlace && existsSync(o.out) && (!statSync(o.out).isDirectory() || (readdirSync(o.out).length > 0 && !existsSync(path.join(o.out, TENGEN_JSON))))) {
     throw new Error(`--out ${o.out}: exists and is not a model folder (no ${TENGEN_JSON}); refusing to replace it`);
   }
+  // A model folder replaced (in place, or another one such as models/default) keeps its other files, e.g. plots:
+  // the atomic rewrite would drop them. Checked before the sampling too, so a folder that cannot be rewritten fails at once.
+  const replaced = inPlace ? (resolveDir(o.out) ?? o.out) : existsSync(o.out) && existsSync(path.join(o.out, TENGEN_JSON)) ? o.out : null;
+  if (replaced !== null) otherFiles(replaced);
   const values: number[] = [];
   const won: number[] = [];
   const report = await runEval({
@@ -124,8 +126,9 @@ export async function calibrateValue(o: CalibrateValueOptions): Promise<Calibrat
     date: new Date().toISOString(),
   };
   const files = await modelFiles(architecture, scaleValueOutput(architecture, loaded.params, fit.scale), { ...rest, valueCalibration: record });
-  const keptFiles = inPlace ? otherFiles(loaded.dir) : [];
-  for (const name of keptFiles) files.set(name, await fs.readFile(path.join(loaded.dir, name)));
+  const keptDir = inPlace ? loaded.dir : replaced;
+  const keptFiles = keptDir !== null ? otherFiles(keptDir) : [];
+  for (const name of keptFiles) files.set(name, await fs.readFile(path.join(keptDir!, name)));
   await writeDirAtomic(o.out, files);
   return {
     model: loaded.dir,

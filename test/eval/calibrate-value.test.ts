@@ -94,6 +94,20 @@ describe('calibrateValue', () => {
     expect(existsSync(`${dir}.old`)).toBe(false);
   });
 
+  it('an --out that holds another model is replaced, its other files (plots) kept', async () => {
+    const out = path.join(tmp.dir, 'replaced');
+    await saveTinyModel(out, { features: 'basic', seed: 7 });
+    writeFileSync(path.join(out, 'learning-curve.png'), 'the old curve');
+    const r = await calibrateValue(options(out));
+    expect(r.inPlace).toBe(false);
+    expect(r.keptFiles).toEqual(['learning-curve.png']);
+    expect(readFileSync(path.join(out, 'learning-curve.png'), 'utf8')).toBe('the old curve');
+    const m = await loadModel(out);
+    m.model.dispose();
+    expect(m.meta.valueCalibration).toEqual(r.record);
+    expect(m.meta.architecture.valueHead).toBeTruthy();
+  });
+
   it('refuses a policy-only model before sampling, and an --out that is not a model folder', async () => {
     const policy = path.join(tmp.dir, 'policy-only');
     await saveTinyModel(policy, { features: 'basic', seed: 7 });

@@ -56,7 +56,7 @@ export function registerModelCommand(program: Command): void {
     )
     .argument('<model-dir>', 'model folder with a value head')
     .requiredOption('--data <paths...>', 'one dataset folder, or SGF inputs built together into a temporary all-val dataset (as tengen eval)')
-    .requiredOption('-o, --out <dir>', 'model folder to write (may be <model-dir>: replaced atomically, its other files kept)')
+    .requiredOption('-o, --out <dir>', 'model folder to write (may be <model-dir> or another model folder: replaced atomically, its other files kept)')
     .option('--split <name>', 'split of a dataset folder: val | train | all', 'val')
     .option('--seed <n>', "seed of the sample (default 1: not the dev figures' seed 0)", '1')
     .option('--sample <n>', 'positions sampled (the whole split if larger)', '50000')
@@ -102,7 +102,7 @@ export function registerModelCommand(program: Command): void {
             (r.droppedEvaluations > 0
               ? `  dropped ${r.droppedEvaluations} recorded evaluation${r.droppedEvaluations === 1 ? '' : 's'} (they measured the old value head; re-run tengen eval --record)\n`
               : '') +
-            (r.keptFiles.length > 0 ? `  kept ${r.keptFiles.join(', ')} unchanged (plots there show the head before this calibration)\n` : ''),
+            (r.keptFiles.length > 0 ? `  kept ${r.keptFiles.join(', ')} of the folder replaced, unchanged (plots there predate this calibration: re-run tengen eval --calibration-plot)\n` : ''),
         );
       } catch (err) {
         progress.stop();
