@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { addSampleOptions, parseSplit, runSampled } from '../sampling.js';
 
 interface CalibrateFlags {
   data: string[];
@@ -48,29 +49,25 @@ export function registerModelCommand(program: Command): void {
           `  outputs ${outputs.join(', ')}\n`,
       );
     });
-  model
-    .command('calibrate-value')
-    .description(
-      "temperature-scale the value head: fit k (value' = tanh(k·z), z pre-tanh) by log-loss on a seeded sample of positions whose game names a winner, " +
-        "and write the model with value_fc2's kernel and bias times k (tengen.json: valueCalibration, scale cumulative; evaluations dropped)",
-    )
-    .argument('<model-dir>', 'model folder with a value head')
-    .requiredOption('--data <paths...>', 'one dataset folder, or SGF inputs built together into a temporary all-val dataset (as tengen eval)')
+  addSampleOptions(
+    model
+      .command('calibrate-value')
+      .description(
+        "temperature-scale the value head: fit k (value' = tanh(k·z), z pre-tanh) by log-loss on a seeded sample of positions whose game names a winner, " +
+          "and write the model with value_fc2's kernel and bias times k (tengen.json: valueCalibration, scale cumulative; evaluations dropped)",
+      )
+      .argument('<model-dir>', 'model folder with a value head'),
+  )
     .requiredOption('-o, --out <dir>', 'model folder to write (may be <model-dir> or another model folder: replaced atomically, its other files kept)')
-    .option('--split <name>', 'split of a dataset folder: val | train | all', 'val')
     .option('--seed <n>', "seed of the sample (default 1: not the dev figures' seed 0)", '1')
     .option('--sample <n>', 'positions sampled (the whole split if larger)', '50000')
-    .option('--batch <n>', 'positions per forward pass', '256')
-    .option('--backend <name>', 'auto | tensorflow | wasm | cpu (env TENGEN_BACKEND)')
-    .option('--no-progress', 'no progress bar on stderr')
     .action(async (dir: string, f: CalibrateFlags) => {
       const { parseFlag, parseNonNegativeInt, parsePositiveInt } = await import('../../config.js');
-      if (f.split !== 'val' && f.split !== 'train' && f.split !== 'all') throw new Error(`--split: expected val, train or all, got ${JSON.stringify(f.split)}`);
       const options = {
         modelDir: dir,
         data: f.data,
         out: f.out,
-        split: f.split,
+        split: parseSplit(f.split),
         seed: parseFlag(f.seed, '--seed', parseNonNegativeInt),
         positions: parseFlag(f.sample, '--sample', parsePositiveInt),
         batch: parseFlag(f.batch, '--batch', parsePositiveInt),
@@ -78,39 +75,23 @@ export function registerModelCommand(program: Command): void {
       } as const;
       // Imported here: `tengen --help` loads neither tfjs nor the evaluation code.
       const { calibrateValue } = await import('../../eval/calibrate-value.js');
-      const { evalProgressBars } = await import('../eval-progress.js');
-      const progress = evalProgressBars(f.progress, 'calibrate-value');
-      const abort = new AbortController();
-      const onSignal = (): void => abort.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        const r = await calibrateValue({ ...options, onBuildProgress: progress.onBuildProgress, onProgress: progress.onProgress, signal: abort.signal });
-        progress.stop();
-        const fit = r.fit;
-        const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
-        process.stdout.write(
-          `value calibration of ${r.model} (backend ${r.backend})\n` +
-            `  data       ${r.data.inputs.join(' ')} (contentHash ${r.data.contentHash}), split ${r.sample.split}, seed ${r.sample.seed}: ` +
-            `${r.sample.count.toLocaleString('en-US')} positions sampled, ${fit.positions.toLocaleString('en-US')} with a winner\n` +
-            `  scale k    ${fit.scale.toFixed(6)} (${fit.iterations} Newton steps)` +
-            (r.previousScale !== null ? `; cumulative ${r.record.scale.toFixed(6)} (input already scaled by ${r.previousScale.toFixed(6)})` : '') +
-            '\n' +
-            `  log-loss   ${fit.logLossBefore.toFixed(4)} → ${fit.logLossAfter.toFixed(4)} nats (value as P(side to move wins) = (1 + v)/2)\n` +
-            `  accuracy   ${pct(fit.accuracyBefore)} → ${pct(fit.accuracyAfter)} (unchanged by construction: k > 0 keeps every value's sign)\n` +
-            `wrote ${r.out}${r.inPlace ? ' (in place)' : ''}: value_fc2 kernel and bias × ${fit.scale.toFixed(6)}, tengen.json valueCalibration\n` +
-            (r.droppedEvaluations > 0
-              ? `  dropped ${r.droppedEvaluations} recorded evaluation${r.droppedEvaluations === 1 ? '' : 's'} (they measured the old value head; re-run tengen eval --record)\n`
-              : '') +
-            (r.keptFiles.length > 0 ? `  kept ${r.keptFiles.join(', ')} of the folder replaced, unchanged (plots there predate this calibration: re-run tengen eval --calibration-plot)\n` : ''),
-        );
-      } catch (err) {
-        progress.stop();
-        if (abort.signal.aborted) process.exitCode = 130;
-        throw err;
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      const r = await runSampled(f.progress, 'calibrate-value', (hooks) => calibrateValue({ ...options, ...hooks }));
+      const fit = r.fit;
+      const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+      process.stdout.write(
+        `value calibration of ${r.model} (backend ${r.backend})\n` +
+          `  data       ${r.data.inputs.join(' ')} (contentHash ${r.data.contentHash}), split ${r.sample.split}, seed ${r.sample.seed}: ` +
+          `${r.sample.count.toLocaleString('en-US')} positions sampled, ${fit.positions.toLocaleString('en-US')} with a winner\n` +
+          `  scale k    ${fit.scale.toFixed(6)} (${fit.iterations} Newton steps)` +
+          (r.previousScale !== null ? `; cumulative ${r.record.scale.toFixed(6)} (input already scaled by ${r.previousScale.toFixed(6)})` : '') +
+          '\n' +
+          `  log-loss   ${fit.logLossBefore.toFixed(4)} → ${fit.logLossAfter.toFixed(4)} nats (value as P(side to move wins) = (1 + v)/2)\n` +
+          `  accuracy   ${pct(fit.accuracyBefore)} → ${pct(fit.accuracyAfter)} (unchanged by construction: k > 0 keeps every value's sign)\n` +
+          `wrote ${r.out}${r.inPlace ? ' (in place)' : ''}: value_fc2 kernel and bias × ${fit.scale.toFixed(6)}, tengen.json valueCalibration\n` +
+          (r.droppedEvaluations > 0
+            ? `  dropped ${r.droppedEvaluations} recorded evaluation${r.droppedEvaluations === 1 ? '' : 's'} (they measured the old value head; re-run tengen eval --record)\n`
+            : '') +
+          (r.keptFiles.length > 0 ? `  kept ${r.keptFiles.join(', ')} of the folder replaced, unchanged (plots there predate this calibration: re-run tengen eval --calibration-plot)\n` : ''),
+      );
     });
 }
