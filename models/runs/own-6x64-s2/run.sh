@@ -30,6 +30,15 @@
 #               --time-budget 1h58m, 02:55-04:53 UTC, ended by its budget at step 41,301 (5,286,528 positions),
 #               221-238 positions/s; lr 0.00048 (cosine at 52%); train's held-out 4,096: best 45.5% top-1 (weight
 #               average, step 37,000), raw 44.4% at the end. Safety copy at step 35,000 mid-session.
+#   session 22: lost (no answer at its minute 173); nothing of it landed.
+#   session 23 (a new machine: datasets rebuilt, same content hashes), from step 41,301: run.sh --resume
+#               --time-budget 1h30m at nice 19, 11:38-12:53 UTC, stopped by SIGINT at step 48,071 (6,153,088
+#               positions) to commit before the session's end; 103-199 positions/s (beside the promotion's matches
+#               and evaluations, a clean-clone CI and tests); lr 0.00035 (cosine at 60%); train's held-out 4,096:
+#               weight average 45.5-45.9% (45.9% at steps 44,000 and 48,000), raw 46.0% at step 48,000. The trainer's
+#               best/ took the raw step 48,000 (top-1 alone decides), which reads only 44.88% on dev with a weaker
+#               value head, so the committed best/ stays step 37,000's average (models/default); the checkpoint's
+#               best-so-far is 46.0%, so a resume replaces best/ only above that.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 TRAIN=${TRAIN:-/work/runs/tom9d-train}
